@@ -1,0 +1,5 @@
+"""`python -m cadastre` runs the command line."""
+
+from cadastre.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The `cadastre` command line."""

@@ -1,0 +1,130 @@
+"""`cadastre db ...`: the server, its URL, and migrations."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from cadastre.db import migrate as migrations
+from cadastre.db.connection import (
+    connect,
+    database_url,
+    ensure_database,
+    mask_password,
+    uses_external_server,
+)
+from cadastre.db.server import ProjectServer
+from cadastre.errors import CadastreError
+from cadastre.settings import get_settings
+
+app = typer.Typer(
+    help="The register's PostgreSQL + PostGIS server and its schema.", no_args_is_help=True
+)
+console = Console(soft_wrap=True)
+
+
+@app.command()
+def start() -> None:
+    """Create (first time) and start the project-managed server, and create the database."""
+    settings = get_settings()
+    if uses_external_server(settings):
+        _report_external()
+        return
+    server = ProjectServer.from_settings(settings)
+    started = server.start()
+    created = ensure_database(server)
+    state = "started" if started else "already running"
+    console.print(f"Server {state} on port {server.port} (data: {server.data_dir})")
+    if created:
+        console.print(f"Created database '{server.database}' with PostGIS and btree_gist")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the project-managed server (its data is kept)."""
+    settings = get_settings()
+    if uses_external_server(settings):
+        _report_external(action="not stopping it")
+        return
+    stopped = ProjectServer.from_settings(settings).stop()
+    console.print("Server stopped" if stopped else "Server was not running")
+
+
+@app.command()
+def url() -> None:
+    """Print the libpq URL that psql, QGIS and other clients can use."""
+    typer.echo(database_url())
+
+
+@app.command()
+def status() -> None:
+    """Is the server running, which versions, which migrations are applied or pending."""
+    settings = get_settings()
+    external = uses_external_server(settings)
+    if not external:
+        server = ProjectServer.from_settings(settings)
+        if not server.is_running():
+            console.print(
+                f"Project server: not running (data: {server.data_dir}). "
+                "Start it with `cadastre db start`."
+            )
+            raise typer.Exit(code=3)
+        console.print(f"Project server: running on port {server.port} (data: {server.data_dir})")
+    else:
+        console.print(f"External server (DATABASE_URL): {mask_password(database_url())}")
+    conn = connect()
+    try:
+        _print_versions(conn)
+        _print_migrations(conn)
+    finally:
+        conn.close()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending migrations (once each, in order) and refresh the SQL functions."""
+    conn = connect()
+    try:
+        report = migrations.migrate(conn)
+    finally:
+        conn.close()
+    for name in report.applied:
+        console.print(f"applied {name}")
+    if report.functions_applied:
+        console.print("refreshed SQL functions")
+    if not report.changed:
+        console.print("Schema is up to date; nothing to do")
+
+
+def _print_versions(conn) -> None:
+    with conn.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg_version = cur.fetchone()[0]
+        cur.execute("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
+        row = cur.fetchone()
+    console.print(f"PostgreSQL {pg_version}; PostGIS {row[0] if row else 'not installed'}")
+
+
+def _print_migrations(conn) -> None:
+    known = migrations.load_migrations()
+    applied = migrations.applied_migrations(conn)
+    try:
+        pending = migrations.pending_migrations(conn, known)
+    except CadastreError as exc:
+        console.print(f"[red]Migrations: {exc}[/red]")
+        return
+    done = len(known) - len(pending)
+    console.print(
+        f"Migrations: {done} of {len(known)} applied"
+        + (f"; pending: {', '.join(m.name for m in pending)}" if pending else "")
+    )
+    if known and migrations.FUNCTIONS_KEY not in applied:
+        console.print("SQL functions: not applied yet (run `cadastre db migrate`)")
+
+
+def _report_external(action: str = "not starting the project server") -> None:
+    url_text = mask_password(database_url())
+    console.print(f"DATABASE_URL is set: the register uses {url_text}; {action}.")
+    conn = connect()
+    conn.close()
+    console.print("That server is reachable.")

@@ -1,0 +1,47 @@
+"""The `cadastre` command: one entry point, sub-commands by capability."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from cadastre import __version__
+from cadastre.cli import db
+from cadastre.errors import CadastreError
+
+app = typer.Typer(
+    name="cadastre",
+    help="A shared land register (cadastre) for Vietnamese cities, enforced in PostGIS.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+error_console = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print the cadastre version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console entry point: user errors print as a message, not a traceback."""
+    try:
+        app()
+    except CadastreError as exc:
+        error_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
+        if exc.hint:
+            error_console.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
+        sys.exit(1)

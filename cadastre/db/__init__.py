@@ -1,0 +1,1 @@
+"""Database access: the project-managed server, connections and the migration runner."""

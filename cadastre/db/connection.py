@@ -1,0 +1,84 @@
+"""Connections: which server the register is on, and opening connections to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import psycopg2.extensions
+from psycopg2 import sql
+
+from cadastre.db.server import EXTENSIONS, ProjectServer
+from cadastre.errors import ServerError
+from cadastre.settings import Settings, get_settings
+
+CONNECT_TIMEOUT_S = 5
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """DATABASE_URL when set, else the project-managed server's URL."""
+    settings = settings or get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return ProjectServer.from_settings(settings).url()
+
+
+def uses_external_server(settings: Settings | None = None) -> bool:
+    """True when DATABASE_URL points the register at a server this project does not manage."""
+    return bool((settings or get_settings()).database_url)
+
+
+def mask_password(url: str) -> str:
+    """The URL with any password replaced by ***, safe to print and log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def connect(url: str | None = None, **options: object) -> psycopg2.extensions.connection:
+    """Open a psycopg2 connection, turning 'cannot connect' into an error naming the server."""
+    url = url or database_url()
+    try:
+        return psycopg2.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **options)
+    except psycopg2.OperationalError as exc:
+        raise ServerError(
+            f"Cannot connect to the database at {mask_password(url)}: "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}",
+            hint="Is the server running (`cadastre db status`)? If DATABASE_URL is set, check "
+            "its host, port, user, password and database name.",
+        ) from exc
+
+
+@contextmanager
+def transaction(url: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
+    """A cursor inside one transaction: committed on success, rolled back on any error."""
+    conn = connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def ensure_database(server: ProjectServer) -> bool:
+    """Create the register database with its extensions if missing; True when created."""
+    admin = connect(server.url("postgres"))
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (server.database,))
+            created = cur.fetchone() is None
+            if created:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(server.database)))
+    finally:
+        admin.close()
+    with transaction(server.url()) as cur:
+        for extension in EXTENSIONS:
+            cur.execute(
+                sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension))
+            )
+    return created

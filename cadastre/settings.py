@@ -1,0 +1,42 @@
+"""Settings: one place for every knob, read from the environment (prefix CADASTRE_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_home() -> Path:
+    """The project-managed server lives under the project checkout, in `.cadastre/`."""
+    return PROJECT_ROOT / ".cadastre"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; environment variables override the defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="CADASTRE_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="Server data and logs")
+    port: int = Field(default=54329, ge=1024, le=65535, description="Project server TCP port")
+    database: str = Field(default="cadastre", description="Database name on that server")
+    superuser: str = Field(default="cadastre", description="Superuser of the project cluster")
+    pg_bindir: Path | None = Field(default=None, description="PostgreSQL binaries (auto)")
+    service_user: str = Field(
+        default="postgres", description="OS user that runs the server when started by root"
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "CADASTRE_DATABASE_URL"),
+        description="Use this existing server instead of the project-managed one",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache after changing env)."""
+    return Settings()

@@ -1,0 +1,118 @@
+"""Shared fixtures: one PostgreSQL server per run, a migrated template, a fresh copy per test.
+
+The server is the project-managed one (started here if it is not running), or the server
+DATABASE_URL names. Each test that asks for `db_url` gets its own database cloned from the
+migrated template with CREATE DATABASE ... TEMPLATE, so tests are isolated and fast.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import psycopg2.extensions
+import pytest
+from psycopg2 import sql
+
+from cadastre.db.connection import connect, database_url, ensure_database, uses_external_server
+from cadastre.db.migrate import migrate
+from cadastre.db.server import ProjectServer
+from cadastre.settings import get_settings
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """URL of the register database on the run's server (started if needed, stopped after)."""
+    settings = get_settings()
+    if uses_external_server(settings):
+        yield database_url(settings)
+        return
+    server = ProjectServer.from_settings(settings)
+    started = server.start()
+    ensure_database(server)
+    yield server.url()
+    if started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_url(server_url: str) -> str:
+    """URL of the maintenance database, for CREATE/DROP DATABASE."""
+    return with_database(server_url, "postgres")
+
+
+def create_database(admin_url: str, name: str, template: str | None = None) -> None:
+    """CREATE DATABASE name [TEMPLATE template]."""
+    conn = connect(admin_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            if template:
+                statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """DROP DATABASE name, disconnecting anyone still on it."""
+    conn = connect(admin_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def template_name(server_url: str, admin_url: str) -> Iterator[str]:
+    """A database migrated once per run, the template of every test database."""
+    name = f"cadastre_template_{os.getpid()}"
+    drop_database(admin_url, name)
+    create_database(admin_url, name)
+    conn = connect(with_database(server_url, name))
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+    yield name
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def empty_db_url(server_url: str, admin_url: str) -> Iterator[str]:
+    """A brand-new database with nothing in it (not even PostGIS)."""
+    name = f"cadastre_empty_{uuid.uuid4().hex[:12]}"
+    create_database(admin_url, name)
+    yield with_database(server_url, name)
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def db_url(server_url: str, admin_url: str, template_name: str) -> Iterator[str]:
+    """A fresh, fully migrated database of the test's own."""
+    name = f"cadastre_test_{uuid.uuid4().hex[:12]}"
+    create_database(admin_url, name, template=template_name)
+    yield with_database(server_url, name)
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[psycopg2.extensions.connection]:
+    """A connection to the test's own migrated database."""
+    conn = connect(db_url)
+    yield conn
+    conn.close()
