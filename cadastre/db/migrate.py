@@ -78,7 +78,14 @@ def load_migrations(root: Traversable | None = None) -> list[SqlFile]:
                 f"Migration file {entry.name} is not named NNN_<what>.sql",
                 hint="Rename it, e.g. 007_add_parcel_index.sql (lower case, digits, '_').",
             )
-    return [SqlFile(entry.name, entry.read_text(encoding="utf-8")) for entry in files]
+    migrations = [SqlFile(entry.name, entry.read_text(encoding="utf-8")) for entry in files]
+    for migration in migrations:
+        if not split_statements(migration.text):
+            raise MigrationError(
+                f"Migration {migration.name} contains no SQL statement.",
+                hint="An empty migration would be recorded as applied; write its SQL first.",
+            )
+    return migrations
 
 
 def load_functions(root: Traversable | None = None) -> list[SqlFile]:

@@ -126,3 +126,15 @@ def test_a_broken_function_file_leaves_the_previous_functions(db_url: str, tmp_p
     with pytest.raises(MigrationError, match=r"999_broken.sql, line \d+ failed"):
         run_migrate(db_url, root)
     assert fetch_all(db_url, "SELECT to_regprocedure('cadastre.answer()')") == [(None,)]
+
+
+def test_an_empty_migration_file_is_refused_before_anything_runs(
+    db_url: str, tmp_path: Path
+) -> None:
+    root = copy_sql_tree(tmp_path)
+    (root / "migrations" / "903_empty.sql").write_text("-- to be written\n")
+    with pytest.raises(MigrationError, match=r"903_empty\.sql contains no SQL statement"):
+        run_migrate(db_url, root)
+    assert fetch_all(
+        db_url, "SELECT count(*) FROM schema_migration WHERE name = '903_empty.sql'"
+    ) == [(0,)]
