@@ -92,6 +92,45 @@ def template_name(server_url: str, admin_url: str) -> Iterator[str]:
     drop_database(admin_url, name)
 
 
+# The sample communes every register test can use (Hà Nội, EPSG:5897).
+TEST_COMMUNES = (("00070", "Phường Hoàn Kiếm"), ("00073", "Phường Cửa Nam"))
+
+
+@pytest.fixture(scope="session")
+def register_template_name(server_url: str, admin_url: str, template_name: str) -> Iterator[str]:
+    """A migrated database with the register created for Hà Nội and two communes."""
+    name = f"cadastre_register_template_{os.getpid()}"
+    drop_database(admin_url, name)
+    create_database(admin_url, name, template=template_name)
+    conn = connect(with_database(server_url, name))
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT cadastre.init_register('01')")
+            for code, commune in TEST_COMMUNES:
+                cur.execute("SELECT cadastre.add_commune(%s, %s)", (code, commune))
+    finally:
+        conn.close()
+    yield name
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def register_url(server_url: str, admin_url: str, register_template_name: str) -> Iterator[str]:
+    """A fresh register of the test's own: Hà Nội (EPSG:5897), communes 00070 and 00073."""
+    name = f"cadastre_test_{uuid.uuid4().hex[:12]}"
+    create_database(admin_url, name, template=register_template_name)
+    yield with_database(server_url, name)
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def register(register_url: str) -> Iterator[psycopg2.extensions.connection]:
+    """A connection to the test's own register."""
+    conn = connect(register_url)
+    yield conn
+    conn.close()
+
+
 @pytest.fixture
 def empty_db_url(server_url: str, admin_url: str) -> Iterator[str]:
     """A brand-new database with nothing in it (not even PostGIS)."""

@@ -1,0 +1,133 @@
+-- 010_versioning: the register's clock and the one generic history trigger.
+-- The temporal_tables way: a live row carries sys_period [from, ); an UPDATE or DELETE closes
+-- it and copies the old version into <table>_history. The clock is injectable (the
+-- per-transaction setting cadastre.clock) so history can be recorded at the date a dossier was
+-- decided (loading old files) and tests are deterministic.
+
+CREATE OR REPLACE FUNCTION cadastre.clock()
+RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(nullif(current_setting('cadastre.clock', true), '')::timestamptz, now())
+$$;
+COMMENT ON FUNCTION cadastre.clock() IS
+    'The register''s system time: the setting cadastre.clock when set, else the transaction time.';
+
+CREATE OR REPLACE FUNCTION cadastre.set_clock(p_at timestamptz)
+RETURNS void
+LANGUAGE sql
+AS $$
+    SELECT set_config('cadastre.clock', p_at::text, true)
+$$;
+COMMENT ON FUNCTION cadastre.set_clock(timestamptz) IS
+    'Record this transaction''s changes as of p_at (loading history, tests). Must not go back '
+    'before a row''s current version.';
+
+CREATE OR REPLACE FUNCTION cadastre.keep_history()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_now   timestamptz := cadastre.clock();
+    v_from  timestamptz := lower(OLD.sys_period);
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
+    IF v_now < v_from THEN
+        -- A transaction that started before the version it changes was written.
+        v_now := v_from + interval '1 microsecond';
+    END IF;
+    IF v_now > v_from THEN
+        OLD.sys_period := tstzrange(v_from, v_now);
+        EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA,
+                       TG_TABLE_NAME || '_history')
+            USING OLD;
+    END IF;
+    -- v_now = v_from: the same transaction changes its own new version again; the version
+    -- before the transaction is already in history.
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    NEW.sys_period := tstzrange(v_now, NULL);
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.keep_history() IS
+    'BEFORE UPDATE OR DELETE trigger of every versioned table: closes the old version and keeps '
+    'it in <table>_history.';
+
+CREATE OR REPLACE FUNCTION cadastre.start_version()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    NEW.sys_period := tstzrange(cadastre.clock(), NULL);
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.start_version() IS
+    'BEFORE INSERT trigger of versioned tables: the new row is known from the register''s clock.';
+
+CREATE OR REPLACE FUNCTION cadastre.refuse_history_change()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'The register''s history cannot be changed (% on %.%)',
+        TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = 'History tables keep every closed version exactly as it was.',
+              HINT = 'Correct the present through a correction dossier; the past stays visible.';
+END;
+$$;
+COMMENT ON FUNCTION cadastre.refuse_history_change() IS
+    'Trigger on history tables: closed versions are immutable.';
+
+CREATE OR REPLACE FUNCTION cadastre.refuse_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'Nothing is ever deleted from the register (% on %.%)',
+        TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Retire a parcel by a split, merge or acquisition dossier; end a right or '
+                     'restriction by a transfer or release dossier.';
+END;
+$$;
+COMMENT ON FUNCTION cadastre.refuse_delete() IS
+    'Trigger that refuses DELETE and TRUNCATE on the register''s live tables.';
+
+-- Attach the triggers to every versioned table and its history table.
+DO $$
+DECLARE
+    v_table text;
+BEGIN
+    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'rrr', 'rrr_share', 'certificate'] LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER a_start_version BEFORE INSERT ON cadastre.%I '
+                       'FOR EACH ROW EXECUTE FUNCTION cadastre.start_version()', v_table);
+        EXECUTE format('CREATE OR REPLACE TRIGGER z_keep_history BEFORE UPDATE OR DELETE '
+                       'ON cadastre.%I FOR EACH ROW EXECUTE FUNCTION cadastre.keep_history()',
+                       v_table);
+        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE '
+                       'ON cadastre.%I FOR EACH ROW '
+                       'EXECUTE FUNCTION cadastre.refuse_history_change()',
+                       v_table || '_history');
+        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE '
+                       'ON cadastre.%I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION cadastre.refuse_history_change()',
+                       v_table || '_history');
+    END LOOP;
+    -- Parcels, parties, rights and certificates are never deleted (shares may be closed).
+    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'rrr', 'certificate', 'dossier',
+                                   'parcel_lineage', 'certificate_parcel', 'source_document']
+    LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_delete BEFORE DELETE ON cadastre.%I '
+                       'FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_delete()', v_table);
+        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE '
+                       'ON cadastre.%I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION cadastre.refuse_delete()', v_table);
+    END LOOP;
+END;
+$$;

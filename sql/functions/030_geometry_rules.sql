@@ -1,0 +1,97 @@
+-- 030_geometry_rules: the rules a parcel geometry must satisfy on its own.
+-- One definition each: the parcel trigger, the edit check and the import all call these.
+
+CREATE OR REPLACE FUNCTION cadastre.make_issue(p_rule text, p_severity text, p_parcel_ref text,
+                                               p_message_vi text, p_message_en text,
+                                               p_location geometry DEFAULT NULL,
+                                               p_other_ref text DEFAULT NULL)
+RETURNS cadastre.issue
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT ROW(p_rule, p_severity, p_parcel_ref, p_other_ref, p_message_vi, p_message_en,
+               p_location)::cadastre.issue
+$$;
+COMMENT ON FUNCTION cadastre.make_issue(text, text, text, text, text, geometry, text) IS
+    'Build one issue row (rule, severity, parcel, Vietnamese and English message, location).';
+
+CREATE OR REPLACE FUNCTION cadastre.geometry_issues(p_geom geometry, p_ref text DEFAULT NULL)
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_srid    integer := cadastre.register_srid();
+    v_detail  valid_detail;
+BEGIN
+    IF p_geom IS NULL OR ST_IsEmpty(p_geom) THEN
+        RETURN NEXT cadastre.make_issue('geometry_empty', 'error', p_ref,
+            'Thửa đất không có hình học (rỗng)', 'The parcel has no geometry (empty)');
+        RETURN;
+    END IF;
+    IF GeometryType(p_geom) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
+        RETURN NEXT cadastre.make_issue('geometry_not_polygon', 'error', p_ref,
+            format('Hình học phải là vùng (polygon), nhận được %s', GeometryType(p_geom)),
+            format('The geometry must be a polygon, got %s', GeometryType(p_geom)),
+            ST_PointOnSurface(p_geom));
+        RETURN;
+    END IF;
+    IF v_srid IS NOT NULL AND ST_SRID(p_geom) <> v_srid THEN
+        RETURN NEXT cadastre.make_issue('geometry_wrong_srid', 'error', p_ref,
+            format('Hệ tọa độ sai: EPSG:%s, sổ địa chính dùng EPSG:%s', ST_SRID(p_geom), v_srid),
+            format('Wrong coordinate system: EPSG:%s, the register uses EPSG:%s',
+                   ST_SRID(p_geom), v_srid));
+    END IF;
+    IF NOT cadastre.coordinates_are_finite(p_geom) THEN
+        RETURN NEXT cadastre.make_issue('geometry_not_finite', 'error', p_ref,
+            'Tọa độ không hợp lệ (NaN hoặc vô hạn)', 'Coordinates are not finite (NaN or infinite)');
+        RETURN;
+    END IF;
+    v_detail := ST_IsValidDetail(p_geom);
+    IF NOT v_detail.valid THEN
+        RETURN NEXT cadastre.make_issue('geometry_invalid', 'error', p_ref,
+            format('Hình học không hợp lệ: %s', v_detail.reason),
+            format('Invalid geometry: %s', v_detail.reason),
+            coalesce(v_detail.location, ST_PointOnSurface(ST_Envelope(p_geom))));
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.geometry_issues(geometry, text) IS
+    'Rules on a geometry alone: empty, not a polygon, wrong SRID, non-finite coordinates, '
+    'invalid (with GEOS''s reason and location).';
+
+CREATE OR REPLACE FUNCTION cadastre.coordinates_are_finite(p_geom geometry)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT NOT EXISTS (
+        SELECT 1 FROM ST_DumpPoints(p_geom) AS d
+        WHERE NOT (ST_X(d.geom) BETWEEN -1e15 AND 1e15 AND ST_Y(d.geom) BETWEEN -1e15 AND 1e15)
+           OR ST_X(d.geom) = 'NaN'::float8 OR ST_Y(d.geom) = 'NaN'::float8)
+$$;
+COMMENT ON FUNCTION cadastre.coordinates_are_finite(geometry) IS
+    'True when no coordinate is NaN, infinite or absurdly large.';
+
+CREATE OR REPLACE FUNCTION cadastre.raise_on_errors(p_issues cadastre.issue[], p_hint text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_issue cadastre.issue;
+BEGIN
+    FOREACH v_issue IN ARRAY coalesce(p_issues, '{}') LOOP
+        IF v_issue.severity = 'error' THEN
+            RAISE EXCEPTION '%: % / %', coalesce(v_issue.parcel_ref, 'parcel'),
+                v_issue.message_en, v_issue.message_vi
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('rule %s%s%s', v_issue.rule,
+                                      CASE WHEN v_issue.other_ref IS NOT NULL
+                                           THEN '; other parcel ' || v_issue.other_ref END,
+                                      CASE WHEN v_issue.location IS NOT NULL
+                                           THEN '; at ' || ST_AsText(ST_PointOnSurface(
+                                                v_issue.location), 3) END),
+                      HINT = p_hint;
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.raise_on_errors(cadastre.issue[], text) IS
+    'Raise the first error-severity issue as an exception naming the parcel, the rule and where.';

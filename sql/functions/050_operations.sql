@@ -1,0 +1,921 @@
+-- 050_operations: the register's domain operations, one SQL function each.
+-- Every client (CLI, QGIS plugin, sample loader, import) calls these; each is atomic (one
+-- transaction: all or nothing), works for one approved dossier, and leaves the invariants of
+-- 040_invariants to the triggers so there is one definition of each rule.
+-- Holders are given as JSON: [{"party_id": 12, "share": "1/3"}, …].
+
+-- Dossiers ----------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.open_dossier(p_number text, p_kind text, p_received_on date,
+                                                 p_officer text, p_legal_basis text DEFAULT NULL,
+                                                 p_commune_code text DEFAULT NULL,
+                                                 p_note text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM cadastre.dossier_kind WHERE code = p_kind) THEN
+        RAISE EXCEPTION 'Unknown dossier kind %', quote_literal(p_kind)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'One of: ' || (SELECT string_agg(code, ', ' ORDER BY code)
+                                        FROM cadastre.dossier_kind);
+    END IF;
+    INSERT INTO cadastre.dossier (number, kind, received_on, officer, legal_basis,
+                                  commune_code, note)
+    VALUES (p_number, p_kind, p_received_on, p_officer, p_legal_basis, p_commune_code, p_note)
+    RETURNING id INTO v_id;
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.open_dossier(text, text, date, text, text, text, text) IS
+    'Record a received registration dossier; returns its id.';
+
+CREATE OR REPLACE FUNCTION cadastre.decide_dossier(p_dossier_id bigint, p_status text,
+                                                   p_decided_on date, p_note text DEFAULT NULL)
+RETURNS cadastre.dossier
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier;
+BEGIN
+    IF p_status NOT IN ('approved', 'rejected') THEN
+        RAISE EXCEPTION 'A dossier is decided as approved or rejected, not %', p_status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE cadastre.dossier
+    SET status = p_status, decided_on = p_decided_on, note = coalesce(p_note, note)
+    WHERE id = p_dossier_id
+    RETURNING * INTO v_dossier;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN v_dossier;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.decide_dossier(bigint, text, date, text) IS
+    'Approve or reject a received dossier (a decided dossier is final).';
+
+CREATE OR REPLACE FUNCTION cadastre.approve_dossier(p_dossier_id bigint, p_decided_on date)
+RETURNS cadastre.dossier
+LANGUAGE sql
+AS $$
+    SELECT cadastre.decide_dossier(p_dossier_id, 'approved', p_decided_on)
+$$;
+COMMENT ON FUNCTION cadastre.approve_dossier(bigint, date) IS 'Approve a received dossier.';
+
+CREATE OR REPLACE FUNCTION cadastre.add_source_document(p_dossier_id bigint, p_kind text,
+                                                        p_reference text,
+                                                        p_issued_on date DEFAULT NULL,
+                                                        p_issuer text DEFAULT NULL,
+                                                        p_description text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql
+AS $$
+    INSERT INTO cadastre.source_document (dossier_id, kind, reference, issued_on, issuer,
+                                          description)
+    VALUES (p_dossier_id, p_kind, p_reference, p_issued_on, p_issuer, p_description)
+    RETURNING id
+$$;
+COMMENT ON FUNCTION cadastre.add_source_document(bigint, text, text, date, text, text) IS
+    'Attach a legal or survey document to a dossier.';
+
+-- Parties -----------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.add_party(p_kind text, p_name text,
+                                              p_members jsonb DEFAULT NULL,
+                                              p_personal jsonb DEFAULT NULL,
+                                              p_org_code text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id     bigint;
+    v_member jsonb;
+BEGIN
+    INSERT INTO cadastre.party (kind, name, org_code, dossier_id)
+    VALUES (p_kind, p_name, p_org_code, cadastre.current_dossier())
+    RETURNING id INTO v_id;
+    IF p_personal IS NOT NULL THEN
+        INSERT INTO cadastre.party_personal (party_id, id_number, birth_date, gender, address)
+        VALUES (v_id, p_personal ->> 'id_number', (p_personal ->> 'birth_date')::date,
+                p_personal ->> 'gender', p_personal ->> 'address');
+    END IF;
+    FOR v_member IN SELECT * FROM jsonb_array_elements(coalesce(p_members, '[]')) LOOP
+        INSERT INTO cadastre.party_member (group_id, member_id, role)
+        VALUES (v_id, (v_member ->> 'party_id')::bigint, coalesce(v_member ->> 'role', 'member'));
+    END LOOP;
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.add_party(text, text, jsonb, jsonb, text) IS
+    'Record a party; p_members [{"party_id", "role"}] for households and couples, p_personal '
+    '{"id_number", "birth_date", "gender", "address"} for individuals.';
+
+-- Shared helpers ----------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.effective_date(p_dossier cadastre.dossier, p_date date)
+RETURNS date
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT coalesce(p_date, p_dossier.decided_on)
+$$;
+COMMENT ON FUNCTION cadastre.effective_date(cadastre.dossier, date) IS
+    'The legal date a change takes effect: given, else the dossier''s decision date.';
+
+CREATE OR REPLACE FUNCTION cadastre.lock_current_parcel(p_parcel_id bigint,
+                                                        p_expected_version integer DEFAULT NULL)
+RETURNS cadastre.parcel
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_parcel cadastre.parcel;
+BEGIN
+    SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = p_parcel_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_parcel.status <> 'current' THEN
+        RAISE EXCEPTION 'Parcel % is retired and cannot change',
+            cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
+                                v_parcel.parcel_number)
+            USING ERRCODE = 'check_violation',
+                  DETAIL = cadastre.last_change_text(p_parcel_id),
+                  HINT = 'Work on the parcels that replaced it (cadastre.parcel_genealogy).';
+    END IF;
+    IF p_expected_version IS NOT NULL AND p_expected_version <> v_parcel.version THEN
+        RAISE EXCEPTION 'Parcel % was changed by someone else since you loaded it (you have '
+                        'version %, the register has version %)',
+            cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
+                                v_parcel.parcel_number), p_expected_version, v_parcel.version
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = cadastre.last_change_text(p_parcel_id),
+                  HINT = 'Reload the parcel and redo your edit on the current version.';
+    END IF;
+    RETURN v_parcel;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.lock_current_parcel(bigint, integer) IS
+    'Lock a current parcel for change; refuse a retired one or a stale expected version.';
+
+CREATE OR REPLACE FUNCTION cadastre.parse_share(p_share text)
+RETURNS integer[]
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_parts text[] := regexp_match(trim(coalesce(p_share, '')), '^([0-9]{1,9})\s*/\s*([0-9]{1,9})$');
+BEGIN
+    IF trim(coalesce(p_share, '')) = '1' THEN
+        RETURN ARRAY[1, 1];
+    END IF;
+    IF v_parts IS NULL OR v_parts[1]::integer = 0 OR v_parts[2]::integer = 0
+       OR v_parts[1]::integer > v_parts[2]::integer THEN
+        RAISE EXCEPTION 'Share % is not a fraction like 1/3 between 0 and 1',
+            quote_literal(coalesce(p_share, '(missing)'))
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN ARRAY[v_parts[1]::integer, v_parts[2]::integer];
+END;
+$$;
+COMMENT ON FUNCTION cadastre.parse_share(text) IS 'Parse "1/3" (or "1") into {numerator, denominator}.';
+
+CREATE OR REPLACE FUNCTION cadastre.add_shares(p_rrr_id bigint, p_holders jsonb)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_holder jsonb;
+    v_share  integer[];
+BEGIN
+    IF p_holders IS NULL OR jsonb_typeof(p_holders) <> 'array'
+       OR jsonb_array_length(p_holders) = 0 THEN
+        RAISE EXCEPTION 'A right needs at least one holder ([{"party_id": …, "share": "1/1"}])'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR v_holder IN SELECT * FROM jsonb_array_elements(p_holders) LOOP
+        v_share := cadastre.parse_share(coalesce(v_holder ->> 'share', '1'));
+        INSERT INTO cadastre.rrr_share (rrr_id, party_id, numerator, denominator)
+        VALUES (p_rrr_id, (v_holder ->> 'party_id')::bigint, v_share[1], v_share[2]);
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.add_shares(bigint, jsonb) IS 'Give a right its holders and shares.';
+
+CREATE OR REPLACE FUNCTION cadastre.holders_json(p_rrr_id bigint)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('party_id', party_id,
+                                                 'share', numerator || '/' || denominator)
+                              ORDER BY party_id), '[]'::jsonb)
+    FROM cadastre.rrr_share WHERE rrr_id = p_rrr_id
+$$;
+COMMENT ON FUNCTION cadastre.holders_json(bigint) IS 'A right''s holders in the operations'' JSON form.';
+
+CREATE OR REPLACE FUNCTION cadastre.add_rrr(p_parcel_id bigint, p_kind text, p_from date,
+                                            p_holders jsonb DEFAULT NULL,
+                                            p_creditor_id bigint DEFAULT NULL,
+                                            p_amount numeric DEFAULT NULL,
+                                            p_note text DEFAULT NULL,
+                                            p_until date DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id    bigint;
+    v_class text := (SELECT class FROM cadastre.rrr_kind WHERE code = p_kind);
+BEGIN
+    IF v_class IS NULL THEN
+        RAISE EXCEPTION 'Unknown right or restriction kind %', quote_literal(p_kind)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'One of: ' || (SELECT string_agg(code, ', ' ORDER BY code)
+                                        FROM cadastre.rrr_kind);
+    END IF;
+    INSERT INTO cadastre.rrr (kind, parcel_id, valid, creditor_id, amount, note, dossier_id)
+    VALUES (p_kind, p_parcel_id, daterange(p_from, p_until), p_creditor_id, p_amount, p_note,
+            cadastre.current_dossier())
+    RETURNING id INTO v_id;
+    IF v_class = 'right' THEN
+        PERFORM cadastre.add_shares(v_id, p_holders);
+    END IF;
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.add_rrr(bigint, text, date, jsonb, bigint, numeric, text, date) IS
+    'Register a right (with holders) or a restriction (with creditor/claimant) on a parcel.';
+
+CREATE OR REPLACE FUNCTION cadastre.end_rrr(p_rrr_id bigint, p_on date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rrr cadastre.rrr;
+BEGIN
+    SELECT * INTO v_rrr FROM cadastre.rrr WHERE id = p_rrr_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Right or restriction % does not exist', p_rrr_id
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT upper_inf(v_rrr.valid) THEN
+        RAISE EXCEPTION '% % on parcel % already ended on %', v_rrr.kind, v_rrr.id,
+            cadastre.parcel_ref(v_rrr.parcel_id), upper(v_rrr.valid)
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF p_on <= lower(v_rrr.valid) THEN
+        RAISE EXCEPTION '% % on parcel % began on %; it cannot end on %', v_rrr.kind, v_rrr.id,
+            cadastre.parcel_ref(v_rrr.parcel_id), lower(v_rrr.valid), p_on
+            USING ERRCODE = 'check_violation';
+    END IF;
+    UPDATE cadastre.rrr
+    SET valid = daterange(lower(valid), p_on), ended_by_dossier = cadastre.current_dossier()
+    WHERE id = p_rrr_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.end_rrr(bigint, date) IS
+    'End a right or restriction on a legal date (it stays in the register as history).';
+
+CREATE OR REPLACE FUNCTION cadastre.open_rrrs(p_parcel_id bigint, p_class text DEFAULT NULL)
+RETURNS SETOF cadastre.rrr
+LANGUAGE sql STABLE
+AS $$
+    SELECT r.* FROM cadastre.rrr AS r JOIN cadastre.rrr_kind AS k ON k.code = r.kind
+    WHERE r.parcel_id = p_parcel_id AND upper_inf(r.valid)
+      AND (p_class IS NULL OR k.class = p_class)
+    ORDER BY r.id
+$$;
+COMMENT ON FUNCTION cadastre.open_rrrs(bigint, text) IS
+    'Rights/restrictions of a parcel that have not ended.';
+
+CREATE OR REPLACE FUNCTION cadastre.land_use_right(p_parcel_id bigint)
+RETURNS cadastre.rrr
+LANGUAGE sql STABLE
+AS $$
+    SELECT * FROM cadastre.open_rrrs(p_parcel_id) WHERE kind = 'land_use_right' LIMIT 1
+$$;
+COMMENT ON FUNCTION cadastre.land_use_right(bigint) IS 'The open land-use right of a parcel.';
+
+CREATE OR REPLACE FUNCTION cadastre.end_open_rrrs(p_parcel_id bigint, p_on date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rrr cadastre.rrr;
+BEGIN
+    FOR v_rrr IN SELECT * FROM cadastre.open_rrrs(p_parcel_id) LOOP
+        PERFORM cadastre.end_rrr(v_rrr.id, p_on);
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.end_open_rrrs(bigint, date) IS
+    'End every open right and restriction of a parcel (retirement, acquisition).';
+
+CREATE OR REPLACE FUNCTION cadastre.retire_parcel(p_parcel cadastre.parcel, p_on date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM cadastre.end_open_rrrs(p_parcel.id, p_on);
+    PERFORM cadastre.cancel_certificates_of(p_parcel.id, p_on);
+    UPDATE cadastre.parcel SET status = 'retired' WHERE id = p_parcel.id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.retire_parcel(cadastre.parcel, date) IS
+    'Retire a parcel: its rights end, its certificates are cancelled, its last version stays.';
+
+CREATE OR REPLACE FUNCTION cadastre.single_use(p_code text, p_area numeric, p_like jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_build_array(coalesce(p_like, '{}'::jsonb)
+                             || jsonb_build_object('code', p_code, 'area', p_area))
+$$;
+COMMENT ON FUNCTION cadastre.single_use(text, numeric, jsonb) IS
+    'Land uses of a parcel with one purpose, keeping form and term from a template entry.';
+
+CREATE OR REPLACE FUNCTION cadastre.insert_parcel(p_commune text, p_sheet text, p_number integer,
+                                                  p_geom geometry, p_legal_area numeric,
+                                                  p_land_uses jsonb, p_address text,
+                                                  p_old_identifiers jsonb DEFAULT '[]')
+RETURNS bigint
+LANGUAGE sql
+AS $$
+    INSERT INTO cadastre.parcel (commune_code, sheet_number, parcel_number, geom, legal_area,
+                                 land_uses, address, old_identifiers, dossier_id)
+    VALUES (p_commune, p_sheet, p_number, ST_Multi(cadastre.to_register_crs(p_geom)),
+            round(coalesce(p_legal_area,
+                           ST_Area(cadastre.to_register_crs(p_geom))::numeric), 1),
+            p_land_uses, p_address, coalesce(p_old_identifiers, '[]'),
+            cadastre.current_dossier())
+    RETURNING id
+$$;
+COMMENT ON FUNCTION cadastre.insert_parcel(text, text, integer, geometry, numeric, jsonb, text,
+                                           jsonb) IS
+    'Insert a current parcel in the register CRS (legal area defaults to the measured area).';
+
+-- First registration ------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.register_parcel(p_dossier_id bigint, p_commune text,
+                                                    p_sheet text, p_number integer,
+                                                    p_geom geometry, p_legal_area numeric,
+                                                    p_land_uses jsonb, p_holders jsonb,
+                                                    p_address text DEFAULT NULL,
+                                                    p_valid_from date DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_id      bigint;
+BEGIN
+    v_id := cadastre.insert_parcel(p_commune, p_sheet, p_number, p_geom, p_legal_area,
+                                   p_land_uses, p_address);
+    IF p_holders IS NOT NULL THEN
+        PERFORM cadastre.add_rrr(v_id, 'land_use_right',
+                                 cadastre.effective_date(v_dossier, p_valid_from), p_holders);
+    END IF;
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.register_parcel(bigint, text, text, integer, geometry, numeric,
+                                             jsonb, jsonb, text, date) IS
+    'First registration: a new parcel and, when holders are given, its land-use right.';
+
+-- Boundary re-survey / correction -----------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.correct_boundary(p_dossier_id bigint, p_parcel_id bigint,
+                                                     p_geom geometry,
+                                                     p_legal_area numeric DEFAULT NULL,
+                                                     p_expected_version integer DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_parcel  cadastre.parcel;
+    v_geom    geometry;
+    v_area    numeric;
+    v_uses    jsonb;
+BEGIN
+    PERFORM cadastre.begin_dossier_work(p_dossier_id);
+    v_parcel := cadastre.lock_current_parcel(p_parcel_id, p_expected_version);
+    v_geom := ST_Multi(cadastre.to_register_crs(p_geom));
+    v_area := round(coalesce(p_legal_area, ST_Area(v_geom)::numeric), 1);
+    v_uses := cadastre.rescale_land_uses(v_parcel.land_uses, v_parcel.legal_area, v_area);
+    UPDATE cadastre.parcel
+    SET geom = v_geom, legal_area = v_area, land_uses = v_uses
+    WHERE id = p_parcel_id
+    RETURNING version INTO v_parcel.version;
+    RETURN v_parcel.version;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.correct_boundary(bigint, bigint, geometry, numeric, integer) IS
+    'Re-survey or correct a parcel''s boundary (and legal area); returns the new version. '
+    'Several neighbours corrected in one transaction are checked together at commit.';
+
+CREATE OR REPLACE FUNCTION cadastre.rescale_land_uses(p_land_uses jsonb, p_old_area numeric,
+                                                      p_new_area numeric)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v_result jsonb := '[]';
+    v_item   jsonb;
+    v_left   numeric := p_new_area;
+    v_count  integer := jsonb_array_length(p_land_uses);
+    v_i      integer := 0;
+    v_area   numeric;
+BEGIN
+    IF p_old_area = p_new_area THEN
+        RETURN p_land_uses;
+    END IF;
+    -- Scale each purpose's area in proportion; the last takes the rounding remainder.
+    FOR v_item IN SELECT * FROM jsonb_array_elements(p_land_uses) LOOP
+        v_i := v_i + 1;
+        v_area := CASE WHEN v_i = v_count THEN v_left
+                       ELSE round((v_item ->> 'area')::numeric * p_new_area / p_old_area, 1) END;
+        v_left := v_left - v_area;
+        v_result := v_result || jsonb_build_array(v_item || jsonb_build_object('area', v_area));
+    END LOOP;
+    RETURN v_result;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.rescale_land_uses(jsonb, numeric, numeric) IS
+    'Land uses scaled to a new legal area in proportion (re-survey).';
+
+-- Split -------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.split_parcel(p_dossier_id bigint, p_parent_id bigint,
+                                                 p_geoms geometry[], p_numbers integer[],
+                                                 p_land_uses jsonb[] DEFAULT NULL,
+                                                 p_legal_areas numeric[] DEFAULT NULL,
+                                                 p_expected_version integer DEFAULT NULL,
+                                                 p_sheet text DEFAULT NULL)
+RETURNS bigint[]
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier  cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_parent   cadastre.parcel;
+    v_ref      text;
+    v_on       date;
+    v_geoms    geometry[];
+    v_children bigint[] := '{}';
+    v_child    bigint;
+    v_area     numeric;
+    v_uses     jsonb;
+    v_mismatch float8;
+    i          integer;
+BEGIN
+    v_parent := cadastre.lock_current_parcel(p_parent_id, p_expected_version);
+    v_ref := cadastre.parcel_ref(v_parent.commune_code, v_parent.sheet_number,
+                                 v_parent.parcel_number);
+    v_on := cadastre.effective_date(v_dossier, NULL);
+    IF coalesce(array_length(p_geoms, 1), 0) < 2
+       OR array_length(p_geoms, 1) <> coalesce(array_length(p_numbers, 1), 0) THEN
+        RAISE EXCEPTION 'Split of %: give at least two child geometries and one parcel number '
+                        'for each', v_ref USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF jsonb_array_length(v_parent.land_uses) > 1 AND p_land_uses IS NULL THEN
+        RAISE EXCEPTION 'Split of %: the parent has several land uses; give each child''s',
+            v_ref USING ERRCODE = 'invalid_parameter_value',
+                        HINT = 'Pass p_land_uses, one JSON array per child.';
+    END IF;
+    SELECT array_agg(ST_Multi(cadastre.to_register_crs(g)) ORDER BY n) INTO v_geoms
+    FROM unnest(p_geoms) WITH ORDINALITY AS t(g, n);
+
+    -- The children must partition the parent: nothing lost, nothing added.
+    v_mismatch := ST_Area(ST_SymDifference(ST_Union(v_geoms), v_parent.geom));
+    IF v_mismatch > cadastre.tolerance('partition_area') THEN
+        RAISE EXCEPTION 'Split of %: the children do not partition the parent (they differ by '
+                        '% m²)', v_ref, round(v_mismatch::numeric, 3)
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('children cover %s m², parent %s m²',
+                                  round(ST_Area(ST_Union(v_geoms))::numeric, 3),
+                                  round(ST_Area(v_parent.geom)::numeric, 3)),
+                  HINT = format('Snap the split line to the parent''s boundary (tolerance %s m²).',
+                                cadastre.tolerance('partition_area'));
+    END IF;
+
+    PERFORM cadastre.retire_parcel(v_parent, v_on);
+    FOR i IN 1 .. array_length(v_geoms, 1) LOOP
+        v_area := round(coalesce(p_legal_areas[i], ST_Area(v_geoms[i])::numeric), 1);
+        v_uses := coalesce(p_land_uses[i],
+                           cadastre.single_use(v_parent.land_uses -> 0 ->> 'code', v_area,
+                                               v_parent.land_uses -> 0));
+        v_child := cadastre.insert_parcel(v_parent.commune_code,
+                                          coalesce(p_sheet, v_parent.sheet_number), p_numbers[i],
+                                          v_geoms[i], v_area, v_uses, v_parent.address);
+        INSERT INTO cadastre.parcel_lineage (parent_id, child_id, kind, dossier_id)
+        VALUES (v_parent.id, v_child, 'split', p_dossier_id);
+        PERFORM cadastre.carry_ended_rrrs(v_parent.id, v_child, v_on);
+        v_children := v_children || v_child;
+    END LOOP;
+    RETURN v_children;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.split_parcel(bigint, bigint, geometry[], integer[], jsonb[],
+                                          numeric[], integer, text) IS
+    'Split a parcel into children that partition it (within the partition_area tolerance); '
+    'rights and restrictions are carried to every child; the parent is retired.';
+
+CREATE OR REPLACE FUNCTION cadastre.carry_ended_rrrs(p_from_parcel bigint,
+                                                            p_to_parcel bigint, p_on date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rrr cadastre.rrr;
+BEGIN
+    -- The rights that were open on the parent until p_on (ended by its retirement).
+    FOR v_rrr IN SELECT * FROM cadastre.rrr
+                 WHERE parcel_id = p_from_parcel AND upper(valid) = p_on
+                   AND ended_by_dossier = cadastre.current_dossier()
+                 ORDER BY id LOOP
+        PERFORM cadastre.add_rrr(p_to_parcel, v_rrr.kind, p_on,
+                                 cadastre.holders_json(v_rrr.id), v_rrr.creditor_id,
+                                 v_rrr.amount, v_rrr.note);
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.carry_ended_rrrs(bigint, bigint, date) IS
+    'Copy onto a new parcel the rights and restrictions the current dossier ended on its parent.';
+
+-- Merge -------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.holder_set(p_parcel_id bigint)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(string_agg(s.party_id || ':' || s.numerator || '/' || s.denominator, ','
+                               ORDER BY s.party_id), '')
+    FROM cadastre.rrr_share AS s
+    WHERE s.rrr_id = (cadastre.land_use_right(p_parcel_id)).id
+$$;
+COMMENT ON FUNCTION cadastre.holder_set(bigint) IS
+    'The holders and shares of a parcel''s land-use right, as comparable text.';
+
+CREATE OR REPLACE FUNCTION cadastre.merge_parcels(p_dossier_id bigint, p_parcel_ids bigint[],
+                                                  p_number integer, p_sheet text DEFAULT NULL,
+                                                  p_expected_versions integer[] DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier  cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_parcels  cadastre.parcel[] := '{}';
+    v_parcel   cadastre.parcel;
+    v_on       date := cadastre.effective_date(v_dossier, NULL);
+    v_union    geometry;
+    v_holders  text;
+    v_uses     jsonb;
+    v_area     numeric;
+    v_merged   bigint;
+    v_refs     text;
+    v_rrr      cadastre.rrr;
+    i          integer;
+BEGIN
+    IF coalesce(array_length(p_parcel_ids, 1), 0) < 2 THEN
+        RAISE EXCEPTION 'A merge needs at least two parcels' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR i IN 1 .. array_length(p_parcel_ids, 1) LOOP
+        v_parcels := v_parcels || cadastre.lock_current_parcel(p_parcel_ids[i],
+                                                               p_expected_versions[i]);
+    END LOOP;
+    SELECT string_agg(cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number), ', ')
+    INTO v_refs FROM unnest(v_parcels) AS p;
+    IF (SELECT count(DISTINCT p.commune_code) FROM unnest(v_parcels) AS p) > 1 THEN
+        RAISE EXCEPTION 'Merge of %: parcels of different communes cannot be merged', v_refs
+            USING ERRCODE = 'check_violation';
+    END IF;
+    v_union := ST_UnaryUnion(ST_Collect(ARRAY(
+        SELECT ST_Snap(p.geom, (SELECT ST_Collect(q.geom) FROM unnest(v_parcels) AS q),
+                       cadastre.tolerance('merge_gap'))
+        FROM unnest(v_parcels) AS p)));
+    IF ST_NumGeometries(v_union) > 1 THEN
+        RAISE EXCEPTION 'Merge of %: the parcels are not adjacent (their union has % parts)',
+            v_refs, ST_NumGeometries(v_union)
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Only parcels that share a boundary can be merged.';
+    END IF;
+    SELECT min(cadastre.holder_set(p.id)) INTO v_holders FROM unnest(v_parcels) AS p;
+    IF (SELECT count(DISTINCT cadastre.holder_set(p.id)) FROM unnest(v_parcels) AS p) > 1 THEN
+        RAISE EXCEPTION 'Merge of %: the parcels have different holders or shares', v_refs
+            USING ERRCODE = 'check_violation',
+                  DETAIL = (SELECT string_agg(cadastre.parcel_ref(p.id) || ' → '
+                                              || cadastre.holder_set(p.id), '; ')
+                            FROM unnest(v_parcels) AS p),
+                  HINT = 'Transfer the parcels to the same holders first.';
+    END IF;
+    SELECT sum(p.legal_area) INTO v_area FROM unnest(v_parcels) AS p;
+    SELECT jsonb_agg(jsonb_build_object('code', u.code, 'area', u.area) || u.extra ORDER BY u.code)
+    INTO v_uses
+    FROM (SELECT e ->> 'code' AS code, sum((e ->> 'area')::numeric) AS area,
+                 (jsonb_agg(e - 'code' - 'area'))[0] AS extra
+          FROM unnest(v_parcels) AS p, jsonb_array_elements(p.land_uses) AS e
+          GROUP BY e ->> 'code') AS u;
+
+    -- The merged parcel inherits the rights and restrictions of the first parent (the holder
+    -- sets are equal) plus every restriction of the others.
+    v_parcel := v_parcels[1];
+    FOREACH v_parcel IN ARRAY v_parcels LOOP
+        PERFORM cadastre.retire_parcel(v_parcel, v_on);
+    END LOOP;
+    v_merged := cadastre.insert_parcel(v_parcels[1].commune_code,
+                                       coalesce(p_sheet, v_parcels[1].sheet_number), p_number,
+                                       v_union, v_area, v_uses, v_parcels[1].address);
+    FOREACH v_parcel IN ARRAY v_parcels LOOP
+        INSERT INTO cadastre.parcel_lineage (parent_id, child_id, kind, dossier_id)
+        VALUES (v_parcel.id, v_merged, 'merge', p_dossier_id);
+        FOR v_rrr IN SELECT * FROM cadastre.rrr
+                     WHERE parcel_id = v_parcel.id AND upper(valid) = v_on
+                       AND ended_by_dossier = p_dossier_id
+                       AND (v_parcel.id = v_parcels[1].id
+                            OR kind NOT IN (SELECT code FROM cadastre.rrr_kind WHERE exclusive))
+                     ORDER BY id LOOP
+            PERFORM cadastre.add_rrr(v_merged, v_rrr.kind, v_on, cadastre.holders_json(v_rrr.id),
+                                     v_rrr.creditor_id, v_rrr.amount, v_rrr.note);
+        END LOOP;
+    END LOOP;
+    RETURN v_merged;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.merge_parcels(bigint, bigint[], integer, text, integer[]) IS
+    'Merge adjacent parcels of the same commune and holder set into one (their union); the '
+    'parents are retired, rights and restrictions carried to the merged parcel.';
+
+-- Transfers ---------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.transfer_right(p_dossier_id bigint, p_parcel_id bigint,
+                                                   p_holders jsonb,
+                                                   p_effective date DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_parcel  cadastre.parcel;
+    v_right   cadastre.rrr;
+    v_on      date := cadastre.effective_date(v_dossier, p_effective);
+    v_block   cadastre.rrr;
+BEGIN
+    IF v_dossier.kind NOT IN ('sale', 'gift', 'inheritance', 'capital_contribution',
+                              'correction') THEN
+        RAISE EXCEPTION 'Dossier % is a % dossier, not a transfer', v_dossier.number,
+            v_dossier.kind USING ERRCODE = 'check_violation';
+    END IF;
+    v_parcel := cadastre.lock_current_parcel(p_parcel_id);
+    SELECT * INTO v_block FROM cadastre.open_rrrs(p_parcel_id)
+    WHERE kind IN ('seizure', 'dispute') LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'Parcel % is under % (since %): it cannot be transferred',
+            cadastre.parcel_ref(p_parcel_id), v_block.kind, lower(v_block.valid)
+            USING ERRCODE = 'check_violation',
+                  HINT = 'The restriction must be released first.';
+    END IF;
+    v_right := cadastre.land_use_right(p_parcel_id);
+    IF v_right.id IS NULL THEN
+        RAISE EXCEPTION 'Parcel % has no land-use right to transfer', cadastre.parcel_ref(p_parcel_id)
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Register the right first (first registration).';
+    END IF;
+    PERFORM cadastre.end_rrr(v_right.id, v_on);
+    RETURN cadastre.add_rrr(p_parcel_id, 'land_use_right', v_on, p_holders);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.transfer_right(bigint, bigint, jsonb, date) IS
+    'Transfer a parcel''s land-use right (sale, gift, inheritance…) to new holders with shares; '
+    'refused while the parcel is seized or disputed.';
+
+-- Restrictions (mortgage, seizure, dispute, planning) ----------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.register_restriction(p_dossier_id bigint, p_parcel_id bigint,
+                                                         p_kind text,
+                                                         p_party_id bigint DEFAULT NULL,
+                                                         p_amount numeric DEFAULT NULL,
+                                                         p_note text DEFAULT NULL,
+                                                         p_from date DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+BEGIN
+    PERFORM cadastre.lock_current_parcel(p_parcel_id);
+    IF (SELECT class FROM cadastre.rrr_kind WHERE code = p_kind) IS DISTINCT FROM 'restriction'
+    THEN
+        RAISE EXCEPTION '% is not a restriction kind', quote_literal(p_kind)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'One of: ' || (SELECT string_agg(code, ', ' ORDER BY code)
+                                        FROM cadastre.rrr_kind WHERE class = 'restriction');
+    END IF;
+    IF p_kind = 'mortgage' AND (cadastre.land_use_right(p_parcel_id)).id IS NULL THEN
+        RAISE EXCEPTION 'Parcel % has no land-use right to mortgage',
+            cadastre.parcel_ref(p_parcel_id) USING ERRCODE = 'check_violation';
+    END IF;
+    IF p_kind = 'mortgage' AND p_party_id IS NULL THEN
+        RAISE EXCEPTION 'A mortgage needs its creditor (p_party_id)'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN cadastre.add_rrr(p_parcel_id, p_kind, cadastre.effective_date(v_dossier, p_from),
+                            NULL, p_party_id, p_amount, p_note);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.register_restriction(bigint, bigint, text, bigint, numeric, text,
+                                                  date) IS
+    'Register a mortgage (with its creditor), seizure, dispute, planning reservation or corridor.';
+
+CREATE OR REPLACE FUNCTION cadastre.release_restriction(p_dossier_id bigint, p_rrr_id bigint,
+                                                        p_on date DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+BEGIN
+    IF (SELECT k.class FROM cadastre.rrr AS r JOIN cadastre.rrr_kind AS k ON k.code = r.kind
+        WHERE r.id = p_rrr_id) IS DISTINCT FROM 'restriction' THEN
+        RAISE EXCEPTION 'Record % is not a restriction; rights end by transfer or acquisition',
+            p_rrr_id USING ERRCODE = 'check_violation';
+    END IF;
+    PERFORM cadastre.end_rrr(p_rrr_id, cadastre.effective_date(v_dossier, p_on));
+END;
+$$;
+COMMENT ON FUNCTION cadastre.release_restriction(bigint, bigint, date) IS
+    'End a restriction (mortgage release, end of a seizure or dispute).';
+
+-- Land use, acquisition --------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.change_land_use(p_dossier_id bigint, p_parcel_id bigint,
+                                                    p_land_uses jsonb,
+                                                    p_expected_version integer DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_version integer;
+BEGIN
+    PERFORM cadastre.begin_dossier_work(p_dossier_id);
+    PERFORM cadastre.lock_current_parcel(p_parcel_id, p_expected_version);
+    UPDATE cadastre.parcel SET land_uses = p_land_uses WHERE id = p_parcel_id
+    RETURNING version INTO v_version;
+    RETURN v_version;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.change_land_use(bigint, bigint, jsonb, integer) IS
+    'Change a parcel''s land-use purposes (areas must still sum to the legal area).';
+
+CREATE OR REPLACE FUNCTION cadastre.acquire_parcel(p_dossier_id bigint, p_parcel_id bigint,
+                                                   p_on date DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+BEGIN
+    IF v_dossier.kind <> 'acquisition' THEN
+        RAISE EXCEPTION 'Dossier % is a % dossier, not an acquisition', v_dossier.number,
+            v_dossier.kind USING ERRCODE = 'check_violation';
+    END IF;
+    PERFORM cadastre.retire_parcel(cadastre.lock_current_parcel(p_parcel_id),
+                                   cadastre.effective_date(v_dossier, p_on));
+END;
+$$;
+COMMENT ON FUNCTION cadastre.acquire_parcel(bigint, bigint, date) IS
+    'State acquisition: the parcel is retired and its rights end.';
+
+-- Certificates --------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.issue_certificate(p_dossier_id bigint, p_serial text,
+                                                      p_book_number text, p_parcel_ids bigint[],
+                                                      p_issued_on date DEFAULT NULL,
+                                                      p_replaces text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_id      bigint;
+    v_parcel  bigint;
+    v_on      date := cadastre.effective_date(v_dossier, p_issued_on);
+BEGIN
+    IF coalesce(array_length(p_parcel_ids, 1), 0) = 0 THEN
+        RAISE EXCEPTION 'Certificate %: it must cover at least one parcel', p_serial
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT count(DISTINCT cadastre.holder_set(p)) FROM unnest(p_parcel_ids) AS p) > 1 THEN
+        RAISE EXCEPTION 'Certificate %: the parcels have different holders', p_serial
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A certificate covers parcels of one holder set; issue one per set.';
+    END IF;
+    IF p_replaces IS NOT NULL THEN
+        PERFORM cadastre.cancel_certificate(p_dossier_id, p_replaces, v_on);
+    END IF;
+    INSERT INTO cadastre.certificate (serial, book_number, issued_on, dossier_id)
+    VALUES (p_serial, p_book_number, v_on, p_dossier_id)
+    RETURNING id INTO v_id;
+    FOREACH v_parcel IN ARRAY p_parcel_ids LOOP
+        PERFORM cadastre.lock_current_parcel(v_parcel);
+        IF (cadastre.land_use_right(v_parcel)).id IS NULL THEN
+            RAISE EXCEPTION 'Certificate %: parcel % has no land-use right to certify', p_serial,
+                cadastre.parcel_ref(v_parcel) USING ERRCODE = 'check_violation';
+        END IF;
+        INSERT INTO cadastre.certificate_parcel VALUES (v_id, v_parcel);
+    END LOOP;
+    INSERT INTO cadastre.certificate_holder (certificate_id, party_id)
+    SELECT v_id, s.party_id FROM cadastre.rrr_share AS s
+    WHERE s.rrr_id = (cadastre.land_use_right(p_parcel_ids[1])).id;
+    IF p_replaces IS NOT NULL THEN
+        UPDATE cadastre.certificate SET replaced_by = v_id WHERE serial = p_replaces;
+    END IF;
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.issue_certificate(bigint, text, text, bigint[], date, text) IS
+    'Issue a certificate (GCN) for parcels of one holder set; p_replaces reissues an old one.';
+
+CREATE OR REPLACE FUNCTION cadastre.cancel_certificate(p_dossier_id bigint, p_serial text,
+                                                       p_on date DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_cert    cadastre.certificate;
+BEGIN
+    SELECT * INTO v_cert FROM cadastre.certificate WHERE serial = p_serial FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Certificate % does not exist', p_serial USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_cert.cancelled_on IS NOT NULL THEN
+        RAISE EXCEPTION 'Certificate % was already cancelled on %', p_serial, v_cert.cancelled_on
+            USING ERRCODE = 'check_violation';
+    END IF;
+    UPDATE cadastre.certificate
+    SET cancelled_on = cadastre.effective_date(v_dossier, p_on)
+    WHERE id = v_cert.id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.cancel_certificate(bigint, text, date) IS 'Cancel a certificate.';
+
+CREATE OR REPLACE FUNCTION cadastre.cancel_certificates_of(p_parcel_id bigint, p_on date)
+RETURNS void
+LANGUAGE sql
+AS $$
+    UPDATE cadastre.certificate AS c SET cancelled_on = greatest(p_on, c.issued_on)
+    FROM cadastre.certificate_parcel AS cp
+    WHERE cp.certificate_id = c.id AND cp.parcel_id = p_parcel_id AND c.cancelled_on IS NULL
+$$;
+COMMENT ON FUNCTION cadastre.cancel_certificates_of(bigint, date) IS
+    'Cancel the valid certificates covering a parcel that is retired.';
+
+-- Commune reassignment (administrative mergers) -----------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.reassign_commune(p_dossier_id bigint, p_old_code text,
+                                                     p_new_code text, p_effective date,
+                                                     p_sheet_prefix text DEFAULT '')
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_count   integer;
+BEGIN
+    IF v_dossier.kind <> 'commune_reassignment' THEN
+        RAISE EXCEPTION 'Dossier % is a % dossier, not a commune reassignment', v_dossier.number,
+            v_dossier.kind USING ERRCODE = 'check_violation';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cadastre.admin_unit WHERE code = p_new_code
+                   AND level = 'commune' AND valid @> p_effective) THEN
+        RAISE EXCEPTION 'Commune % does not exist or is not in force on %', p_new_code,
+            p_effective USING ERRCODE = 'foreign_key_violation',
+                              HINT = 'Add it first (cadastre.add_commune).';
+    END IF;
+    UPDATE cadastre.admin_unit
+    SET valid = daterange(lower(valid), p_effective), replaced_by = p_new_code
+    WHERE code = p_old_code AND level = 'commune';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Commune % does not exist', p_old_code
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    UPDATE cadastre.map_sheet
+    SET valid = daterange(lower(valid), p_effective)
+    WHERE commune_code = p_old_code AND upper_inf(valid);
+    INSERT INTO cadastre.map_sheet (commune_code, number, scale, footprint, valid)
+    SELECT p_new_code, p_sheet_prefix || number, scale, footprint, daterange(p_effective, NULL)
+    FROM cadastre.map_sheet WHERE commune_code = p_old_code AND upper(valid) = p_effective;
+    UPDATE cadastre.parcel
+    SET old_identifiers = old_identifiers || jsonb_build_array(jsonb_build_object(
+            'commune_code', commune_code, 'sheet_number', sheet_number,
+            'parcel_number', parcel_number, 'until', p_effective)),
+        commune_code = p_new_code,
+        sheet_number = p_sheet_prefix || sheet_number
+    WHERE commune_code = p_old_code AND status = 'current';
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.reassign_commune(bigint, text, text, date, text) IS
+    'Commune merger: retire the old unit, move its current parcels and sheets to the new code '
+    '(sheet numbers optionally prefixed to stay unique), keeping old identifiers and history.';

@@ -1,0 +1,194 @@
+-- 060_queries: reading the register at any instant, legal or system.
+-- System time (sys_period): what the register held at a moment. Legal time (rrr.valid): when a
+-- right was in force in law. "Who held parcel X on date D, as the register knew it at time T"
+-- combines both.
+
+CREATE OR REPLACE VIEW cadastre.parcel_version AS
+    SELECT * FROM cadastre.parcel
+    UNION ALL
+    SELECT * FROM cadastre.parcel_history;
+COMMENT ON VIEW cadastre.parcel_version IS 'Every version of every parcel (live and closed).';
+
+CREATE OR REPLACE VIEW cadastre.rrr_version AS
+    SELECT * FROM cadastre.rrr
+    UNION ALL
+    SELECT * FROM cadastre.rrr_history;
+COMMENT ON VIEW cadastre.rrr_version IS 'Every version of every right and restriction.';
+
+CREATE OR REPLACE VIEW cadastre.rrr_share_version AS
+    SELECT * FROM cadastre.rrr_share
+    UNION ALL
+    SELECT * FROM cadastre.rrr_share_history;
+COMMENT ON VIEW cadastre.rrr_share_version IS 'Every version of every holder share.';
+
+CREATE OR REPLACE VIEW cadastre.party_version AS
+    SELECT * FROM cadastre.party
+    UNION ALL
+    SELECT * FROM cadastre.party_history;
+COMMENT ON VIEW cadastre.party_version IS 'Every version of every party.';
+
+CREATE OR REPLACE VIEW cadastre.certificate_version AS
+    SELECT * FROM cadastre.certificate
+    UNION ALL
+    SELECT * FROM cadastre.certificate_history;
+COMMENT ON VIEW cadastre.certificate_version IS 'Every version of every certificate.';
+
+CREATE OR REPLACE VIEW cadastre.current_parcel AS
+    SELECT p.id, p.commune_code, p.sheet_number, p.parcel_number,
+           cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number) AS ref,
+           p.geom, p.legal_area, round(ST_Area(p.geom)::numeric, 1) AS measured_area,
+           p.land_uses,
+           (SELECT string_agg(e ->> 'code', '+' ORDER BY (e ->> 'area')::numeric DESC)
+            FROM jsonb_array_elements(p.land_uses) AS e) AS land_use_codes,
+           p.address, p.old_identifiers, p.version, p.dossier_id,
+           lower(p.sys_period) AS changed_at
+    FROM cadastre.parcel AS p
+    WHERE p.status = 'current';
+COMMENT ON VIEW cadastre.current_parcel IS
+    'Current parcels with their identity as text and their land-use codes (e.g. ODT+CLN).';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_as_of(p_id bigint, p_at timestamptz)
+RETURNS SETOF cadastre.parcel
+LANGUAGE sql STABLE
+AS $$
+    SELECT * FROM cadastre.parcel WHERE id = p_id AND sys_period @> p_at
+    UNION ALL
+    SELECT * FROM cadastre.parcel_history WHERE id = p_id AND sys_period @> p_at
+$$;
+COMMENT ON FUNCTION cadastre.parcel_as_of(bigint, timestamptz) IS
+    'The version of a parcel the register held at an instant (none if not yet registered).';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_as_of(p_commune text, p_sheet text, p_number integer,
+                                                 p_at timestamptz)
+RETURNS SETOF cadastre.parcel
+LANGUAGE sql STABLE
+AS $$
+    SELECT * FROM cadastre.parcel
+    WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
+      AND sys_period @> p_at AND status = 'current'
+    UNION ALL
+    SELECT * FROM cadastre.parcel_history
+    WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
+      AND sys_period @> p_at AND status = 'current'
+$$;
+COMMENT ON FUNCTION cadastre.parcel_as_of(text, text, integer, timestamptz) IS
+    'The parcel that bore an identity (commune/sheet/number) at an instant.';
+
+CREATE OR REPLACE FUNCTION cadastre.rights_as_of(p_parcel_id bigint, p_legal_date date,
+                                                 p_known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (rrr_id bigint, kind text, class text, valid daterange, party_id bigint,
+               party_name text, share text, creditor_id bigint, dossier_id bigint)
+LANGUAGE sql STABLE
+AS $$
+    WITH known AS (SELECT coalesce(p_known_at, cadastre.clock()) AS t)
+    SELECT r.id, r.kind, k.class, r.valid, s.party_id, pv.name,
+           s.numerator || '/' || s.denominator, r.creditor_id, r.dossier_id
+    FROM known, cadastre.rrr_version AS r
+    JOIN cadastre.rrr_kind AS k ON k.code = r.kind
+    LEFT JOIN cadastre.rrr_share_version AS s
+           ON s.rrr_id = r.id AND s.sys_period @> (SELECT t FROM known)
+    LEFT JOIN cadastre.party_version AS pv
+           ON pv.id = s.party_id AND pv.sys_period @> (SELECT t FROM known)
+    WHERE r.parcel_id = p_parcel_id
+      AND r.sys_period @> known.t
+      AND r.valid @> p_legal_date
+    ORDER BY k.class, r.id, s.party_id
+$$;
+COMMENT ON FUNCTION cadastre.rights_as_of(bigint, date, timestamptz) IS
+    'Rights and restrictions of a parcel in force on a legal date, as the register knew them at '
+    'p_known_at (default now), with holders and shares: the bitemporal question.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_genealogy(p_parcel_id bigint)
+RETURNS TABLE (parcel_id bigint, ref text, relation text, depth integer, kind text,
+               dossier_number text, status text)
+LANGUAGE sql STABLE
+AS $$
+    WITH RECURSIVE
+    ancestors AS (
+        SELECT l.parent_id AS id, 1 AS depth, l.kind, l.dossier_id
+        FROM cadastre.parcel_lineage AS l WHERE l.child_id = p_parcel_id
+        UNION
+        SELECT l.parent_id, a.depth + 1, l.kind, l.dossier_id
+        FROM cadastre.parcel_lineage AS l JOIN ancestors AS a ON l.child_id = a.id
+        WHERE a.depth < 100
+    ),
+    descendants AS (
+        SELECT l.child_id AS id, 1 AS depth, l.kind, l.dossier_id
+        FROM cadastre.parcel_lineage AS l WHERE l.parent_id = p_parcel_id
+        UNION
+        SELECT l.child_id, d.depth + 1, l.kind, l.dossier_id
+        FROM cadastre.parcel_lineage AS l JOIN descendants AS d ON l.parent_id = d.id
+        WHERE d.depth < 100
+    ),
+    related AS (
+        SELECT id, 'ancestor' AS relation, depth, kind, dossier_id FROM ancestors
+        UNION ALL
+        SELECT id, 'descendant', depth, kind, dossier_id FROM descendants
+    )
+    SELECT r.id, cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number),
+           r.relation, r.depth, r.kind, d.number, p.status
+    FROM related AS r
+    JOIN cadastre.parcel AS p ON p.id = r.id
+    JOIN cadastre.dossier AS d ON d.id = r.dossier_id
+    ORDER BY r.relation, r.depth, r.id
+$$;
+COMMENT ON FUNCTION cadastre.parcel_genealogy(bigint) IS
+    'Ancestors and descendants of a parcel through splits, merges and re-surveys.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_timeline(p_parcel_id bigint)
+RETURNS TABLE (on_date date, recorded_at timestamptz, dossier_kind text, kind_vi text,
+               kind_en text, dossier_number text)
+LANGUAGE sql STABLE
+AS $$
+    WITH dossiers AS (
+        SELECT dossier_id FROM cadastre.parcel_version WHERE id = p_parcel_id
+        UNION SELECT dossier_id FROM cadastre.rrr_version WHERE parcel_id = p_parcel_id
+        UNION SELECT ended_by_dossier FROM cadastre.rrr_version
+              WHERE parcel_id = p_parcel_id AND ended_by_dossier IS NOT NULL
+        UNION SELECT c.dossier_id FROM cadastre.certificate_version AS c
+              JOIN cadastre.certificate_parcel AS cp ON cp.certificate_id = c.id
+              WHERE cp.parcel_id = p_parcel_id
+        UNION SELECT dossier_id FROM cadastre.parcel_lineage
+              WHERE parent_id = p_parcel_id OR child_id = p_parcel_id
+    )
+    SELECT d.decided_on, min(lower(pv.sys_period)), d.kind, k.name_vi, k.name_en, d.number
+    FROM dossiers AS x
+    JOIN cadastre.dossier AS d ON d.id = x.dossier_id
+    JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+    LEFT JOIN cadastre.parcel_version AS pv ON pv.id = p_parcel_id AND pv.dossier_id = d.id
+    GROUP BY d.id, d.decided_on, d.kind, k.name_vi, k.name_en, d.number
+    ORDER BY d.decided_on, d.id
+$$;
+COMMENT ON FUNCTION cadastre.parcel_timeline(bigint) IS
+    'A parcel''s public timeline: each dossier that touched it, with its kind and date (never '
+    'names or ID numbers).';
+
+CREATE OR REPLACE FUNCTION cadastre.dossier_effects(p_dossier_id bigint)
+RETURNS TABLE (object text, object_id bigint, ref text, effect text)
+LANGUAGE sql STABLE
+AS $$
+    SELECT 'parcel', p.id, cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number),
+           CASE WHEN p.status = 'retired' THEN 'retired'
+                WHEN NOT EXISTS (SELECT 1 FROM cadastre.parcel_version AS e
+                                 WHERE e.id = p.id AND e.dossier_id <> p_dossier_id
+                                   AND lower(e.sys_period) < lower(p.sys_period))
+                THEN 'created' ELSE 'changed' END
+    FROM (SELECT DISTINCT ON (id) * FROM cadastre.parcel_version
+          WHERE dossier_id = p_dossier_id ORDER BY id, lower(sys_period) DESC) AS p
+    UNION ALL
+    SELECT 'rrr', r.id, r.kind || ' on ' || cadastre.parcel_ref(r.parcel_id),
+           CASE WHEN r.ended_by_dossier = p_dossier_id THEN 'ended' ELSE 'registered' END
+    FROM cadastre.rrr AS r
+    WHERE r.dossier_id = p_dossier_id OR r.ended_by_dossier = p_dossier_id
+    UNION ALL
+    SELECT 'certificate', c.id, c.serial,
+           CASE WHEN c.cancelled_on IS NOT NULL AND c.dossier_id = p_dossier_id
+                     AND EXISTS (SELECT 1 FROM cadastre.certificate_history AS h
+                                 WHERE h.id = c.id AND h.dossier_id <> p_dossier_id)
+                THEN 'cancelled' ELSE 'issued' END
+    FROM cadastre.certificate AS c WHERE c.dossier_id = p_dossier_id
+    ORDER BY 1, 2
+$$;
+COMMENT ON FUNCTION cadastre.dossier_effects(bigint) IS
+    'What a dossier changed: parcels created, changed or retired, rights registered or ended, '
+    'certificates issued or cancelled.';
