@@ -15,6 +15,7 @@ from cadastre.db.connection import (
 )
 from cadastre.db.server import ProjectServer
 from cadastre.errors import CadastreError
+from cadastre.register.setup import init_register, read_setting
 from cadastre.settings import get_settings
 
 app = typer.Typer(
@@ -23,9 +24,17 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 
 
+PROVINCE_OPTION = typer.Option(
+    None, "--province", help="Province the register serves (first time; default 01 Hà Nội)."
+)
+SRID_OPTION = typer.Option(
+    None, "--srid", help="Override the province's VN-2000 TM-3 EPSG code (first time only)."
+)
+
+
 @app.command()
-def start() -> None:
-    """Create (first time) and start the project-managed server, and create the database."""
+def start(province: str | None = PROVINCE_OPTION, srid: int | None = SRID_OPTION) -> None:
+    """Create (first time) and start the project server, then migrate and create the register."""
     settings = get_settings()
     if uses_external_server(settings):
         _report_external()
@@ -37,6 +46,26 @@ def start() -> None:
     console.print(f"Server {state} on port {server.port} (data: {server.data_dir})")
     if created:
         console.print(f"Created database '{server.database}' with PostGIS and btree_gist")
+    _migrate_and_init(province, srid)
+
+
+@app.command()
+def init(province: str | None = PROVINCE_OPTION, srid: int | None = SRID_OPTION) -> None:
+    """Migrate and create the register on the current server (e.g. one DATABASE_URL names)."""
+    _migrate_and_init(province, srid)
+
+
+def _migrate_and_init(province: str | None, srid: int | None) -> None:
+    conn = connect()
+    try:
+        _print_report(migrations.migrate(conn))
+        setting = init_register(conn, province, srid)
+    finally:
+        conn.close()
+    console.print(
+        f"Register: province {setting.province_code} {setting.province_name}, "
+        f"parcels in EPSG:{setting.srid}"
+    )
 
 
 @app.command()
@@ -76,6 +105,13 @@ def status() -> None:
     try:
         _print_versions(conn)
         _print_migrations(conn)
+        setting = read_setting(conn)
+        console.print(
+            f"Register: province {setting.province_code} {setting.province_name}, "
+            f"EPSG:{setting.srid}"
+            if setting
+            else "Register: not created yet (cadastre db init --province CODE)"
+        )
     finally:
         conn.close()
 
@@ -85,9 +121,12 @@ def migrate() -> None:
     """Apply pending migrations (once each, in order) and refresh the SQL functions."""
     conn = connect()
     try:
-        report = migrations.migrate(conn)
+        _print_report(migrations.migrate(conn))
     finally:
         conn.close()
+
+
+def _print_report(report: migrations.MigrationReport) -> None:
     for name in report.applied:
         console.print(f"applied {name}")
     if report.functions_applied:

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from cadastre import __version__
-from cadastre.cli import db
+from cadastre.cli import db, dossier, parcel, rights
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -19,6 +19,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(parcel.app, name="parcel")
+app.add_typer(dossier.app, name="dossier")
+app.add_typer(rights.restriction_app, name="restriction")
+app.add_typer(rights.party_app, name="party")
+app.command()(rights.transfer)
 error_console = Console(stderr=True, soft_wrap=True)
 
 

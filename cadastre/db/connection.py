@@ -9,9 +9,10 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
+from sqlalchemy import Engine, create_engine
 
 from cadastre.db.server import EXTENSIONS, ProjectServer
-from cadastre.errors import ServerError
+from cadastre.errors import CadastreError, ServerError
 from cadastre.settings import Settings, get_settings
 
 CONNECT_TIMEOUT_S = 5
@@ -82,3 +83,25 @@ def ensure_database(server: ProjectServer) -> bool:
                 sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension))
             )
     return created
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A SQLAlchemy engine on the register (psycopg2 driver)."""
+    url = url or database_url()
+    return create_engine(
+        url.replace("postgresql://", "postgresql+psycopg2://", 1),
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+        pool_pre_ping=True,
+    )
+
+
+def user_error(exc: BaseException) -> CadastreError:
+    """Turn a database refusal into the message and hint the SQL rule wrote for people."""
+    original = getattr(exc, "orig", exc)
+    diag = getattr(original, "diag", None)
+    if diag is None or not diag.message_primary:
+        return CadastreError(str(original).strip())
+    message = diag.message_primary
+    if diag.message_detail:
+        message += f" ({diag.message_detail})"
+    return CadastreError(message, hint=diag.message_hint)

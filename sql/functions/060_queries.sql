@@ -167,27 +167,37 @@ CREATE OR REPLACE FUNCTION cadastre.dossier_effects(p_dossier_id bigint)
 RETURNS TABLE (object text, object_id bigint, ref text, effect text)
 LANGUAGE sql STABLE
 AS $$
+    WITH parcel_first AS (
+        SELECT DISTINCT ON (id) id, dossier_id FROM cadastre.parcel_version
+        ORDER BY id, lower(sys_period)
+    ),
+    parcel_touched AS (
+        SELECT DISTINCT ON (id) * FROM cadastre.parcel_version
+        WHERE dossier_id = p_dossier_id ORDER BY id, lower(sys_period) DESC
+    ),
+    rrr_first AS (
+        SELECT DISTINCT ON (id) id, kind, parcel_id, dossier_id FROM cadastre.rrr_version
+        ORDER BY id, lower(sys_period)
+    )
     SELECT 'parcel', p.id, cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number),
            CASE WHEN p.status = 'retired' THEN 'retired'
-                WHEN NOT EXISTS (SELECT 1 FROM cadastre.parcel_version AS e
-                                 WHERE e.id = p.id AND e.dossier_id <> p_dossier_id
-                                   AND lower(e.sys_period) < lower(p.sys_period))
-                THEN 'created' ELSE 'changed' END
-    FROM (SELECT DISTINCT ON (id) * FROM cadastre.parcel_version
-          WHERE dossier_id = p_dossier_id ORDER BY id, lower(sys_period) DESC) AS p
+                WHEN f.dossier_id = p_dossier_id THEN 'created' ELSE 'changed' END
+    FROM parcel_touched AS p JOIN parcel_first AS f ON f.id = p.id
     UNION ALL
-    SELECT 'rrr', r.id, r.kind || ' on ' || cadastre.parcel_ref(r.parcel_id),
-           CASE WHEN r.ended_by_dossier = p_dossier_id THEN 'ended' ELSE 'registered' END
-    FROM cadastre.rrr AS r
-    WHERE r.dossier_id = p_dossier_id OR r.ended_by_dossier = p_dossier_id
+    SELECT 'rrr', r.id, r.kind || ' on ' || cadastre.parcel_ref(r.parcel_id), 'registered'
+    FROM rrr_first AS r WHERE r.dossier_id = p_dossier_id
     UNION ALL
-    SELECT 'certificate', c.id, c.serial,
-           CASE WHEN c.cancelled_on IS NOT NULL AND c.dossier_id = p_dossier_id
-                     AND EXISTS (SELECT 1 FROM cadastre.certificate_history AS h
-                                 WHERE h.id = c.id AND h.dossier_id <> p_dossier_id)
-                THEN 'cancelled' ELSE 'issued' END
-    FROM cadastre.certificate AS c WHERE c.dossier_id = p_dossier_id
-    ORDER BY 1, 2
+    SELECT 'rrr', r.id, r.kind || ' on ' || cadastre.parcel_ref(r.parcel_id), 'ended'
+    FROM cadastre.rrr AS r WHERE r.ended_by_dossier = p_dossier_id
+    UNION ALL
+    SELECT 'certificate', c.id, c.serial, 'issued'
+    FROM cadastre.certificate_version AS c
+    WHERE c.dossier_id = p_dossier_id AND c.cancelled_on IS NULL
+    UNION ALL
+    SELECT 'certificate', c.id, c.serial, 'cancelled'
+    FROM cadastre.certificate AS c
+    WHERE c.cancelled_on IS NOT NULL AND c.dossier_id = p_dossier_id
+    ORDER BY 1, 2, 4
 $$;
 COMMENT ON FUNCTION cadastre.dossier_effects(bigint) IS
     'What a dossier changed: parcels created, changed or retired, rights registered or ended, '

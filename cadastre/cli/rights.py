@@ -1,0 +1,84 @@
+"""`cadastre transfer`, `cadastre restriction ...`, `cadastre party add`: common operations."""
+
+from __future__ import annotations
+
+import typer
+
+from cadastre.cli.common import console, engine, parse_date, parse_holders
+from cadastre.errors import CadastreError
+from cadastre.register import service
+from cadastre.register.refs import parse_parcel_ref
+
+restriction_app = typer.Typer(
+    help="Mortgages, seizures, disputes, planning reservations.", no_args_is_help=True
+)
+party_app = typer.Typer(
+    help="Parties: people, households, couples, organisations.", no_args_is_help=True
+)
+
+
+def _current_parcel_id(session, ref: str) -> int:
+    parcel = service.find_parcel(session, parse_parcel_ref(ref))
+    if parcel is None:
+        raise CadastreError(f"No parcel {ref}", hint="Check the commune code, sheet and number.")
+    return parcel.id
+
+
+def transfer(
+    ref: str = typer.Argument(..., help="COMMUNE/SHEET/NUMBER"),
+    dossier: int = typer.Option(..., "--dossier", help="Approved sale/gift/inheritance dossier"),
+    holder: list[str] = typer.Option(..., "--holder", help="PARTY_ID=SHARE, repeatable"),
+    on: str | None = typer.Option(None, "--on", help="Effective date (default: decision date)"),
+) -> None:
+    """Transfer a parcel's land-use right to new holders (shares must sum to 1)."""
+    with service.unit_of_work(engine()) as session:
+        right = service.transfer_right(
+            session,
+            dossier,
+            _current_parcel_id(session, ref),
+            parse_holders(holder),
+            parse_date(on, "--on"),
+        )
+    console.print(f"Parcel {ref}: land-use right {right} registered")
+
+
+@restriction_app.command("add")
+def add_restriction(
+    ref: str = typer.Argument(..., help="COMMUNE/SHEET/NUMBER"),
+    dossier: int = typer.Option(..., "--dossier"),
+    kind: str = typer.Option(..., "--kind", help="mortgage, seizure, dispute, …"),
+    party: int | None = typer.Option(None, "--party", help="Creditor or claimant party id"),
+    amount: int | None = typer.Option(None, "--amount", help="Secured amount (VND)"),
+    note: str | None = typer.Option(None, "--note"),
+) -> None:
+    """Register a restriction on a parcel."""
+    with service.unit_of_work(engine()) as session:
+        rrr_id = service.register_restriction(
+            session, dossier, _current_parcel_id(session, ref), kind, party, amount, note
+        )
+    console.print(f"Parcel {ref}: {kind} registered with id {rrr_id}")
+
+
+@restriction_app.command("release")
+def release_restriction(
+    rrr_id: int = typer.Argument(..., help="Id of the restriction"),
+    dossier: int = typer.Option(..., "--dossier"),
+    on: str | None = typer.Option(None, "--on"),
+) -> None:
+    """End a restriction (e.g. mortgage release)."""
+    with service.unit_of_work(engine()) as session:
+        service.release_restriction(session, dossier, rrr_id, parse_date(on, "--on"))
+    console.print(f"Restriction {rrr_id} released")
+
+
+@party_app.command("add")
+def add_party(
+    name: str = typer.Argument(...),
+    kind: str = typer.Option(
+        "individual", "--kind", help="individual, household, couple, organisation, state"
+    ),
+) -> None:
+    """Record a party and print its id."""
+    with service.unit_of_work(engine()) as session:
+        party_id = service.add_party(session, kind, name)
+    console.print(f"Party {name} recorded with id {party_id}")
