@@ -71,11 +71,6 @@ class FieldRule:
     optional: bool = False
     key: str = ""
 
-    @property
-    def is_constant(self) -> bool:
-        """True when the attribute is a fixed value rather than read from a field."""
-        return self.value is not None
-
 
 @dataclass(frozen=True)
 class FieldMapping:
@@ -145,11 +140,6 @@ class ResolvedMapping:
     columns: Mapping[str, str]
     constants: Mapping[str, str]
     unmapped: tuple[str, ...]
-
-    def transforms(self, target: str) -> tuple[str, ...]:
-        """The transforms declared for a target."""
-        rule = self.mapping.rules.get(target)
-        return rule.transforms if rule else ()
 
     def raw_value(self, target: str, row: Mapping[str, Any]) -> Any:
         """The value of a target for one feature, transforms applied (None when unmapped).

@@ -144,10 +144,13 @@ class TextEncoding:
 
     def describe(self) -> str:
         """One line for reports: 'tcvn3 (detected; 100% of 40 non-ASCII words ...)'."""
-        via = f", read as {self.declared} first" if self.declared not in (None, "utf-8") else ""
-        via = via if self.name != "unicode" else ""
+        inside = (
+            f", stored inside {self.declared} text"
+            if self.declared and self.name != "unicode"
+            else ""
+        )
         detail = f"; {self.detail}" if self.detail else ""
-        return f"{self.effective} ({self.origin}{via}{detail})"
+        return f"{self.effective} ({self.origin}{inside}{detail})"
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,8 @@ class Source:
         size = batch_size or self.batch_size
         if size < 1:
             raise ValueError(f"batch size must be positive, got {size}")
-        assert self._info is not None, "Source objects come from read_source()"
+        if self._info is None:
+            raise RuntimeError("a Source must come from read_source() to be read")
         for fids, geometries, columns in _read_chunks(self.path, self._info, size):
             yield self._records(fids, geometries, columns)
 
@@ -375,8 +379,7 @@ class _RecordBuilder:
                 self.problem(
                     "undecodable_text",
                     f"field {name!r}: some bytes are not valid "
-                    f"{self.source.encoding.declared or self.source.encoding.name} "
-                    f"(shown as U+FFFD)",
+                    f"{self.source.encoding.effective} (shown as U+FFFD)",
                     name,
                 )
 
@@ -617,21 +620,29 @@ def _parse_crs(value: str, what: str) -> pyproj.CRS:
         raise SourceError(f"{what}: not a coordinate reference system: {error}") from error
 
 
+def _override_notes(file_crs: str | None, given: pyproj.CRS) -> list[str]:
+    """A note when a given CRS replaces a different (or unreadable) one declared by the file."""
+    if file_crs is None:
+        return []
+    try:
+        declared = pyproj.CRS.from_user_input(file_crs)
+    except pyproj.exceptions.CRSError:
+        return [f"the file's CRS cannot be read by PROJ; using the given {_crs_text(given)}"]
+    if declared.equals(given, ignore_axis_order=True):
+        return []
+    return [
+        f"the file declares {_crs_text(declared)[:80]}; using the given "
+        f"{_crs_text(given)[:80]} instead"
+    ]
+
+
 def _resolve_crs(
     path: Path, layer: str, file_crs: str | None, source_crs: str | None
 ) -> tuple[str, str, list[str]]:
     """(CRS text, origin, notes): the given CRS wins; without either, refuse to guess."""
     if source_crs is not None:
         given = _parse_crs(str(source_crs), f"the CRS given for '{path}' ({source_crs!r})")
-        notes = []
-        if file_crs is not None:
-            declared = _parse_crs(file_crs, f"'{path}' (layer '{layer}') CRS")
-            if not declared.equals(given, ignore_axis_order=True):
-                notes.append(
-                    f"the file declares {_crs_text(declared)[:80]}; using the given "
-                    f"{_crs_text(given)[:80]} instead"
-                )
-        return _crs_text(given), "given", notes
+        return _crs_text(given), "given", _override_notes(file_crs, given)
     if file_crs is None:
         raise MissingCrsError(
             f"'{path}' (layer '{layer}') has no coordinate reference system "
@@ -681,12 +692,14 @@ def _cpg_codec(path: Path) -> tuple[str | None, str | None]:
     return codec, None
 
 
-def _declared_codec(path: Path, driver: str) -> tuple[str | None, str, str | None]:
+def _declared_codec(path: Path, driver: str, layer: str) -> tuple[str | None, str, str | None]:
     """(codec, origin, note): the .cpg for Shapefiles, UTF-8 for other OGR drivers."""
     if driver != _SHAPEFILE:
         return "utf-8", "driver", None
-    if path.suffix.lower() not in (".shp", ".dbf"):
-        return None, "detected", None
+    if path.is_dir():
+        path = path / f"{layer}.shp"
+    elif path.suffix.lower() not in (".shp", ".dbf"):
+        return None, "detected", None  # e.g. a zipped Shapefile: no .cpg to look at
     codec, note = _cpg_codec(path)
     return codec, "cpg", note
 
@@ -712,7 +725,7 @@ def _given_encoding(requested: str) -> TextEncoding:
 
 
 def _choose_encoding(
-    path: Path, driver: str, samples: Sequence[str], requested: str | None
+    path: Path, info: _LayerInfo, samples: Sequence[str], requested: str | None
 ) -> tuple[TextEncoding, list[str]]:
     """Decide how the layer's text becomes Unicode: given, declared (.cpg, driver) or detected.
 
@@ -722,7 +735,7 @@ def _choose_encoding(
     if requested not in (None, "", "auto"):
         return _given_encoding(str(requested)), []
     notes: list[str] = []
-    declared, origin, note = _declared_codec(path, driver)
+    declared, origin, note = _declared_codec(path, info.driver, info.name)
     if note:
         notes.append(note)
     if declared in ("tcvn3", "vni"):
@@ -768,9 +781,7 @@ def read_source(
     if info.geometry_type is None:
         raise SourceError(f"'{path}' (layer '{info.name}'): has no geometry column")
     crs, crs_origin, crs_notes = _resolve_crs(path, info.name, info.crs, source_crs)
-    text_encoding, encoding_notes = _choose_encoding(
-        path, info.driver, _sample_text(path, info), encoding
-    )
+    text_encoding, encoding_notes = _choose_encoding(path, info, _sample_text(path, info), encoding)
     fields = tuple(
         FieldInfo(name=text_encoding.decode(raw) or raw, dtype=dtype)
         for raw, dtype in zip(info.raw_fields, info.dtypes, strict=True)

@@ -17,6 +17,7 @@ Encoding = Literal["unicode", "utf-8", "cp1252", "cp1258", "tcvn3", "vni"]
 """What `detect_encoding` can answer: how to turn the samples into correct Unicode."""
 
 LEGACY_ENCODINGS: tuple[str, ...] = ("tcvn3", "vni", "cp1258", "utf-8")
+"""Readings tried against the do-nothing one ('utf-8': UTF-8 bytes misread as 8-bit text)."""
 
 # Tone marks as combining characters, in the order the legacy tables list them.
 GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
@@ -277,7 +278,7 @@ def _vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     for lower in VIETNAMESE_LOWER:
         encode[lower] = _vni_lower_sequence(lower)
         encode[lower.upper()] = _vni_upper(encode[lower])
-    decode = {sequence: letter for letter, sequence in encode.items() if len(sequence) > 0}
+    decode = {sequence: letter for letter, sequence in encode.items()}
     for letter, sequence in list(encode.items()):
         if len(sequence) == 2:
             # Accept a modifier in the other case too (mixed-case typing); the base decides.
@@ -492,7 +493,7 @@ def decode_text(value: str | bytes, encoding: str) -> str:
 class EncodingGuess:
     """The outcome of detection: the answer, and the evidence behind it."""
 
-    encoding: Encoding
+    encoding: str
     scores: dict[str, float]
     words: dict[str, int]
 
@@ -577,12 +578,12 @@ def guess_encoding(samples: Iterable[str | bytes], *, baseline: str | None = Non
         scores[best] >= _MIN_LEGACY_SCORE and scores[best] >= scores[baseline] + _MIN_LEGACY_MARGIN
     )
     answer = best if best != baseline and clearly_better else baseline
-    return EncodingGuess(encoding=cast(Encoding, answer), scores=scores, words=words)
+    return EncodingGuess(encoding=answer, scores=scores, words=words)
 
 
 def detect_encoding(samples: Iterable[str | bytes]) -> Encoding:
     """The encoding that turns these samples into Vietnamese text ('unicode' leaves them)."""
-    return guess_encoding(samples).encoding
+    return cast(Encoding, guess_encoding(samples).encoding)
 
 
 def _is_ascii(sample: str | bytes) -> bool:
