@@ -40,35 +40,40 @@ BEGIN
             format('Wrong coordinate system: EPSG:%s, the register uses EPSG:%s',
                    ST_SRID(p_geom), v_srid));
     END IF;
-    IF NOT cadastre.coordinates_are_finite(p_geom) THEN
-        RETURN NEXT cadastre.make_issue('geometry_not_finite', 'error', p_ref,
-            'Tọa độ không hợp lệ (NaN hoặc vô hạn)', 'Coordinates are not finite (NaN or infinite)');
-        RETURN;
-    END IF;
     v_detail := ST_IsValidDetail(p_geom);
     IF NOT v_detail.valid THEN
         RETURN NEXT cadastre.make_issue('geometry_invalid', 'error', p_ref,
             format('Hình học không hợp lệ: %s', v_detail.reason),
             format('Invalid geometry: %s', v_detail.reason),
             coalesce(v_detail.location, ST_PointOnSurface(ST_Envelope(p_geom))));
+        RETURN;
+    END IF;
+    IF NOT cadastre.within_crs_range(p_geom) THEN
+        RETURN NEXT cadastre.make_issue('geometry_out_of_range', 'error', p_ref,
+            'Tọa độ nằm ngoài phạm vi hợp lý của hệ tọa độ (quá lớn)',
+            'Coordinates are far outside any plausible extent of the coordinate system',
+            ST_PointOnSurface(p_geom));
     END IF;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.geometry_issues(geometry, text) IS
-    'Rules on a geometry alone: empty, not a polygon, wrong SRID, non-finite coordinates, '
-    'invalid (with GEOS''s reason and location).';
+    'Rules on a geometry alone: empty, not a polygon, wrong SRID, invalid (with GEOS''s '
+    'reason and location; NaN/infinite coordinates included), coordinates out of range.';
 
-CREATE OR REPLACE FUNCTION cadastre.coordinates_are_finite(p_geom geometry)
+CREATE OR REPLACE FUNCTION cadastre.within_crs_range(p_geom geometry)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT NOT EXISTS (
-        SELECT 1 FROM ST_DumpPoints(p_geom) AS d
-        WHERE NOT (ST_X(d.geom) BETWEEN -1e15 AND 1e15 AND ST_Y(d.geom) BETWEEN -1e15 AND 1e15)
-           OR ST_X(d.geom) = 'NaN'::float8 OR ST_Y(d.geom) = 'NaN'::float8)
+    -- Projected metres: ±10,000 km; degrees: ±180/±90 (a little slack for rounding).
+    SELECT CASE WHEN ST_SRID(p_geom) IN (4326, 4756)
+                THEN ST_XMin(p_geom) >= -180.5 AND ST_XMax(p_geom) <= 180.5
+                     AND ST_YMin(p_geom) >= -90.5 AND ST_YMax(p_geom) <= 90.5
+                ELSE ST_XMin(p_geom) >= -1e7 AND ST_XMax(p_geom) <= 1e7
+                     AND ST_YMin(p_geom) >= -1e7 AND ST_YMax(p_geom) <= 1e7 END
 $$;
-COMMENT ON FUNCTION cadastre.coordinates_are_finite(geometry) IS
-    'True when no coordinate is NaN, infinite or absurdly large.';
+COMMENT ON FUNCTION cadastre.within_crs_range(geometry) IS
+    'False for coordinates no survey could produce (e.g. 1e300): valid for GEOS, absurd here. '
+    'NaN and infinite coordinates are caught by the validity rule (GEOS: Invalid Coordinate).';
 
 CREATE OR REPLACE FUNCTION cadastre.raise_on_errors(p_issues cadastre.issue[], p_hint text)
 RETURNS void

@@ -1,0 +1,282 @@
+"""Import a parcel file into the register: read → stage (COPY) → register_staged → report.
+
+The rules run in the database (cadastre.register_staged): this module only moves records and
+reports outcomes. Everything happens in one transaction; when nothing new is imported the
+transaction is rolled back, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+import psycopg2.extensions
+import pyproj
+
+from cadastre.db.connection import user_error
+from cadastre.errors import CadastreError
+from cadastre.io.reader import Source, SourceRecord
+
+STAGE_COLUMNS = (
+    "batch_id",
+    "feature_ref",
+    "commune_code",
+    "sheet_number",
+    "parcel_number",
+    "geom",
+    "legal_area",
+    "land_uses",
+    "address",
+    "holders",
+    "holder_name",
+    "old_identifiers",
+    "outcome",
+    "reason",
+    "detail",
+)
+READ_PROBLEMS_THAT_QUARANTINE = {
+    "null_geometry": "geometry_empty",
+    "empty_geometry": "geometry_empty",
+    "unreadable_geometry": "geometry_unreadable",
+    "not_polygonal": "geometry_not_polygon",
+    "missing_identity": "identity_missing",
+    "unparsable_number": "attribute_unparsable",
+    "missing_feature_id": "identity_missing",
+    "undecodable_text": "text_undecodable",
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, feature by feature and in total."""
+
+    source: str
+    features: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+    new_codes: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    committed: bool = False
+    seconds: float = 0.0
+
+    @property
+    def accounted(self) -> int:
+        """Features with an outcome: must equal `features`."""
+        return sum(self.outcomes.values())
+
+
+@dataclass(frozen=True)
+class DossierSpec:
+    """The dossier an import registers under: an existing approved one, or a new one."""
+
+    dossier_id: int | None = None
+    officer: str | None = None
+    legal_basis: str | None = None
+
+    def check(self) -> None:
+        if self.dossier_id is None and not self.officer:
+            raise CadastreError(
+                "An import needs a dossier: give --dossier ID (approved) or "
+                "--officer NAME to record one for this import",
+                hint="Every change to the register is tied to a dossier.",
+            )
+
+
+def srid_of(crs_text: str) -> int:
+    """The EPSG code of the source CRS (PostGIS reprojects by SRID)."""
+    crs = pyproj.CRS.from_user_input(crs_text)
+    code = crs.to_epsg(min_confidence=70)
+    if code is None:
+        raise CadastreError(
+            f"The file's CRS has no EPSG code PostGIS can use: {crs.name}",
+            hint="Name it explicitly with --crs EPSG:NNNN.",
+        )
+    return code
+
+
+def stage_rows(batch_id: int, records: Iterable[SourceRecord], srid: int) -> Iterable[tuple]:
+    """Rows for staged_parcel; read problems become quarantine outcomes right away."""
+    for record in records:
+        problem = next(
+            (p for p in record.problems if p.code in READ_PROBLEMS_THAT_QUARANTINE), None
+        )
+        yield (
+            batch_id,
+            str(record.feature_id),
+            record.commune_code,
+            record.sheet_number,
+            _int_or_none(record.parcel_number),
+            f"SRID={srid};{record.geometry.hex()}" if record.geometry else None,
+            record.registered_area,
+            json.dumps([{"code": code, "area": None} for code in record.land_use])
+            if record.land_use
+            else None,
+            record.address,
+            None,
+            record.holder_name,
+            _old_identifiers(record),
+            "quarantined" if problem else None,
+            READ_PROBLEMS_THAT_QUARANTINE[problem.code] if problem else None,
+            problem.message if problem else None,
+        )
+
+
+def copy_rows(cur: psycopg2.extensions.cursor, rows: Iterable[tuple]) -> int:
+    """COPY rows into cadastre.staged_parcel; returns how many."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    count = 0
+    for row in rows:
+        writer.writerow(["\\N" if value is None else value for value in row])
+        count += 1
+    buffer.seek(0)
+    cur.copy_expert(
+        f"COPY cadastre.staged_parcel ({', '.join(STAGE_COLUMNS)}) FROM STDIN "
+        "WITH (FORMAT csv, NULL '\\N')",
+        buffer,
+    )
+    return count
+
+
+def import_source(
+    conn: psycopg2.extensions.connection,
+    source: Source,
+    dossier: DossierSpec,
+    repair: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every feature of a source; returns the report (the transaction is decided)."""
+    dossier.check()
+    started = time.monotonic()
+    report = ImportReport(source=str(source.path))
+    srid = srid_of(source.crs)
+    try:
+        with conn.cursor() as cur:
+            batch_id = _open_batch(cur, source, repair)
+            for records in source.batches():
+                report.features += copy_rows(cur, stage_rows(batch_id, records, srid))
+                if on_batch:
+                    on_batch(len(records))
+            dossier_id = dossier.dossier_id or _open_import_dossier(cur, source, dossier, batch_id)
+            codes_before = _imported_codes(cur)
+            cur.execute(
+                "SELECT cadastre.register_staged(%s, %s, %s)", (batch_id, dossier_id, repair)
+            )
+            summary = cur.fetchone()[0]
+            report.new_codes = sorted(_imported_codes(cur) - codes_before)
+            report.rows = _outcome_rows(cur, batch_id)
+    except psycopg2.Error as exc:
+        conn.rollback()
+        raise user_error(exc) from exc
+    except BaseException:
+        conn.rollback()
+        raise
+    report.outcomes = summary["outcomes"]
+    report.reasons = summary["reasons"]
+    changed = any(report.outcomes.get(o, 0) for o in ("imported", "repaired"))
+    if changed or dossier.dossier_id is not None:
+        conn.commit()
+        report.committed = True
+    else:
+        conn.rollback()  # nothing new: leave no batch, no dossier behind
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def write_report_csv(report: ImportReport, path: Path) -> None:
+    """Every feature's outcome as CSV (feature, outcome, reason, detail, parcel, location)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=["feature", "outcome", "reason", "detail", "parcel", "location_wkt"]
+        )
+        writer.writeheader()
+        writer.writerows(report.rows)
+
+
+def _open_batch(cur: psycopg2.extensions.cursor, source: Source, repair: bool) -> int:
+    cur.execute(
+        "INSERT INTO cadastre.import_batch (source, layer, source_crs, options) "
+        "VALUES (%s, %s, %s, %s) RETURNING id",
+        (
+            str(source.path),
+            source.layer,
+            source.crs,
+            json.dumps({"repair": repair, "encoding": source.encoding.effective}),
+        ),
+    )
+    return cur.fetchone()[0]
+
+
+def _open_import_dossier(
+    cur: psycopg2.extensions.cursor, source: Source, dossier: DossierSpec, batch_id: int
+) -> int:
+    today = dt.date.today()
+    cur.execute(
+        "SELECT cadastre.open_dossier(%s, 'first_registration', %s, %s, %s, NULL, %s)",
+        (
+            f"NHAP-{today:%Y%m%d}-{batch_id}",
+            today,
+            dossier.officer,
+            dossier.legal_basis or f"Import of {source.path.name}",
+            f"import batch {batch_id}",
+        ),
+    )
+    dossier_id = cur.fetchone()[0]
+    cur.execute("SELECT cadastre.approve_dossier(%s, %s)", (dossier_id, today))
+    return dossier_id
+
+
+def _imported_codes(cur: psycopg2.extensions.cursor) -> set[str]:
+    cur.execute("SELECT code FROM cadastre.land_use_code WHERE source = 'import'")
+    return {code for (code,) in cur.fetchall()}
+
+
+def _outcome_rows(cur: psycopg2.extensions.cursor, batch_id: int) -> list[dict]:
+    cur.execute(
+        "SELECT feature_ref, outcome, reason, detail, cadastre.parcel_ref(parcel_id), "
+        "ST_AsText(location, 3) FROM cadastre.staged_parcel WHERE batch_id = %s "
+        "ORDER BY feature_ref",
+        (batch_id,),
+    )
+    return [
+        dict(
+            zip(
+                ("feature", "outcome", "reason", "detail", "parcel", "location_wkt"),
+                row,
+                strict=True,
+            )
+        )
+        for row in cur.fetchall()
+    ]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(float(value))
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _old_identifiers(record: SourceRecord) -> str | None:
+    if not (record.old_sheet_number or record.old_parcel_number):
+        return None
+    return json.dumps(
+        [
+            {
+                "commune_code": record.commune_code,
+                "sheet_number": record.old_sheet_number,
+                "parcel_number": record.old_parcel_number,
+                "until": None,
+            }
+        ]
+    )
