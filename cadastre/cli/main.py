@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from cadastre import __version__
-from cadastre.cli import db, dossier, importing, parcel, rights
+from cadastre.cli import db, dossier, importing, parcel, rights, sample
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(parcel.app, name="parcel")
 app.add_typer(dossier.app, name="dossier")
 app.add_typer(rights.restriction_app, name="restriction")
 app.add_typer(rights.party_app, name="party")
+app.add_typer(sample.app, name="sample")
 app.command()(rights.transfer)
 app.command("import")(importing.import_file)
 error_console = Console(stderr=True, soft_wrap=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +20,7 @@ import psycopg2.extensions
 import pyproj
 
 from cadastre.db.connection import user_error
+from cadastre.db.copy import copy_rows
 from cadastre.errors import CadastreError
 from cadastre.io.reader import Source, SourceRecord
 
@@ -41,6 +41,7 @@ STAGE_COLUMNS = (
     "reason",
     "detail",
 )
+STAGE_TARGET = f"cadastre.staged_parcel ({', '.join(STAGE_COLUMNS)})"
 READ_PROBLEMS_THAT_QUARANTINE = {
     "null_geometry": "geometry_empty",
     "empty_geometry": "geometry_empty",
@@ -128,23 +129,6 @@ def stage_rows(batch_id: int, records: Iterable[SourceRecord], srid: int) -> Ite
         )
 
 
-def copy_rows(cur: psycopg2.extensions.cursor, rows: Iterable[tuple]) -> int:
-    """COPY rows into cadastre.staged_parcel; returns how many."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    count = 0
-    for row in rows:
-        writer.writerow(["\\N" if value is None else value for value in row])
-        count += 1
-    buffer.seek(0)
-    cur.copy_expert(
-        f"COPY cadastre.staged_parcel ({', '.join(STAGE_COLUMNS)}) FROM STDIN "
-        "WITH (FORMAT csv, NULL '\\N')",
-        buffer,
-    )
-    return count
-
-
 def import_source(
     conn: psycopg2.extensions.connection,
     source: Source,
@@ -161,7 +145,7 @@ def import_source(
         with conn.cursor() as cur:
             batch_id = _open_batch(cur, source, repair)
             for records in source.batches():
-                report.features += copy_rows(cur, stage_rows(batch_id, records, srid))
+                report.features += copy_rows(cur, STAGE_TARGET, stage_rows(batch_id, records, srid))
                 if on_batch:
                     on_batch(len(records))
             dossier_id = dossier.dossier_id or _open_import_dossier(cur, source, dossier, batch_id)

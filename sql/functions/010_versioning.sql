@@ -99,14 +99,28 @@ $$;
 COMMENT ON FUNCTION cadastre.refuse_delete() IS
     'Trigger that refuses DELETE and TRUNCATE on the register''s live tables.';
 
+CREATE OR REPLACE FUNCTION cadastre.in_bulk_session()
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT 1 FROM cadastre.bulk_session
+                   WHERE txid = txid_current_if_assigned())
+$$;
+COMMENT ON FUNCTION cadastre.in_bulk_session() IS
+    'True inside cadastre.register_staged, whose rows were validated set by set.';
+
+-- Attach ---------------------------------------------------------------------------------------
+
 -- Attach the triggers to every versioned table and its history table.
 DO $$
 DECLARE
     v_table text;
 BEGIN
     FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'rrr', 'rrr_share', 'certificate'] LOOP
+        -- A bulk registration sets sys_period itself (the date each row's dossier decided).
         EXECUTE format('CREATE OR REPLACE TRIGGER a_start_version BEFORE INSERT ON cadastre.%I '
-                       'FOR EACH ROW EXECUTE FUNCTION cadastre.start_version()', v_table);
+                       'FOR EACH ROW WHEN (NOT cadastre.in_bulk_session()) '
+                       'EXECUTE FUNCTION cadastre.start_version()', v_table);
         EXECUTE format('CREATE OR REPLACE TRIGGER z_keep_history BEFORE UPDATE OR DELETE '
                        'ON cadastre.%I FOR EACH ROW EXECUTE FUNCTION cadastre.keep_history()',
                        v_table);

@@ -82,11 +82,16 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_dossier bigint := cadastre.current_dossier();
+    v_dossier bigint;
 BEGIN
-    IF v_dossier IS NULL AND (TG_OP = 'INSERT' OR NEW.dossier_id IS DISTINCT FROM OLD.dossier_id)
-    THEN
-        v_dossier := NEW.dossier_id;
+    -- A new row may name its own approved dossier (loading history); a change is stamped with
+    -- the dossier the transaction works for, or one the change names explicitly.
+    IF TG_OP = 'INSERT' THEN
+        v_dossier := coalesce(NEW.dossier_id, cadastre.current_dossier());
+    ELSE
+        v_dossier := coalesce(cadastre.current_dossier(),
+                              CASE WHEN NEW.dossier_id IS DISTINCT FROM OLD.dossier_id
+                                   THEN NEW.dossier_id END);
     END IF;
     IF v_dossier IS NULL THEN
         RAISE EXCEPTION 'Change to %.% refused: every change to the register must be made '
@@ -101,7 +106,11 @@ BEGIN
                          'dossier_id) in the same transaction, or use the register''s operations '
                          '(the QGIS plugin does this for you).';
     END IF;
-    PERFORM cadastre.begin_dossier_work(v_dossier);
+    IF cadastre.current_dossier() IS NULL THEN
+        PERFORM cadastre.begin_dossier_work(v_dossier);
+    ELSE
+        PERFORM cadastre.approved_dossier(v_dossier);
+    END IF;
     NEW.dossier_id := v_dossier;
     RETURN NEW;
 END;
@@ -257,14 +266,20 @@ BEGIN
             RAISE EXCEPTION 'Parcel %: its id cannot change', v_ref USING ERRCODE = 'check_violation';
         END IF;
     END IF;
-    IF NEW.geom IS NOT NULL AND GeometryType(NEW.geom) = 'POLYGON' THEN
-        NEW.geom := ST_Multi(NEW.geom);
+    -- Check what changed (an attribute edit does not re-validate an unchanged geometry).
+    IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom THEN
+        IF NEW.geom IS NOT NULL AND GeometryType(NEW.geom) = 'POLYGON' THEN
+            NEW.geom := ST_Multi(NEW.geom);
+        END IF;
+        SELECT array_agg(i) INTO v_issues FROM cadastre.geometry_issues(NEW.geom, v_ref) AS i;
+        PERFORM cadastre.raise_on_errors(v_issues, v_hint);
     END IF;
-    SELECT array_agg(i) INTO v_issues FROM cadastre.geometry_issues(NEW.geom, v_ref) AS i;
-    PERFORM cadastre.raise_on_errors(v_issues, v_hint);
-    SELECT array_agg(i) INTO v_issues
-    FROM cadastre.land_use_issues(NEW.land_uses, NEW.legal_area, v_ref) AS i;
-    PERFORM cadastre.raise_on_errors(v_issues, v_hint);
+    IF TG_OP = 'INSERT' OR NEW.land_uses IS DISTINCT FROM OLD.land_uses
+       OR NEW.legal_area IS DISTINCT FROM OLD.legal_area THEN
+        SELECT array_agg(i) INTO v_issues
+        FROM cadastre.land_use_issues(NEW.land_uses, NEW.legal_area, v_ref) AS i;
+        PERFORM cadastre.raise_on_errors(v_issues, v_hint);
+    END IF;
     IF NEW.status = 'current' AND (TG_OP = 'INSERT' OR NEW.commune_code <> OLD.commune_code) THEN
         PERFORM cadastre.require_current_commune(NEW.commune_code, v_ref);
     END IF;
@@ -499,18 +514,6 @@ $$;
 COMMENT ON FUNCTION cadastre.check_shares() IS
     'Deferred constraint trigger: at commit, every right''s shares sum to exactly 1.';
 
-CREATE OR REPLACE FUNCTION cadastre.in_bulk_session()
-RETURNS boolean
-LANGUAGE sql STABLE
-AS $$
-    SELECT EXISTS (SELECT 1 FROM cadastre.bulk_session
-                   WHERE txid = txid_current_if_assigned())
-$$;
-COMMENT ON FUNCTION cadastre.in_bulk_session() IS
-    'True inside cadastre.register_staged, whose rows were validated set by set.';
-
--- Attach ---------------------------------------------------------------------------------------
-
 -- Rows inserted by cadastre.register_staged were checked set by set: the row triggers on
 -- INSERT skip them (WHEN clause). Updates and deletes are always checked row by row.
 CREATE OR REPLACE TRIGGER b_stamp_dossier BEFORE INSERT ON cadastre.parcel
@@ -531,7 +534,8 @@ CREATE CONSTRAINT TRIGGER no_overlap AFTER INSERT ON cadastre.parcel
 DROP TRIGGER IF EXISTS no_overlap_update ON cadastre.parcel;
 CREATE CONSTRAINT TRIGGER no_overlap_update AFTER UPDATE ON cadastre.parcel
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION cadastre.check_no_overlap();
+    FOR EACH ROW WHEN (OLD.geom IS DISTINCT FROM NEW.geom OR OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION cadastre.check_no_overlap();
 
 CREATE OR REPLACE TRIGGER b_stamp_dossier BEFORE INSERT ON cadastre.rrr
     FOR EACH ROW WHEN (NOT cadastre.in_bulk_session())

@@ -95,8 +95,9 @@ DECLARE
     v_id     bigint;
     v_member jsonb;
 BEGIN
-    INSERT INTO cadastre.party (kind, name, org_code, dossier_id)
-    VALUES (p_kind, p_name, p_org_code, cadastre.current_dossier())
+    INSERT INTO cadastre.party (kind, name, org_code, dossier_id, sys_period)
+    VALUES (p_kind, p_name, p_org_code, cadastre.current_dossier(),
+            tstzrange(cadastre.clock(), NULL))
     RETURNING id INTO v_id;
     IF p_personal IS NOT NULL THEN
         INSERT INTO cadastre.party_personal (party_id, id_number, birth_date, gender, address)
@@ -451,7 +452,7 @@ CREATE OR REPLACE FUNCTION cadastre.split_parcel(p_dossier_id bigint, p_parent_i
                                                  p_land_uses jsonb[] DEFAULT NULL,
                                                  p_legal_areas numeric[] DEFAULT NULL,
                                                  p_expected_version integer DEFAULT NULL,
-                                                 p_sheet text DEFAULT NULL)
+                                                 p_sheets text[] DEFAULT NULL)
 RETURNS bigint[]
 LANGUAGE plpgsql
 AS $$
@@ -505,7 +506,7 @@ BEGIN
                            cadastre.single_use(v_parent.land_uses -> 0 ->> 'code', v_area,
                                                v_parent.land_uses -> 0));
         v_child := cadastre.insert_parcel(v_parent.commune_code,
-                                          coalesce(p_sheet, v_parent.sheet_number), p_numbers[i],
+                                          coalesce(p_sheets[i], v_parent.sheet_number), p_numbers[i],
                                           v_geoms[i], v_area, v_uses, v_parent.address);
         INSERT INTO cadastre.parcel_lineage (parent_id, child_id, kind, dossier_id)
         VALUES (v_parent.id, v_child, 'split', p_dossier_id);
@@ -516,9 +517,10 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cadastre.split_parcel(bigint, bigint, geometry[], integer[], jsonb[],
-                                          numeric[], integer, text) IS
+                                          numeric[], integer, text[]) IS
     'Split a parcel into children that partition it (within the partition_area tolerance); '
-    'rights and restrictions are carried to every child; the parent is retired.';
+    'rights and restrictions are carried to every child; the parent is retired. Children keep '
+    'the parent''s sheet unless p_sheets gives each one''s.';
 
 CREATE OR REPLACE FUNCTION cadastre.carry_ended_rrrs(p_from_parcel bigint,
                                                             p_to_parcel bigint, p_on date)

@@ -40,9 +40,18 @@ BEGIN
     SELECT s.feature_ref, row_number() OVER (ORDER BY s.ctid) AS seq, s.geom AS source_geom,
            NULL::geometry(MultiPolygon) AS geom, s.commune_code, s.sheet_number,
            s.parcel_number, s.legal_area, s.land_uses, s.address, s.holders, s.holder_name,
-           coalesce(s.old_identifiers, '[]'::jsonb) AS old_identifiers
+           coalesce(s.old_identifiers, '[]'::jsonb) AS old_identifiers,
+           coalesce(s.dossier_id, p_dossier_id) AS dossier_id,
+           CASE WHEN s.dossier_id IS NULL THEN v_dossier.decided_on ELSE d.decided_on END
+               AS decided_on,
+           CASE WHEN s.dossier_id IS NULL THEN cadastre.clock()
+                ELSE d.decided_on::timestamptz END AS known_from
     FROM cadastre.staged_parcel AS s
+    LEFT JOIN cadastre.dossier AS d ON d.id = s.dossier_id
     WHERE s.batch_id = p_batch_id AND s.outcome IS NULL;
+    -- Rows that name their own dossier: each must be approved (one check per dossier).
+    PERFORM cadastre.approved_dossier(x.dossier_id)
+    FROM (SELECT DISTINCT dossier_id FROM bulk_work) AS x;
     ALTER TABLE bulk_work ALTER COLUMN geom TYPE geometry(MultiPolygon, 0);
 
     PERFORM cadastre.bulk_check_geometry(p_batch_id, p_repair, v_srid);
@@ -270,9 +279,9 @@ BEGIN
     ALTER TABLE bulk_work ADD COLUMN parcel_id bigint;
     UPDATE bulk_work SET parcel_id = nextval(pg_get_serial_sequence('cadastre.parcel', 'id'));
     INSERT INTO cadastre.parcel (id, commune_code, sheet_number, parcel_number, geom, legal_area,
-                                 land_uses, address, old_identifiers, dossier_id)
+                                 land_uses, address, old_identifiers, dossier_id, sys_period)
     SELECT parcel_id, commune_code, sheet_number, parcel_number, geom, legal_area, land_uses,
-           address, old_identifiers, p_dossier.id
+           address, old_identifiers, dossier_id, tstzrange(known_from, NULL)
     FROM bulk_work ORDER BY seq;
     UPDATE cadastre.staged_parcel AS s
     SET outcome = CASE WHEN s.reason = 'geometry_invalid' THEN 'repaired' ELSE 'imported' END,
@@ -303,14 +312,15 @@ BEGIN
     FROM bulk_party AS p WHERE w.holders IS NULL AND w.holder_name = p.holder_name;
 
     CREATE TEMP TABLE bulk_right ON COMMIT DROP AS
-    SELECT nextval(pg_get_serial_sequence('cadastre.rrr', 'id')) AS rrr_id, parcel_id, holders
+    SELECT nextval(pg_get_serial_sequence('cadastre.rrr', 'id')) AS rrr_id, parcel_id, holders,
+           dossier_id, decided_on, known_from
     FROM bulk_work WHERE holders IS NOT NULL AND jsonb_array_length(holders) > 0;
-    INSERT INTO cadastre.rrr (id, kind, exclusive, parcel_id, valid, dossier_id)
-    SELECT rrr_id, 'land_use_right', true, parcel_id, daterange(p_dossier.decided_on, NULL),
-           p_dossier.id
+    INSERT INTO cadastre.rrr (id, kind, exclusive, parcel_id, valid, dossier_id, sys_period)
+    SELECT rrr_id, 'land_use_right', true, parcel_id, daterange(decided_on, NULL), dossier_id,
+           tstzrange(known_from, NULL)
     FROM bulk_right;
-    INSERT INTO cadastre.rrr_share (rrr_id, party_id, numerator, denominator)
-    SELECT r.rrr_id, (h ->> 'party_id')::bigint, s[1], s[2]
+    INSERT INTO cadastre.rrr_share (rrr_id, party_id, numerator, denominator, sys_period)
+    SELECT r.rrr_id, (h ->> 'party_id')::bigint, s[1], s[2], tstzrange(r.known_from, NULL)
     FROM bulk_right AS r, jsonb_array_elements(r.holders) AS h,
          cadastre.parse_share(coalesce(h ->> 'share', '1')) AS s;
     -- The share rule, set by set: every right's shares sum to exactly 1. A decimal sum of

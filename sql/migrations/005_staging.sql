@@ -31,6 +31,7 @@ CREATE TABLE cadastre.staged_parcel (
     holders          jsonb,
     holder_name      text,
     old_identifiers  jsonb,
+    dossier_id       bigint REFERENCES cadastre.dossier (id),
     outcome          text CHECK (outcome IN ('imported', 'unchanged', 'repaired',
                                              'quarantined')),
     reason           text,
@@ -45,6 +46,9 @@ COMMENT ON TABLE cadastre.staged_parcel IS
     'quarantined with the reason and the location of the problem.';
 COMMENT ON COLUMN cadastre.staged_parcel.feature_ref IS 'Feature id in the source (FID or id field).';
 COMMENT ON COLUMN cadastre.staged_parcel.geom IS 'Geometry as read, in its source CRS.';
+COMMENT ON COLUMN cadastre.staged_parcel.dossier_id IS
+    'The row''s own (approved) registration dossier when it has one (loading a register''s '
+    'history); else the batch''s dossier. The row is known from that dossier''s decision date.';
 COMMENT ON COLUMN cadastre.staged_parcel.outcome IS 'imported, unchanged, repaired, quarantined.';
 COMMENT ON COLUMN cadastre.staged_parcel.reason IS 'Rule that quarantined (or repaired) it.';
 COMMENT ON COLUMN cadastre.staged_parcel.detail IS 'Human-readable explanation.';

@@ -1,0 +1,1 @@
+"""Loading the generated sample ward into the register."""
