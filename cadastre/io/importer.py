@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -102,20 +103,43 @@ def srid_of(crs_text: str) -> int:
     return code
 
 
-def stage_rows(batch_id: int, records: Iterable[SourceRecord], srid: int) -> Iterable[tuple]:
+MAX_AREA_M2 = 1e9  # 1,000 km²: no parcel is larger; such a value is a unit or typing error
+WHOLE_NUMBER = re.compile(r"^\s*[0-9]{1,9}(\.0*)?\s*$")
+
+
+@dataclass(frozen=True)
+class StageVerdict:
+    """What staging already knows about a record: a quarantine reason, or a note."""
+
+    reason: str | None = None
+    detail: str | None = None
+
+
+def stage_rows(
+    batch_id: int,
+    records: Iterable[SourceRecord],
+    srid: int,
+    seen: set[str] | None = None,
+    area_field: str = "registered_area",
+) -> Iterable[tuple]:
     """Rows for staged_parcel; read problems become quarantine outcomes right away."""
+    seen = set() if seen is None else seen
     for record in records:
-        problem = next(
-            (p for p in record.problems if p.code in READ_PROBLEMS_THAT_QUARANTINE), None
-        )
+        feature_ref = str(record.feature_id)
+        verdict = judge_record(record, feature_ref in seen, area_field)
+        if feature_ref in seen:
+            feature_ref = f"{feature_ref} (FID {record.fid})"
+        seen.add(feature_ref)
+        area = record.registered_area
+        area = area if area is not None and 0 < area < MAX_AREA_M2 else None
         yield (
             batch_id,
-            str(record.feature_id),
+            feature_ref,
             record.commune_code,
             record.sheet_number,
-            _int_or_none(record.parcel_number),
+            parse_parcel_number(record.parcel_number),
             f"SRID={srid};{record.geometry.hex()}" if record.geometry else None,
-            record.registered_area,
+            area,
             json.dumps([{"code": code, "area": None} for code in record.land_use])
             if record.land_use
             else None,
@@ -123,10 +147,48 @@ def stage_rows(batch_id: int, records: Iterable[SourceRecord], srid: int) -> Ite
             None,
             record.holder_name,
             _old_identifiers(record),
-            "quarantined" if problem else None,
-            READ_PROBLEMS_THAT_QUARANTINE[problem.code] if problem else None,
-            problem.message if problem else None,
+            "quarantined" if verdict.reason else None,
+            verdict.reason,
+            verdict.detail,
         )
+
+
+def judge_record(
+    record: SourceRecord, repeated_id: bool, area_field: str = "registered_area"
+) -> StageVerdict:
+    """Problems found before the database: read problems, repeated ids, absurd values."""
+    problem = next((p for p in record.problems if p.code in READ_PROBLEMS_THAT_QUARANTINE), None)
+    if problem:
+        return StageVerdict(READ_PROBLEMS_THAT_QUARANTINE[problem.code], problem.message)
+    if repeated_id:
+        return StageVerdict(
+            "duplicate_feature_id",
+            f"feature id {record.feature_id} is repeated in the file (this is FID {record.fid})",
+        )
+    if record.parcel_number is not None and parse_parcel_number(record.parcel_number) is None:
+        return StageVerdict(
+            "identity_missing", f"parcel number '{record.parcel_number}' is not a whole number"
+        )
+    area = record.registered_area
+    if area is not None and area >= MAX_AREA_M2:
+        return StageVerdict(
+            "attribute_out_of_range",
+            f"registered area (field {area_field}) {area:g} m² is not plausible",
+        )
+    if area is not None and area <= 0:
+        return StageVerdict(
+            None,
+            f"registered area (field {area_field}) {area:g} m² ignored; legal area from geometry",
+        )
+    return StageVerdict()
+
+
+def parse_parcel_number(value: str | None) -> int | None:
+    """A parcel number: a whole number ('12', or '12.0' as shapefiles store numbers), else None."""
+    if value is None or not WHOLE_NUMBER.match(value):
+        return None
+    number = int(float(value))
+    return number if number > 0 else None
 
 
 def import_source(
@@ -144,8 +206,12 @@ def import_source(
     try:
         with conn.cursor() as cur:
             batch_id = _open_batch(cur, source, repair)
+            seen: set[str] = set()
+            area_field = source.mapping.columns.get("registered_area", "registered_area")
             for records in source.batches():
-                report.features += copy_rows(cur, STAGE_TARGET, stage_rows(batch_id, records, srid))
+                report.features += copy_rows(
+                    cur, STAGE_TARGET, stage_rows(batch_id, records, srid, seen, area_field)
+                )
                 if on_batch:
                     on_batch(len(records))
             dossier_id = dossier.dossier_id or _open_import_dossier(cur, source, dossier, batch_id)
@@ -239,16 +305,6 @@ def _outcome_rows(cur: psycopg2.extensions.cursor, batch_id: int) -> list[dict]:
         )
         for row in cur.fetchall()
     ]
-
-
-def _int_or_none(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(float(value))
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def _old_identifiers(record: SourceRecord) -> str | None:

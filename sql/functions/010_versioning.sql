@@ -34,22 +34,37 @@ BEGIN
     IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN NEW;
     END IF;
-    IF v_now < v_from THEN
-        -- A transaction that started before the version it changes was written.
+    IF OLD.sys_txid = txid_current() THEN
+        -- The same transaction changes its own new version again: the version before the
+        -- transaction is already in history.
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        NEW.sys_period := OLD.sys_period;
+        RETURN NEW;
+    END IF;
+    IF v_now <= v_from THEN
+        -- Another transaction at the same instant (an injected clock), or one that started
+        -- before the version it changes was written: the new version starts just after.
         v_now := v_from + interval '1 microsecond';
     END IF;
-    IF v_now > v_from THEN
-        OLD.sys_period := tstzrange(v_from, v_now);
-        EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA,
-                       TG_TABLE_NAME || '_history')
-            USING OLD;
-    END IF;
-    -- v_now = v_from: the same transaction changes its own new version again; the version
-    -- before the transaction is already in history.
+    OLD.sys_period := tstzrange(v_from, v_now);
+    -- Static statements (planned once per session) for the register's tables; dynamic SQL
+    -- for any other versioned table.
+    CASE TG_TABLE_NAME
+        WHEN 'parcel' THEN INSERT INTO cadastre.parcel_history VALUES (OLD.*);
+        WHEN 'rrr' THEN INSERT INTO cadastre.rrr_history VALUES (OLD.*);
+        WHEN 'rrr_share' THEN INSERT INTO cadastre.rrr_share_history VALUES (OLD.*);
+        WHEN 'party' THEN INSERT INTO cadastre.party_history VALUES (OLD.*);
+        WHEN 'certificate' THEN INSERT INTO cadastre.certificate_history VALUES (OLD.*);
+        ELSE EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA,
+                            TG_TABLE_NAME || '_history') USING OLD;
+    END CASE;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
     END IF;
     NEW.sys_period := tstzrange(v_now, NULL);
+    NEW.sys_txid := txid_current();
     RETURN NEW;
 END;
 $$;
@@ -63,6 +78,7 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     NEW.sys_period := tstzrange(cadastre.clock(), NULL);
+    NEW.sys_txid := txid_current();
     RETURN NEW;
 END;
 $$;
@@ -103,8 +119,13 @@ CREATE OR REPLACE FUNCTION cadastre.in_bulk_session()
 RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
-    SELECT EXISTS (SELECT 1 FROM cadastre.bulk_session
-                   WHERE txid = txid_current_if_assigned())
+    -- The setting makes the common case (no bulk load) cost nothing; the table, which only
+    -- cadastre.register_staged writes, is what makes it true.
+    SELECT CASE WHEN current_setting('cadastre.bulk_txid', true)
+                     = txid_current_if_assigned()::text
+                THEN EXISTS (SELECT 1 FROM cadastre.bulk_session
+                             WHERE txid = txid_current_if_assigned())
+                ELSE false END
 $$;
 COMMENT ON FUNCTION cadastre.in_bulk_session() IS
     'True inside cadastre.register_staged, whose rows were validated set by set.';

@@ -101,14 +101,17 @@ BEGIN
                                'parcel ' || cadastre.parcel_ref(
                                    (to_jsonb(NEW) ->> 'commune_code'),
                                    (to_jsonb(NEW) ->> 'sheet_number'),
-                                   (to_jsonb(NEW) ->> 'parcel_number')::integer) END,
+                                   (to_jsonb(NEW) ->> 'parcel_number')::integer)
+                               ELSE format('%s id %s', TG_TABLE_NAME, to_jsonb(NEW) ->> 'id')
+                          END,
                   HINT = 'Open and approve a dossier, then SELECT cadastre.begin_dossier_work('
                          'dossier_id) in the same transaction, or use the register''s operations '
                          '(the QGIS plugin does this for you).';
     END IF;
+    -- begin_dossier_work checked the transaction's dossier already; check any other one.
     IF cadastre.current_dossier() IS NULL THEN
         PERFORM cadastre.begin_dossier_work(v_dossier);
-    ELSE
+    ELSIF v_dossier <> cadastre.current_dossier() THEN
         PERFORM cadastre.approved_dossier(v_dossier);
     END IF;
     NEW.dossier_id := v_dossier;
@@ -247,7 +250,6 @@ DECLARE
     v_hint     text := 'Fix the parcel and submit again; nothing was changed.';
     v_issues   cadastre.issue[];
 BEGIN
-    PERFORM cadastre.require_register();
     IF TG_OP = 'UPDATE' THEN
         IF OLD.status = 'retired' THEN
             RAISE EXCEPTION 'Parcel % is retired; its last version is final', v_ref
@@ -265,9 +267,22 @@ BEGIN
         IF NEW.id <> OLD.id THEN
             RAISE EXCEPTION 'Parcel %: its id cannot change', v_ref USING ERRCODE = 'check_violation';
         END IF;
+        IF NEW.status = 'retired' AND (
+               EXISTS (SELECT 1 FROM cadastre.rrr WHERE parcel_id = NEW.id AND upper_inf(valid))
+               OR EXISTS (SELECT 1 FROM cadastre.certificate AS c
+                          JOIN cadastre.certificate_parcel AS cp ON cp.certificate_id = c.id
+                          WHERE cp.parcel_id = NEW.id AND c.cancelled_on IS NULL)) THEN
+            RAISE EXCEPTION 'Parcel % cannot be retired while it has open rights or valid '
+                            'certificates', v_ref
+                USING ERRCODE = 'check_violation',
+                      HINT = 'Retire parcels through a split, merge or acquisition dossier '
+                             '(cadastre.split_parcel, merge_parcels, acquire_parcel), which end '
+                             'the rights and cancel the certificates.';
+        END IF;
     END IF;
     -- Check what changed (an attribute edit does not re-validate an unchanged geometry).
     IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom THEN
+        PERFORM cadastre.require_register();
         IF NEW.geom IS NOT NULL AND GeometryType(NEW.geom) = 'POLYGON' THEN
             NEW.geom := ST_Multi(NEW.geom);
         END IF;
@@ -467,8 +482,8 @@ BEGIN
         v_num := v_num * v_share.denominator + v_share.numerator * v_den;
         v_den := v_den * v_share.denominator;
         v_gcd := gcd(v_num, v_den);
-        v_num := v_num / v_gcd;
-        v_den := v_den / v_gcd;
+        v_num := div(v_num, v_gcd);
+        v_den := div(v_den, v_gcd);
         v_count := v_count + 1;
     END LOOP;
     RETURN QUERY SELECT v_num, v_den, v_count;

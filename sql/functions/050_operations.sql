@@ -550,7 +550,8 @@ CREATE OR REPLACE FUNCTION cadastre.holder_set(p_parcel_id bigint)
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(string_agg(s.party_id || ':' || s.numerator || '/' || s.denominator, ','
+    SELECT coalesce(string_agg(s.party_id || ':' || s.numerator / gcd(s.numerator, s.denominator)
+                               || '/' || s.denominator / gcd(s.numerator, s.denominator), ','
                                ORDER BY s.party_id), '')
     FROM cadastre.rrr_share AS s
     WHERE s.rrr_id = (cadastre.land_use_right(p_parcel_id)).id
@@ -591,10 +592,14 @@ BEGIN
         RAISE EXCEPTION 'Merge of %: parcels of different communes cannot be merged', v_refs
             USING ERRCODE = 'check_violation';
     END IF;
-    v_union := ST_UnaryUnion(ST_Collect(ARRAY(
-        SELECT ST_Snap(p.geom, (SELECT ST_Collect(q.geom) FROM unnest(v_parcels) AS q),
-                       cadastre.tolerance('merge_gap'))
-        FROM unnest(v_parcels) AS p)));
+    -- Surveyed corners stay where they are; snap only parcels that almost touch.
+    v_union := ST_UnaryUnion(ST_Collect(ARRAY(SELECT p.geom FROM unnest(v_parcels) AS p)));
+    IF ST_NumGeometries(v_union) > 1 THEN
+        v_union := ST_UnaryUnion(ST_Collect(ARRAY(
+            SELECT ST_Snap(p.geom, (SELECT ST_Collect(q.geom) FROM unnest(v_parcels) AS q),
+                           cadastre.tolerance('merge_gap'))
+            FROM unnest(v_parcels) AS p)));
+    END IF;
     IF ST_NumGeometries(v_union) > 1 THEN
         RAISE EXCEPTION 'Merge of %: the parcels are not adjacent (their union has % parts)',
             v_refs, ST_NumGeometries(v_union)

@@ -33,6 +33,7 @@ DECLARE
     v_summary  jsonb;
 BEGIN
     INSERT INTO cadastre.bulk_session (txid, batch_id) VALUES (txid_current(), p_batch_id);
+    PERFORM set_config('cadastre.bulk_txid', txid_current()::text, true);
     UPDATE cadastre.import_batch SET dossier_id = p_dossier_id WHERE id = p_batch_id;
 
     -- Work on a copy in the register CRS; the staged geometry stays as it was read.
@@ -61,6 +62,7 @@ BEGIN
     PERFORM cadastre.bulk_insert(p_batch_id, v_dossier);
 
     DELETE FROM cadastre.bulk_session WHERE txid = txid_current();
+    PERFORM set_config('cadastre.bulk_txid', '', true);
     SELECT jsonb_build_object(
                'total', count(*),
                'outcomes', (SELECT jsonb_object_agg(o, n) FROM (
@@ -167,7 +169,7 @@ BEGIN
     SELECT DISTINCT e ->> 'code', 'Mã nhập từ dữ liệu cũ: ' || (e ->> 'code'), NULL, 'import',
            daterange('1900-01-01', NULL)
     FROM bulk_work, jsonb_array_elements(land_uses) AS e
-    WHERE (e ->> 'code') ~ '^[A-Z]{2,4}$'
+    WHERE (e ->> 'code') ~ '^[A-Z0-9]{1,6}$'
     ON CONFLICT (code) DO NOTHING;
     PERFORM cadastre.quarantine(p_batch_id, i.rule, i.message_en, array_agg(w.feature_ref))
     FROM bulk_work AS w
@@ -236,22 +238,27 @@ DECLARE
     v_area  numeric := cadastre.tolerance('overlap_area');
     v_width numeric := cadastre.tolerance('overlap_width');
 BEGIN
-    CREATE INDEX ON bulk_work USING gist (geom);
-    ANALYZE bulk_work;
+    -- A fresh table for the spatial index: an index built on bulk_work after its UPDATEs
+    -- (broken HOT chains) would not be usable within this transaction (indcheckxmin).
+    CREATE TEMP TABLE bulk_geom ON COMMIT DROP AS
+    SELECT feature_ref, seq, geom FROM bulk_work;
+    CREATE INDEX ON bulk_geom USING gist (geom);
+    ANALYZE bulk_geom;
     -- Within the batch: of two overlapping features, the later one is quarantined.
     PERFORM cadastre.quarantine(p_batch_id, 'overlap',
         format('overlaps feature %s of this file by %s m²', o.other_ref, round(o.area::numeric, 3)),
         ARRAY[o.feature_ref], ARRAY[o.shape])
     FROM (
-        SELECT b.feature_ref, a.feature_ref AS other_ref, x.shape, ST_Area(x.shape) AS area,
+        SELECT b.feature_ref, b.seq, a.feature_ref AS other_ref, a.seq AS other_seq, x.shape,
+               ST_Area(x.shape) AS area,
                2 * ST_Area(x.shape) / nullif(ST_Perimeter(x.shape), 0) AS width
-        FROM bulk_work AS a
-        JOIN bulk_work AS b ON a.geom && b.geom AND a.seq < b.seq
+        FROM bulk_geom AS a
+        JOIN bulk_geom AS b ON b.geom && a.geom AND b.feature_ref <> a.feature_ref
         CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3)
                             AS shape) AS x
         WHERE ST_Relate(a.geom, b.geom, '2********')
     ) AS o
-    WHERE o.area > v_area AND o.width > v_width;
+    WHERE o.area > v_area AND o.width > v_width AND o.seq > o.other_seq;
     DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
     WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
 

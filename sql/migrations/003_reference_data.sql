@@ -44,7 +44,7 @@ COMMENT ON COLUMN cadastre.map_sheet.valid IS 'Sheets are renumbered after re-su
 CREATE INDEX map_sheet_footprint_idx ON cadastre.map_sheet USING gist (footprint);
 
 CREATE TABLE cadastre.land_use_code (
-    code        text PRIMARY KEY CHECK (code ~ '^[A-Z]{2,4}$'),
+    code        text PRIMARY KEY CHECK (code ~ '^[A-Z0-9]{1,6}$'),
     name        text NOT NULL,
     group_code  text NOT NULL CHECK (group_code IN ('NNP', 'PNN', 'CSD')),
     is_group    boolean NOT NULL DEFAULT false,

@@ -153,7 +153,8 @@ CREATE TABLE cadastre.party (
     name        text NOT NULL CHECK (name <> ''),
     org_code    text,
     dossier_id  bigint REFERENCES cadastre.dossier (id),
-    sys_period  tstzrange NOT NULL DEFAULT tstzrange(now(), NULL)
+    sys_period  tstzrange NOT NULL DEFAULT tstzrange(now(), NULL),
+    sys_txid    bigint NOT NULL DEFAULT txid_current()
 );
 COMMENT ON TABLE cadastre.party IS
     'Parties (LA_Party): individuals, households, married couples, organisations, the State.';
@@ -187,7 +188,8 @@ CREATE TABLE cadastre.parcel (
     commune_code     text NOT NULL REFERENCES cadastre.admin_unit (code),
     sheet_number     text NOT NULL CHECK (sheet_number ~ '^[0-9A-Za-z.-]{1,16}$'),
     parcel_number    integer NOT NULL CHECK (parcel_number > 0),
-    geom             geometry(MultiPolygon) NOT NULL,
+    geom             geometry NOT NULL
+                     CONSTRAINT enforce_geotype_geom CHECK (GeometryType(geom) = 'MULTIPOLYGON'),
     legal_area       numeric(14, 1) NOT NULL CHECK (legal_area > 0),
     land_uses        jsonb NOT NULL,
     address          text,
@@ -195,7 +197,8 @@ CREATE TABLE cadastre.parcel (
     status           text NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'retired')),
     version          integer NOT NULL DEFAULT 1,
     dossier_id       bigint NOT NULL REFERENCES cadastre.dossier (id),
-    sys_period       tstzrange NOT NULL DEFAULT tstzrange(now(), NULL)
+    sys_period       tstzrange NOT NULL DEFAULT tstzrange(now(), NULL),
+    sys_txid         bigint NOT NULL DEFAULT txid_current()
 );
 COMMENT ON TABLE cadastre.parcel IS
     'Parcels (thửa đất, LA_SpatialUnit): the latest version of every parcel ever registered. '
@@ -214,6 +217,9 @@ COMMENT ON COLUMN cadastre.parcel.status IS 'current, or retired by a split, mer
 COMMENT ON COLUMN cadastre.parcel.version IS 'Increases with every change; edits name the version they saw.';
 COMMENT ON COLUMN cadastre.parcel.dossier_id IS 'The dossier that made this version.';
 COMMENT ON COLUMN cadastre.parcel.sys_period IS 'When the register held this version.';
+COMMENT ON COLUMN cadastre.parcel.sys_txid IS
+    'Transaction that wrote this version (tells a second change in the same transaction apart '
+    'from a new version at the same clock instant).';
 
 CREATE UNIQUE INDEX parcel_current_identity_idx
     ON cadastre.parcel (commune_code, sheet_number, parcel_number) WHERE status = 'current';
@@ -247,6 +253,7 @@ CREATE TABLE cadastre.rrr (
     dossier_id         bigint NOT NULL REFERENCES cadastre.dossier (id),
     ended_by_dossier   bigint REFERENCES cadastre.dossier (id),
     sys_period         tstzrange NOT NULL DEFAULT tstzrange(now(), NULL),
+    sys_txid           bigint NOT NULL DEFAULT txid_current(),
     EXCLUDE USING gist (parcel_id WITH =, kind WITH =, valid WITH &&) WHERE (exclusive)
 );
 COMMENT ON TABLE cadastre.rrr IS
@@ -266,6 +273,7 @@ CREATE TABLE cadastre.rrr_share (
     numerator    integer NOT NULL CHECK (numerator > 0),
     denominator  integer NOT NULL CHECK (denominator > 0 AND numerator <= denominator),
     sys_period   tstzrange NOT NULL DEFAULT tstzrange(now(), NULL),
+    sys_txid     bigint NOT NULL DEFAULT txid_current(),
     PRIMARY KEY (rrr_id, party_id)
 );
 COMMENT ON TABLE cadastre.rrr_share IS
@@ -281,7 +289,8 @@ CREATE TABLE cadastre.certificate (
     cancelled_on  date CHECK (cancelled_on IS NULL OR cancelled_on >= issued_on),
     replaced_by   bigint REFERENCES cadastre.certificate (id),
     dossier_id    bigint NOT NULL REFERENCES cadastre.dossier (id),
-    sys_period    tstzrange NOT NULL DEFAULT tstzrange(now(), NULL)
+    sys_period    tstzrange NOT NULL DEFAULT tstzrange(now(), NULL),
+    sys_txid      bigint NOT NULL DEFAULT txid_current()
 );
 COMMENT ON TABLE cadastre.certificate IS
     'Land-use right certificates (GCN, the red/pink book): serial, book entry, issue, cancellation.';

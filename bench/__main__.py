@@ -1,0 +1,34 @@
+"""python -m bench [--parcels N ...]: build (or reuse) fabrics and print every figure."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import register
+from bench.fabric import bench_database
+from bench.measure import HEADER, Figure, Results, machine_description
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--parcels", type=int, nargs="+", default=[10_000, 100_000],
+                        help="fabric sizes to measure (default: 10000 100000)")
+    parser.add_argument("--name", default="latest", help="results file name in bench/results")
+    args = parser.parse_args()
+    results = Results(machine=machine_description())
+    print(HEADER)
+    print("|" + "---|" * 10)
+    for parcels in args.parcels:
+        url, load_seconds = bench_database(parcels)
+        if load_seconds is not None:
+            results.add(Figure("generate + load fabric with history (sample loader)",
+                               f"{parcels:,}", load_seconds * 1000, None, None,
+                               "(no raw baseline here; see the import benchmark)",
+                               float("nan"), note="measured once when the fabric is built"))
+        register.run(url, parcels, results)
+    json_path, md_path = results.write(args.name)
+    print(f"\nwritten: {json_path} and {md_path}")
+
+
+if __name__ == "__main__":
+    main()

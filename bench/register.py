@@ -1,0 +1,111 @@
+"""Register benchmarks: a versioned update vs a plain UPDATE; a parcel with holders as of a
+past date vs a raw range lookup. Both sides run on the same database in the same run."""
+
+from __future__ import annotations
+
+import random
+
+from bench.measure import Figure, Results, summary, timings
+from cadastre.db.connection import connect
+
+SAMPLES = 1000
+
+
+def run(url: str, parcels: int, results: Results) -> None:
+    """Measure the register's figures on the register at `url`."""
+    conn = connect(url)
+    try:
+        ids = _current_ids(conn)
+        _versioned_update(conn, ids, parcels, results)
+        _as_of(conn, ids, parcels, results)
+    finally:
+        conn.close()
+
+
+def _current_ids(conn) -> list[int]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM cadastre.parcel WHERE status = 'current'")
+        ids = [row[0] for row in cur.fetchall()]
+    conn.rollback()
+    return ids
+
+
+def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> None:
+    rng = random.Random(1)
+    with conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_plain_parcel")
+        cur.execute("CREATE TABLE bench_plain_parcel AS SELECT * FROM cadastre.parcel")
+        cur.execute("ALTER TABLE bench_plain_parcel ADD PRIMARY KEY (id)")
+        cur.execute("CREATE INDEX ON bench_plain_parcel USING gist (geom)")
+        cur.execute("CREATE INDEX ON bench_plain_parcel (commune_code, sheet_number, "
+                    "parcel_number)")
+        cur.execute("SELECT cadastre.open_dossier('BENCH-' || txid_current(), 'correction', "
+                    "current_date, 'bench')")
+        dossier = cur.fetchone()[0]
+        cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
+    conn.commit()
+    # Disk flush time is the same for both sides and noisy here; leave it out of both.
+    with conn.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+    conn.commit()
+    counter = iter(range(10**9))
+
+    def versioned() -> None:
+        with conn.cursor() as cur:  # one round trip, like the plain UPDATE
+            cur.execute("SELECT cadastre.begin_dossier_work(%s); "
+                        "UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
+                        (dossier, f"Số {next(counter)} phố Bench", rng.choice(ids)))
+        conn.commit()
+
+    def plain() -> None:
+        with conn.cursor() as cur:
+            cur.execute("UPDATE bench_plain_parcel SET address = %s WHERE id = %s::bigint",
+                        (f"Số {next(counter)} phố Bench", rng.choice(ids)))
+        conn.commit()
+
+    median, p95, p99 = summary(timings(versioned, SAMPLES))
+    base_median, _, base_p99 = summary(timings(plain, SAMPLES))
+    results.add(Figure("versioned update (history + dossier stamp + rules)", f"{parcels:,}",
+                       median, p95, p99, "plain UPDATE, same row, same indexes", base_median,
+                       base_p99, target="≤ 1.5× plain",
+                       note="each side one transaction with commit, synchronous_commit off"))
+    with conn.cursor() as cur:
+        cur.execute("DROP TABLE bench_plain_parcel")
+    conn.commit()
+
+
+def _as_of(conn, ids: list[int], parcels: int, results: Results) -> None:
+    rng = random.Random(2)
+    with conn.cursor() as cur:
+        cur.execute("SELECT min(lower(sys_period)), max(lower(sys_period)) FROM cadastre.parcel")
+        first, last = cur.fetchone()
+    conn.rollback()
+    span = (last - first).total_seconds()
+
+    def instant():
+        return first + (last - first) * rng.random() if span else first
+
+    def as_of() -> None:
+        at = instant()
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT p.id, p.legal_area, (SELECT json_agg(r) FROM cadastre.rights_as_of("
+                "p.id, %s::date, %s) AS r) FROM cadastre.parcel_as_of(%s::bigint, %s) AS p",
+                (at.date(), at, rng.choice(ids), at))
+            cur.fetchall()
+        conn.rollback()
+
+    def raw() -> None:
+        at = instant()
+        with conn.cursor() as cur:
+            cur.execute("SELECT id, legal_area FROM cadastre.parcel_history "
+                        "WHERE id = %s::bigint AND sys_period @> %s::timestamptz",
+                        (rng.choice(ids), at))
+            cur.fetchall()
+        conn.rollback()
+
+    median, p95, p99 = summary(timings(as_of, SAMPLES))
+    base_median, _, base_p99 = summary(timings(raw, SAMPLES))
+    results.add(Figure("parcel + holders as of a past date", f"{parcels:,}", median, p95, p99,
+                       "raw range lookup on the history table", base_median, base_p99,
+                       target="p99 ≤ 2 ms at 1M"))
