@@ -49,11 +49,14 @@ COMMENT ON VIEW cadastre.current_parcel IS
 
 CREATE OR REPLACE FUNCTION cadastre.parcel_as_of(p_id bigint, p_at timestamptz)
 RETURNS SETOF cadastre.parcel
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    RETURN QUERY
     SELECT * FROM cadastre.parcel WHERE id = p_id AND sys_period @> p_at
     UNION ALL
-    SELECT * FROM cadastre.parcel_history WHERE id = p_id AND sys_period @> p_at
+    SELECT * FROM cadastre.parcel_history WHERE id = p_id AND sys_period @> p_at;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.parcel_as_of(bigint, timestamptz) IS
     'The version of a parcel the register held at an instant (none if not yet registered).';
@@ -78,21 +81,24 @@ CREATE OR REPLACE FUNCTION cadastre.rights_as_of(p_parcel_id bigint, p_legal_dat
                                                  p_known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (rrr_id bigint, kind text, class text, valid daterange, party_id bigint,
                party_name text, share text, creditor_id bigint, dossier_id bigint)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    WITH known AS (SELECT coalesce(p_known_at, cadastre.clock()) AS t)
+DECLARE
+    v_known timestamptz := coalesce(p_known_at, cadastre.clock());
+BEGIN
+    -- PL/pgSQL so the plan is made once per session: this is a hot look-up.
+    RETURN QUERY
     SELECT r.id, r.kind, k.class, r.valid, s.party_id, pv.name,
            s.numerator || '/' || s.denominator, r.creditor_id, r.dossier_id
-    FROM known, cadastre.rrr_version AS r
+    FROM cadastre.rrr_version AS r
     JOIN cadastre.rrr_kind AS k ON k.code = r.kind
-    LEFT JOIN cadastre.rrr_share_version AS s
-           ON s.rrr_id = r.id AND s.sys_period @> (SELECT t FROM known)
-    LEFT JOIN cadastre.party_version AS pv
-           ON pv.id = s.party_id AND pv.sys_period @> (SELECT t FROM known)
+    LEFT JOIN cadastre.rrr_share_version AS s ON s.rrr_id = r.id AND s.sys_period @> v_known
+    LEFT JOIN cadastre.party_version AS pv ON pv.id = s.party_id AND pv.sys_period @> v_known
     WHERE r.parcel_id = p_parcel_id
-      AND r.sys_period @> known.t
+      AND r.sys_period @> v_known
       AND r.valid @> p_legal_date
-    ORDER BY k.class, r.id, s.party_id
+    ORDER BY k.class, r.id, s.party_id;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.rights_as_of(bigint, date, timestamptz) IS
     'Rights and restrictions of a parcel in force on a legal date, as the register knew them at '
