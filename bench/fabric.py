@@ -36,7 +36,7 @@ def bench_database(parcels: int, seed: int = 20251) -> tuple[str, float | None]:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
-    from data_samples.generator.core import generate
+    from data_samples.generator import generate
 
     conn = connect(url)
     try:

@@ -20,7 +20,7 @@ def load(
     seed: int = typer.Option(20251, "--seed", help="Generator seed (same seed, same ward)"),
 ) -> None:
     """Generate the sample ward and register it with its history (once; a re-run does nothing)."""
-    from data_samples.generator.core import generate
+    from data_samples.generator import generate
 
     started = time.monotonic()
     ward = generate(parcels, seed)

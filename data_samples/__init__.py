@@ -1,0 +1,1 @@
+"""Synthetic sample data for the cadastre: a generator and the committed default ward."""
