@@ -323,7 +323,8 @@ COMMENT ON TABLE cadastre.party_history IS 'Closed versions of parties (immutabl
 COMMENT ON TABLE cadastre.rrr_history IS 'Closed versions of rights and restrictions (immutable).';
 COMMENT ON TABLE cadastre.rrr_share_history IS 'Closed versions of shares (immutable).';
 COMMENT ON TABLE cadastre.certificate_history IS 'Closed versions of certificates (immutable).';
-CREATE INDEX parcel_history_id_period_idx ON cadastre.parcel_history USING gist (id, sys_period);
+-- A parcel has few versions: a btree on id finds them; sys_period is filtered after.
+CREATE INDEX parcel_history_id_idx ON cadastre.parcel_history (id);
 CREATE INDEX parcel_history_identity_idx
     ON cadastre.parcel_history (commune_code, sheet_number, parcel_number);
 CREATE INDEX party_history_id_idx ON cadastre.party_history (id);
