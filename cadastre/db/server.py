@@ -43,6 +43,7 @@ max_connections = 100
 logging_collector = off
 log_min_messages = warning
 timezone = 'UTC'
+jit = off
 """
 
 

@@ -376,36 +376,54 @@ COMMENT ON FUNCTION cadastre.lock_neighbourhood(geometry) IS
     'Transaction-level advisory locks on the grid cells around a geometry: edits of neighbouring '
     'parcels commit one after the other.';
 
+CREATE OR REPLACE FUNCTION cadastre.width_of(p_geom geometry)
+RETURNS float8
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE WHEN ST_Perimeter(p_geom) > 0 THEN 2 * ST_Area(p_geom) / ST_Perimeter(p_geom)
+                ELSE 0 END
+$$;
+COMMENT ON FUNCTION cadastre.width_of(geometry) IS
+    'Mean width of a polygon (2·area/perimeter): tells a thin strip from a real area.';
+
+CREATE OR REPLACE FUNCTION cadastre.overlap_between(p_geom geometry, p_other geometry,
+                                                    p_ref text, p_other_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    -- The one definition of an overlap: interiors intersect, and the shared part is larger
+    -- than overlap_area AND wider than overlap_width (a long shared edge digitised twice has
+    -- area but no width).
+    SELECT cadastre.make_issue('overlap', 'error', p_ref,
+               format('Chồng lấn với %s: %s m², rộng %s m', p_other_ref,
+                      round(ST_Area(o.shape)::numeric, 3),
+                      round(cadastre.width_of(o.shape)::numeric, 3)),
+               format('Overlaps %s by %s m² (width %s m)', p_other_ref,
+                      round(ST_Area(o.shape)::numeric, 3),
+                      round(cadastre.width_of(o.shape)::numeric, 3)),
+               o.shape, p_other_ref)
+    FROM (SELECT ST_CollectionExtract(ST_Intersection(p_geom, p_other), 3) AS shape
+          WHERE ST_Relate(p_geom, p_other, '2********')) AS o
+    WHERE ST_Area(o.shape) > cadastre.tolerance('overlap_area')
+      AND cadastre.width_of(o.shape) > cadastre.tolerance('overlap_width')
+$$;
+COMMENT ON FUNCTION cadastre.overlap_between(geometry, geometry, text, text) IS
+    'The overlap rule for one pair of geometries: an issue when they overlap beyond the area '
+    'and width tolerances (touching edges and slivers along shared edges are not overlaps).';
+
 CREATE OR REPLACE FUNCTION cadastre.overlap_issues(p_geom geometry, p_ref text,
                                                    p_exclude_ids bigint[] DEFAULT '{}')
 RETURNS SETOF cadastre.issue
 LANGUAGE sql STABLE
 AS $$
-    SELECT cadastre.make_issue('overlap', 'error', p_ref,
-               format('Chồng lấn với thửa %s: %s m², rộng %s m', o.ref,
-                      round(o.area::numeric, 3), round(o.width::numeric, 3)),
-               format('Overlaps parcel %s by %s m² (width %s m)', o.ref,
-                      round(o.area::numeric, 3), round(o.width::numeric, 3)),
-               o.shape, o.ref)
-    FROM (
-        SELECT cadastre.parcel_ref(n.commune_code, n.sheet_number, n.parcel_number) AS ref,
-               x.shape, ST_Area(x.shape) AS area,
-               CASE WHEN ST_Perimeter(x.shape) > 0
-                    THEN 2 * ST_Area(x.shape) / ST_Perimeter(x.shape) ELSE 0 END AS width
-        FROM cadastre.parcel AS n
-        CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(n.geom, p_geom), 3)
-                            AS shape) AS x
-        WHERE n.status = 'current'
-          AND n.geom && p_geom
-          AND NOT n.id = ANY (p_exclude_ids)
-          AND ST_Relate(n.geom, p_geom, '2********')
-    ) AS o
-    WHERE o.area > cadastre.tolerance('overlap_area')
-      AND o.width > cadastre.tolerance('overlap_width')
+    SELECT i.*
+    FROM cadastre.parcel AS n,
+         LATERAL cadastre.overlap_between(p_geom, n.geom, p_ref,
+             cadastre.parcel_ref(n.commune_code, n.sheet_number, n.parcel_number)) AS i
+    WHERE n.status = 'current' AND n.geom && p_geom AND NOT n.id = ANY (p_exclude_ids)
 $$;
 COMMENT ON FUNCTION cadastre.overlap_issues(geometry, text, bigint[]) IS
-    'Current parcels whose interiors overlap a geometry by more than the area AND width '
-    'tolerances (touching edges and slivers along shared edges are not overlaps).';
+    'Overlaps of a geometry with the current parcels (cadastre.overlap_between for each).';
 
 CREATE OR REPLACE FUNCTION cadastre.check_no_overlap()
 RETURNS trigger

@@ -234,9 +234,6 @@ CREATE OR REPLACE FUNCTION cadastre.bulk_check_overlaps(p_batch_id bigint)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    v_area  numeric := cadastre.tolerance('overlap_area');
-    v_width numeric := cadastre.tolerance('overlap_width');
 BEGIN
     -- A fresh table for the spatial index: an index built on bulk_work after its UPDATEs
     -- (broken HOT chains) would not be usable within this transaction (indcheckxmin).
@@ -245,20 +242,13 @@ BEGIN
     CREATE INDEX ON bulk_geom USING gist (geom);
     ANALYZE bulk_geom;
     -- Within the batch: of two overlapping features, the later one is quarantined.
-    PERFORM cadastre.quarantine(p_batch_id, 'overlap',
-        format('overlaps feature %s of this file by %s m²', o.other_ref, round(o.area::numeric, 3)),
-        ARRAY[o.feature_ref], ARRAY[o.shape])
-    FROM (
-        SELECT b.feature_ref, b.seq, a.feature_ref AS other_ref, a.seq AS other_seq, x.shape,
-               ST_Area(x.shape) AS area,
-               2 * ST_Area(x.shape) / nullif(ST_Perimeter(x.shape), 0) AS width
-        FROM bulk_geom AS a
-        JOIN bulk_geom AS b ON b.geom && a.geom AND b.feature_ref <> a.feature_ref
-        CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3)
-                            AS shape) AS x
-        WHERE ST_Relate(a.geom, b.geom, '2********')
-    ) AS o
-    WHERE o.area > v_area AND o.width > v_width AND o.seq > o.other_seq;
+    PERFORM cadastre.quarantine(p_batch_id, 'overlap', i.message_en, ARRAY[b.feature_ref],
+                                ARRAY[i.location])
+    FROM bulk_geom AS a
+    JOIN bulk_geom AS b ON b.geom && a.geom AND b.feature_ref <> a.feature_ref,
+         LATERAL cadastre.overlap_between(b.geom, a.geom, b.feature_ref,
+                                          'feature ' || a.feature_ref || ' of this file') AS i
+    WHERE b.seq > a.seq;
     DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
     WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
 

@@ -244,7 +244,7 @@ def test_parcel_overlapping_one_already_registered_is_quarantined(
     assert report.outcomes == {"imported": 1, "quarantined": 1}
     assert outcomes(report) == {"0": ("quarantined", "overlap"), "1": ("imported", None)}
     detail = by_feature(report)["0"]["detail"]
-    assert detail.startswith("Overlaps parcel 00070/12/1 by 100.000 m²")
+    assert detail.startswith("Overlaps 00070/12/1 by 100.000 m²")
     assert by_feature(report)["0"]["location_wkt"].startswith("POLYGON((")
     numbers = [n for (n,) in fetch(register, "SELECT parcel_number FROM cadastre.parcel")]
     assert sorted(numbers) == [1, 2, 3, 22]

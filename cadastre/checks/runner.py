@@ -1,0 +1,126 @@
+"""Run the database's rules on a commune or a file, and write the issues as a GIS layer."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import psycopg2
+import psycopg2.extensions
+import pyogrio.raw
+import shapely
+
+from cadastre.db.connection import user_error
+from cadastre.db.copy import copy_rows
+from cadastre.errors import CadastreError
+from cadastre.io.importer import STAGE_TARGET, srid_of, stage_rows
+from cadastre.io.reader import Source
+
+ISSUE_COLUMNS = "rule, severity, parcel_ref, other_ref, message_vi, message_en, " \
+                "ST_AsBinary(location), ST_SRID(location)"
+FORMATS = {"geojson": ("GeoJSON", ".geojson"), "gpkg": ("GPKG", ".gpkg"), "csv": (None, ".csv")}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem a rule found: which rule, how serious, which parcel(s), what, where."""
+
+    rule: str
+    severity: str
+    parcel_ref: str | None
+    other_ref: str | None
+    message_vi: str
+    message_en: str
+    location: bytes | None
+    srid: int | None
+
+
+def check_commune(conn: psycopg2.extensions.connection, commune: str) -> list[Issue]:
+    """Every rule on a commune of the register."""
+    return _issues(conn, "SELECT " + ISSUE_COLUMNS + " FROM cadastre.check_commune(%s)",
+                   (commune,))
+
+
+def check_edit(conn: psycopg2.extensions.connection, edits: list[dict]) -> list[Issue]:
+    """The fast path: edited geometries against the live register."""
+    return _issues(conn, "SELECT " + ISSUE_COLUMNS + " FROM cadastre.check_edit(%s)",
+                   (json.dumps(edits),))
+
+
+def check_source(conn: psycopg2.extensions.connection, source: Source) -> list[Issue]:
+    """A file checked without importing it: staged, checked, then rolled back."""
+    srid = srid_of(source.crs)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("INSERT INTO cadastre.import_batch (source, layer, source_crs, options) "
+                        "VALUES (%s, %s, %s, '{\"check_only\": true}') RETURNING id",
+                        (str(source.path), source.layer, source.crs))
+            batch = cur.fetchone()[0]
+            seen: set[str] = set()
+            for records in source.batches():
+                copy_rows(cur, STAGE_TARGET, stage_rows(batch, records, srid, seen))
+            cur.execute("SELECT " + ISSUE_COLUMNS + " FROM cadastre.check_staged(%s)", (batch,))
+            rows = cur.fetchall()
+    except psycopg2.Error as exc:
+        raise user_error(exc) from exc
+    finally:
+        conn.rollback()  # a check changes nothing
+    return [Issue(*row[:6], bytes(row[6]) if row[6] else None, row[7]) for row in rows]
+
+
+def _issues(conn, query: str, params: tuple) -> list[Issue]:
+    try:
+        with conn.cursor() as cur:
+            cur.execute(query, params)
+            rows = cur.fetchall()
+    except psycopg2.Error as exc:
+        raise user_error(exc) from exc
+    finally:
+        conn.rollback()
+    return [Issue(*row[:6], bytes(row[6]) if row[6] else None, row[7]) for row in rows]
+
+
+def count_by_rule(issues: Iterable[Issue]) -> Counter:
+    """How many issues each rule found, e.g. for the summary."""
+    return Counter((issue.rule, issue.severity) for issue in issues)
+
+
+def write_issues(issues: list[Issue], path: Path, fmt: str | None = None) -> Path:
+    """Write the issues as a layer QGIS can open (GeoJSON, GeoPackage) or as CSV with WKT."""
+    fmt = fmt or next((name for name, (_, ext) in FORMATS.items() if path.suffix == ext),
+                      "geojson")
+    if fmt not in FORMATS:
+        raise CadastreError(f"Unknown issue format '{fmt}'", hint="Use geojson, gpkg or csv.")
+    if fmt == "csv":
+        _write_csv(issues, path)
+        return path
+    driver, _ = FORMATS[fmt]
+    srid = next((issue.srid for issue in issues if issue.srid), 4326)
+    geometries = np.array([issue.location for issue in issues], dtype=object)
+    fields = ["rule", "severity", "parcel", "other", "message_vi", "message_en"]
+    columns = [np.array([getattr(issue, name) or "" for issue in issues], dtype=object)
+               for name in ("rule", "severity", "parcel_ref", "other_ref", "message_vi",
+                            "message_en")]
+    if path.exists():
+        path.unlink()
+    pyogrio.raw.write(path, geometries, columns, fields, driver=driver,
+                      geometry_type="Unknown", crs=f"EPSG:{srid}", encoding="UTF-8",
+                      layer="issues")
+    return path
+
+
+def _write_csv(issues: list[Issue], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["rule", "severity", "parcel", "other", "message_vi", "message_en",
+                         "location_wkt", "srid"])
+        for issue in issues:
+            wkt = shapely.from_wkb(issue.location).wkt if issue.location else ""
+            writer.writerow([issue.rule, issue.severity, issue.parcel_ref or "",
+                             issue.other_ref or "", issue.message_vi, issue.message_en, wkt,
+                             issue.srid or ""])

@@ -1,0 +1,493 @@
+-- 080_checks: the quality rules, one function each, and the two ways to run them:
+--   cadastre.check_edit(edits)        an officer's edit against the live register (fast path)
+--   cadastre.check_commune(code)      a whole commune of the register (batch)
+--   cadastre.check_staged(batch)      any file staged in staged_parcel, without importing it
+-- Geometry, land-use and overlap rules are shared with the commit-time triggers (030, 040).
+
+CREATE OR REPLACE FUNCTION cadastre.rule_issue(p_rule text, p_ref text, p_message_vi text,
+                                               p_message_en text, p_location geometry,
+                                               p_other_ref text DEFAULT NULL)
+RETURNS cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT cadastre.make_issue(p_rule, coalesce((SELECT severity FROM cadastre.rule
+                                                  WHERE code = p_rule), 'error'),
+                               p_ref, p_message_vi, p_message_en, p_location, p_other_ref)
+$$;
+COMMENT ON FUNCTION cadastre.rule_issue(text, text, text, text, geometry, text) IS
+    'An issue of a rule, with the severity the rule table gives it.';
+
+-- Shape ---------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    WITH points AS (
+        SELECT d.path[1] AS part, d.path[2] AS ring, d.path[3] AS n, d.geom,
+               lag(d.geom) OVER w AS prev, lead(d.geom) OVER w AS next,
+               count(*) OVER (PARTITION BY d.path[1], d.path[2]) AS total
+        FROM ST_DumpPoints(ST_Multi(p_geom)) AS d
+        WINDOW w AS (PARTITION BY d.path[1], d.path[2] ORDER BY d.path[3])
+    ),
+    spikes AS (
+        SELECT geom, degrees(ST_Angle(prev, geom, next)) AS angle FROM points
+        WHERE prev IS NOT NULL AND next IS NOT NULL
+          AND NOT ST_Equals(prev, geom) AND NOT ST_Equals(next, geom)
+    )
+    SELECT cadastre.rule_issue('duplicate_vertex', p_ref,
+               'Hai đỉnh liên tiếp trùng nhau', 'Two consecutive vertices coincide', geom)
+    FROM points WHERE prev IS NOT NULL AND ST_DWithin(prev, geom, 0.0005)
+    UNION ALL
+    SELECT cadastre.rule_issue('spike', p_ref,
+               format('Gai nhọn: góc %s°', round(least(angle, 360 - angle)::numeric, 2)),
+               format('Spike: angle of %s°', round(least(angle, 360 - angle)::numeric, 2)), geom)
+    FROM spikes WHERE least(angle, 360 - angle) < cadastre.tolerance('spike_angle')
+    UNION ALL
+    SELECT cadastre.rule_issue('too_thin', p_ref,
+               format('Thửa quá hẹp (độ gọn %s)', round(c::numeric, 3)),
+               format('Parcel too thin (compactness %s)', round(c::numeric, 3)),
+               ST_PointOnSurface(p_geom))
+    FROM (SELECT 4 * pi() * ST_Area(p_geom) / nullif(ST_Perimeter(p_geom), 0) ^ 2 AS c) AS x
+    WHERE c < cadastre.tolerance('thin_ratio')
+$$;
+COMMENT ON FUNCTION cadastre.shape_issues(geometry, text) IS
+    'Spikes (an interior angle below spike_angle), duplicate consecutive vertices and parcels '
+    'too thin (compactness 4π·area/perimeter² below thin_ratio).';
+
+-- Area against the registered area ------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.area_tolerance(p_scale integer, p_area numeric)
+RETURNS numeric
+LANGUAGE sql STABLE
+AS $$
+    SELECT cadastre.tolerance('area_factor')
+           * coalesce(p_scale, cadastre.tolerance('default_scale')) * sqrt(greatest(p_area, 0))
+$$;
+COMMENT ON FUNCTION cadastre.area_tolerance(integer, numeric) IS
+    'ΔP = factor · M · √P: how far a measured area may differ from the registered one.';
+
+CREATE OR REPLACE FUNCTION cadastre.area_issues(p_geom geometry, p_legal_area numeric,
+                                                p_scale integer, p_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT cadastre.rule_issue('area_tolerance', p_ref,
+               format('Diện tích đo %s m² lệch %s m² so với diện tích pháp lý %s m² '
+                      '(hạn sai %s m²)', round(a, 1), round(abs(a - p_legal_area), 1),
+                      p_legal_area, round(t, 1)),
+               format('Measured area %s m² differs by %s m² from the registered %s m² '
+                      '(tolerance %s m²)', round(a, 1), round(abs(a - p_legal_area), 1),
+                      p_legal_area, round(t, 1)),
+               ST_PointOnSurface(p_geom))
+    FROM (SELECT ST_Area(p_geom)::numeric AS a,
+                 cadastre.area_tolerance(p_scale, p_legal_area) AS t) AS x
+    WHERE p_legal_area IS NOT NULL AND abs(a - p_legal_area) > t
+$$;
+COMMENT ON FUNCTION cadastre.area_issues(geometry, numeric, integer, text) IS
+    'The measured area differs from the registered area beyond the scale-dependent tolerance.';
+
+-- Placement: commune boundary and map sheet ---------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_geom geometry, p_commune text,
+                                                     p_sheet text, p_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT cadastre.rule_issue('outside_commune', p_ref,
+               format('%s m² nằm ngoài ranh giới xã %s', round(ST_Area(o)::numeric, 2),
+                      p_commune),
+               format('%s m² lie outside the boundary of commune %s',
+                      round(ST_Area(o)::numeric, 2), p_commune), o)
+    FROM (SELECT ST_CollectionExtract(ST_Difference(p_geom, u.boundary), 3) AS o
+          FROM cadastre.admin_unit AS u
+          WHERE u.code = p_commune AND u.boundary IS NOT NULL
+            AND NOT ST_CoveredBy(p_geom, u.boundary)) AS x
+    WHERE ST_Area(o) > cadastre.tolerance('gap_area')
+    UNION ALL
+    -- A parcel drawn across a sheet edge is normal: it is numbered on the sheet holding its
+    -- label point. One whose label point lies outside its sheet is on the wrong sheet.
+    SELECT cadastre.rule_issue('crosses_sheet', p_ref,
+               format('Điểm nhãn của thửa nằm ngoài tờ bản đồ số %s', p_sheet),
+               format('The parcel''s label point lies outside its map sheet %s', p_sheet),
+               ST_PointOnSurface(p_geom))
+    FROM cadastre.map_sheet AS s
+    WHERE s.commune_code = p_commune AND s.number = p_sheet AND upper_inf(s.valid)
+      AND s.footprint IS NOT NULL
+      AND NOT ST_Intersects(ST_PointOnSurface(p_geom), s.footprint)
+$$;
+COMMENT ON FUNCTION cadastre.placement_issues(geometry, text, text, text) IS
+    'A parcel outside (or across) its commune boundary (error), or whose label point lies '
+    'outside its map sheet (warning).';
+
+-- Split minimums ------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.split_minimum_issues(p_geom geometry, p_commune text,
+                                                         p_land_use text, p_on date, p_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    WITH minimum AS (
+        -- The commune's own rule wins over its province's.
+        SELECT m.* FROM cadastre.split_minimum AS m
+        JOIN cadastre.admin_unit AS u ON u.code = p_commune
+        WHERE m.land_use_code = p_land_use AND m.valid @> p_on
+          AND m.admin_code IN (u.code, u.parent_code)
+        ORDER BY (m.admin_code = u.code) DESC LIMIT 1
+    ),
+    size AS (
+        SELECT ST_Area(p_geom) AS area,
+               least(ST_Distance(ST_PointN(b, 1), ST_PointN(b, 2)),
+                     ST_Distance(ST_PointN(b, 2), ST_PointN(b, 3))) AS narrow,
+               greatest(ST_Distance(ST_PointN(b, 1), ST_PointN(b, 2)),
+                        ST_Distance(ST_PointN(b, 2), ST_PointN(b, 3))) AS long
+        FROM (SELECT ST_ExteriorRing(ST_OrientedEnvelope(p_geom)) AS b) AS e
+    )
+    SELECT cadastre.rule_issue('split_minimum', p_ref,
+               format('Thửa tách %s m², rộng %s m, sâu %s m: dưới mức tối thiểu %s m², %s m, %s m (%s)',
+                      round(s.area::numeric, 1), round(s.narrow::numeric, 2),
+                      round(s.long::numeric, 2), m.min_area, m.min_frontage, m.min_depth,
+                      m.legal_basis),
+               format('Split parcel of %s m², %s m wide, %s m deep: below the minimum %s m², '
+                      '%s m, %s m (%s)', round(s.area::numeric, 1), round(s.narrow::numeric, 2),
+                      round(s.long::numeric, 2), m.min_area, m.min_frontage, m.min_depth,
+                      m.legal_basis),
+               ST_PointOnSurface(p_geom))
+    FROM minimum AS m, size AS s
+    WHERE s.area < m.min_area OR s.narrow < m.min_frontage OR s.long < m.min_depth
+$$;
+COMMENT ON FUNCTION cadastre.split_minimum_issues(geometry, text, text, date, text) IS
+    'A parcel created by a split below the minimum area, frontage (narrow side of its oriented '
+    'envelope) or depth (long side) in force for its commune and land use on a date.';
+
+-- Parcels of the register: rights and shares ---------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.right_issues(p_parcel_id bigint, p_ref text, p_geom geometry)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT cadastre.rule_issue('missing_right', p_ref,
+               'Thửa chưa đăng ký quyền sử dụng đất', 'The parcel has no land-use right',
+               ST_PointOnSurface(p_geom))
+    WHERE (cadastre.land_use_right(p_parcel_id)).id IS NULL
+    UNION ALL
+    SELECT cadastre.rule_issue('shares_sum', p_ref,
+               format('Tổng phần quyền là %s/%s, không bằng 1', t.numerator, t.denominator),
+               format('Holders'' shares sum to %s/%s, not 1', t.numerator, t.denominator),
+               ST_PointOnSurface(p_geom))
+    FROM cadastre.open_rrrs(p_parcel_id, 'right') AS r, cadastre.share_total(r.id) AS t
+    WHERE t.numerator <> t.denominator
+$$;
+COMMENT ON FUNCTION cadastre.right_issues(bigint, text, geometry) IS
+    'A parcel without a land-use right (warning), or whose right''s shares do not sum to 1.';
+
+-- The fast path: an officer's edit --------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.check_edit(p_edits jsonb, p_on date DEFAULT NULL)
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql
+SET jit = off  -- a few rows: compiling the plan costs 100× running it
+AS $$
+-- p_edits: [{"parcel_id": 12 or null for a new parcel, "version": 3 (as loaded),
+--            "geom": "SRID=5897;POLYGON(...)", "commune_code", "sheet_number",
+--            "parcel_number", "legal_area", "land_use", "split_of": parent id,
+--            "replaces": [ids retired by this edit (a merge)]}, …]
+DECLARE
+    v_srid     integer := cadastre.require_register();
+    v_on       date := coalesce(p_on, cadastre.clock()::date);
+    v_edit     record;
+    v_issue    cadastre.issue;
+    v_parcel   cadastre.parcel;
+    v_geom     geometry;
+    v_ok       boolean;
+    v_replaced bigint[] := '{}';
+    v_before   geometry;
+    v_after    geometry;
+    v_all_ok   boolean := true;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS check_edit_work (
+        n int, ref text, parcel_id bigint, geom geometry, commune_code text, sheet_number text,
+        parcel_number int, legal_area numeric, land_use text, split_of bigint
+    ) ON COMMIT DROP;
+    TRUNCATE check_edit_work;
+    -- Everything this edit replaces: the edited parcels, split parents, merged parcels.
+    SELECT coalesce(array_agg(DISTINCT x), '{}') INTO v_replaced
+    FROM (SELECT (e ->> 'parcel_id')::bigint AS x FROM jsonb_array_elements(p_edits) AS e
+          UNION SELECT (e ->> 'split_of')::bigint FROM jsonb_array_elements(p_edits) AS e
+          UNION SELECT r::bigint FROM jsonb_array_elements(p_edits) AS e,
+                       jsonb_array_elements_text(coalesce(e -> 'replaces', '[]')) AS r) AS y
+    WHERE x IS NOT NULL;
+
+    FOR v_edit IN SELECT e, n FROM jsonb_array_elements(p_edits) WITH ORDINALITY AS t(e, n) LOOP
+        v_parcel := NULL;
+        IF v_edit.e ? 'parcel_id' AND jsonb_typeof(v_edit.e -> 'parcel_id') = 'number' THEN
+            SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = (v_edit.e ->> 'parcel_id')::bigint;
+        END IF;
+        DECLARE
+            v_ref text := coalesce(
+                CASE WHEN v_edit.e ? 'parcel_number' THEN cadastre.parcel_ref(
+                    coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code),
+                    coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number),
+                    (v_edit.e ->> 'parcel_number')::integer) END,
+                cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
+                                    v_parcel.parcel_number),
+                'edit #' || v_edit.n);
+        BEGIN
+            -- Stale edit: the parcel changed since the officer loaded it.
+            IF v_parcel.id IS NOT NULL AND (v_parcel.status <> 'current'
+               OR (v_edit.e ? 'version' AND (v_edit.e ->> 'version')::int <> v_parcel.version))
+            THEN
+                RETURN NEXT cadastre.rule_issue('stale_edit', v_ref,
+                    format('Thửa đã được sửa sau khi tải (bạn có phiên bản %s, sổ có %s). %s',
+                           v_edit.e ->> 'version', v_parcel.version,
+                           cadastre.last_change_text(v_parcel.id)),
+                    format('The parcel changed since you loaded it (you have version %s, the '
+                           'register has %s). %s', v_edit.e ->> 'version', v_parcel.version,
+                           cadastre.last_change_text(v_parcel.id)),
+                    ST_PointOnSurface(v_parcel.geom));
+            END IF;
+            BEGIN
+                v_geom := ST_GeomFromEWKT(v_edit.e ->> 'geom');
+                IF ST_SRID(v_geom) = 0 THEN
+                    RETURN NEXT cadastre.rule_issue('geometry_wrong_srid', v_ref,
+                        'Hình học không có hệ tọa độ (SRID)',
+                        'The geometry has no coordinate system (SRID)', NULL);
+                    v_all_ok := false;
+                    CONTINUE;
+                END IF;
+                IF ST_SRID(v_geom) <> v_srid AND cadastre.within_crs_range(v_geom) THEN
+                    v_geom := ST_Transform(v_geom, v_srid);
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN NEXT cadastre.rule_issue('geometry_invalid', v_ref,
+                    format('Không đọc được hình học: %s', SQLERRM),
+                    format('The geometry cannot be read: %s', SQLERRM), NULL);
+                v_all_ok := false;
+                CONTINUE;
+            END;
+            v_ok := true;
+            FOR v_issue IN SELECT * FROM cadastre.geometry_issues(v_geom, v_ref) LOOP
+                v_ok := false;
+                RETURN NEXT v_issue;
+            END LOOP;
+            v_all_ok := v_all_ok AND v_ok;
+            CONTINUE WHEN NOT v_ok;
+            v_geom := ST_Multi(v_geom);
+            INSERT INTO check_edit_work VALUES (
+                v_edit.n, v_ref, v_parcel.id, v_geom,
+                coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code),
+                coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number),
+                coalesce((v_edit.e ->> 'parcel_number')::int, v_parcel.parcel_number),
+                coalesce((v_edit.e ->> 'legal_area')::numeric, v_parcel.legal_area),
+                coalesce(v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code'),
+                (v_edit.e ->> 'split_of')::bigint);
+        END;
+    END LOOP;
+
+    -- Rules on each edited geometry.
+    RETURN QUERY
+    SELECT i.* FROM check_edit_work AS w,
+         LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.ref, v_replaced)
+                  UNION ALL SELECT * FROM cadastre.shape_issues(w.geom, w.ref)
+                  UNION ALL SELECT * FROM cadastre.area_issues(
+                      w.geom, w.legal_area,
+                      (SELECT s.scale FROM cadastre.map_sheet AS s
+                       WHERE s.commune_code = w.commune_code AND s.number = w.sheet_number
+                         AND upper_inf(s.valid) LIMIT 1), w.ref)
+                  UNION ALL SELECT * FROM cadastre.placement_issues(w.geom, w.commune_code,
+                                                                    w.sheet_number, w.ref)
+                  UNION ALL SELECT * FROM cadastre.split_minimum_issues(
+                      w.geom, w.commune_code, w.land_use, v_on, w.ref)
+                  WHERE w.split_of IS NOT NULL) AS i;
+    -- Overlaps between the edited geometries themselves.
+    RETURN QUERY
+    SELECT i.* FROM check_edit_work AS a
+    JOIN check_edit_work AS b ON a.n < b.n AND a.geom && b.geom,
+         LATERAL cadastre.overlap_between(b.geom, a.geom, b.ref, a.ref) AS i;
+    -- Duplicate identities: with current parcels not being replaced, and among the edits.
+    RETURN QUERY
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('duplicate_identity', w.ref,
+               format('Số hiệu %s đã được dùng', w.ref),
+               format('Identity %s is already used by another current parcel', w.ref),
+               ST_PointOnSurface(w.geom))
+    FROM check_edit_work AS w
+    WHERE EXISTS (SELECT 1 FROM cadastre.parcel AS p
+                  WHERE p.status = 'current' AND p.commune_code = w.commune_code
+                    AND p.sheet_number = w.sheet_number AND p.parcel_number = w.parcel_number
+                    AND NOT p.id = ANY (v_replaced))
+       OR (SELECT count(*) FROM check_edit_work AS o
+           WHERE o.commune_code = w.commune_code AND o.sheet_number = w.sheet_number
+             AND o.parcel_number = w.parcel_number) > 1
+    ) AS q(x);
+    -- Gaps: land the replaced parcels covered that no edited geometry covers any more.
+    SELECT ST_Union(geom) INTO v_before FROM cadastre.parcel
+    WHERE id = ANY (v_replaced) AND status = 'current';
+    SELECT ST_Union(geom) INTO v_after FROM check_edit_work;
+    -- (Only when every edited geometry could be read and is valid: else the gap is noise.)
+    IF v_before IS NOT NULL AND v_all_ok THEN
+        RETURN QUERY
+        SELECT (q.x).* FROM (
+        SELECT cadastre.rule_issue(
+                   CASE WHEN cadastre.width_of(g.geom) < cadastre.tolerance('sliver_width')
+                        THEN 'sliver' ELSE 'gap' END,
+                   (SELECT string_agg(ref, ', ') FROM check_edit_work),
+                   format('Để hở %s m² (rộng %s m) giữa thửa và thửa bên cạnh',
+                          round(ST_Area(g.geom)::numeric, 3),
+                          round(cadastre.width_of(g.geom)::numeric, 3)),
+                   format('Leaves %s m² (width %s m) uncovered between the parcel and its '
+                          'neighbours', round(ST_Area(g.geom)::numeric, 3),
+                          round(cadastre.width_of(g.geom)::numeric, 3)), g.geom)
+        FROM ST_Dump(ST_CollectionExtract(
+                 ST_Difference(v_before, coalesce(v_after,
+                                                  ST_SetSRID('POLYGON EMPTY'::geometry, v_srid))),
+                 3)) AS g
+        WHERE ST_Area(g.geom) > cadastre.tolerance('gap_area')
+        ) AS q(x);
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.check_edit(jsonb, date) IS
+    'Check one or several edited geometries (a boundary edit, a split''s children, a merge) '
+    'against the live register: every rule at once, with locations. What the QGIS plugin calls '
+    'before submitting.';
+
+-- Batch: a commune of the register -------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.check_commune(p_commune text)
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_boundary geometry;
+BEGIN
+    RETURN QUERY
+    SELECT i.* FROM cadastre.parcel AS p,
+         LATERAL (SELECT cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number)
+                  AS ref) AS r,
+         LATERAL (SELECT * FROM cadastre.geometry_issues(p.geom, r.ref)
+                  UNION ALL SELECT * FROM cadastre.shape_issues(p.geom, r.ref)
+                  UNION ALL SELECT * FROM cadastre.area_issues(p.geom, p.legal_area,
+                      (SELECT s.scale FROM cadastre.map_sheet AS s
+                       WHERE s.commune_code = p.commune_code AND s.number = p.sheet_number
+                         AND upper_inf(s.valid) LIMIT 1), r.ref)
+                  UNION ALL SELECT * FROM cadastre.placement_issues(p.geom, p.commune_code,
+                                                                    p.sheet_number, r.ref)
+                  UNION ALL SELECT * FROM cadastre.right_issues(p.id, r.ref, p.geom)) AS i
+    WHERE p.commune_code = p_commune AND p.status = 'current';
+    -- Every overlapping pair once (a lateral index probe per parcel, then a < b).
+    RETURN QUERY
+    SELECT i.* FROM cadastre.parcel AS a
+    CROSS JOIN LATERAL (SELECT * FROM cadastre.parcel AS n
+                        WHERE n.status = 'current' AND n.geom && a.geom AND n.id <> a.id) AS b
+    CROSS JOIN LATERAL cadastre.overlap_between(
+        b.geom, a.geom, cadastre.parcel_ref(b.commune_code, b.sheet_number, b.parcel_number),
+        cadastre.parcel_ref(a.commune_code, a.sheet_number, a.parcel_number)) AS i
+    WHERE a.commune_code = p_commune AND a.status = 'current' AND a.id < b.id;
+    -- Holes: parts of the commune that no parcel covers (roads and water are parcels too).
+    SELECT boundary INTO v_boundary FROM cadastre.admin_unit WHERE code = p_commune;
+    RETURN QUERY
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('hole', NULL,
+               format('%s m² của xã %s không thuộc thửa nào', round(ST_Area(g.geom)::numeric, 2),
+                      p_commune),
+               format('%s m² of commune %s are covered by no parcel',
+                      round(ST_Area(g.geom)::numeric, 2), p_commune), g.geom)
+    FROM ST_Dump(ST_CollectionExtract(ST_Difference(
+             coalesce(v_boundary, (SELECT ST_Envelope(ST_Collect(geom)) FROM cadastre.parcel
+                                   WHERE commune_code = p_commune AND status = 'current'
+                                   HAVING v_boundary IS NOT NULL)),
+             (SELECT ST_Union(geom) FROM cadastre.parcel
+              WHERE commune_code = p_commune AND status = 'current')), 3)) AS g
+    WHERE v_boundary IS NOT NULL AND ST_Area(g.geom) > cadastre.tolerance('gap_area')
+    ) AS q(x);
+    -- Without a recorded boundary: holes inside the fabric (interior rings of its union).
+    RETURN QUERY
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('hole', NULL,
+               format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
+               format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
+               h.geom)
+    FROM (SELECT ST_Union(geom) AS u FROM cadastre.parcel
+          WHERE commune_code = p_commune AND status = 'current') AS f,
+         LATERAL ST_Dump(f.u) AS part,
+         LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
+                  FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
+    WHERE v_boundary IS NULL AND ST_Area(h.geom) > cadastre.tolerance('gap_area')
+    ) AS q(x);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.check_commune(text) IS
+    'Every rule on every current parcel of a commune, every overlapping pair once, and the holes '
+    'in the commune''s fabric.';
+
+-- Batch: a staged file, checked without importing it ----------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.check_staged(p_batch_id bigint)
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_srid integer := cadastre.require_register();
+BEGIN
+    CREATE TEMP TABLE check_file_work ON COMMIT DROP AS
+    SELECT s.feature_ref AS ref, s.commune_code, s.sheet_number, s.parcel_number,
+           s.legal_area, s.geom AS source_geom, NULL::geometry AS geom
+    FROM cadastre.staged_parcel AS s WHERE s.batch_id = p_batch_id;
+    -- Geometry rules on what was read (features that fail them are not checked further).
+    RETURN QUERY
+    SELECT i.* FROM check_file_work AS w,
+         LATERAL (SELECT * FROM cadastre.geometry_issues(
+                      CASE WHEN ST_SRID(w.source_geom) = v_srid THEN w.source_geom
+                           ELSE ST_SetSRID(w.source_geom, v_srid) END, 'FID ' || w.ref)) AS i;
+    UPDATE check_file_work
+    SET geom = ST_Multi(CASE WHEN ST_SRID(source_geom) = v_srid THEN source_geom
+                             ELSE ST_Transform(source_geom, v_srid) END)
+    WHERE source_geom IS NOT NULL AND NOT ST_IsEmpty(source_geom)
+      AND GeometryType(source_geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(source_geom)
+      AND cadastre.within_crs_range(source_geom);
+    CREATE TEMP TABLE check_file_geom ON COMMIT DROP AS
+    SELECT * FROM check_file_work WHERE geom IS NOT NULL;
+    CREATE INDEX ON check_file_geom USING gist (geom);
+    ANALYZE check_file_geom;
+    RETURN QUERY
+    SELECT i.* FROM check_file_geom AS w,
+         LATERAL (SELECT * FROM cadastre.shape_issues(w.geom, 'FID ' || w.ref)
+                  UNION ALL SELECT * FROM cadastre.area_issues(w.geom, w.legal_area, NULL,
+                                                               'FID ' || w.ref)) AS i;
+    RETURN QUERY
+    SELECT i.* FROM check_file_geom AS a
+    JOIN check_file_geom AS b ON b.geom && a.geom AND a.ref < b.ref,
+         LATERAL cadastre.overlap_between(b.geom, a.geom, 'FID ' || b.ref, 'FID ' || a.ref) AS i;
+    RETURN QUERY
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('duplicate_identity', 'FID ' || d.ref,
+               format('Số hiệu %s/%s/%s trùng với FID %s', d.commune_code, d.sheet_number,
+                      d.parcel_number, d.first_ref),
+               format('Identity %s/%s/%s is also used by FID %s', d.commune_code,
+                      d.sheet_number, d.parcel_number, d.first_ref),
+               ST_PointOnSurface(d.geom), 'FID ' || d.first_ref)
+    FROM (SELECT w.*, first_value(ref) OVER same AS first_ref, row_number() OVER same AS k
+          FROM check_file_geom AS w WHERE parcel_number IS NOT NULL
+          WINDOW same AS (PARTITION BY commune_code, sheet_number, parcel_number
+                          ORDER BY ref)) AS d
+    WHERE d.k > 1
+    ) AS q(x);
+    -- Holes inside the file's coverage: interior rings of the union of its parcels.
+    RETURN QUERY
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('hole', NULL,
+               format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
+               format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
+               h.geom)
+    FROM (SELECT ST_Union(geom) AS u FROM check_file_geom) AS f,
+         LATERAL ST_Dump(f.u) AS part,
+         LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
+                  FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
+    WHERE ST_Area(h.geom) > cadastre.tolerance('gap_area')
+    ) AS q(x);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.check_staged(bigint) IS
+    'Check a staged file without importing it: geometry and shape rules per feature, every '
+    'overlapping pair, duplicate identities and holes in the file''s coverage, naming FIDs.';
