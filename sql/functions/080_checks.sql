@@ -204,12 +204,8 @@ DECLARE
     v_before   geometry;
     v_after    geometry;
     v_all_ok   boolean := true;
+    v_work     cadastre.edit_item[] := '{}';
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS check_edit_work (
-        n int, ref text, parcel_id bigint, geom geometry, commune_code text, sheet_number text,
-        parcel_number int, legal_area numeric, land_use text, split_of bigint
-    ) ON COMMIT DROP;
-    TRUNCATE check_edit_work;
     -- Everything this edit replaces: the edited parcels, split parents, merged parcels.
     SELECT coalesce(array_agg(DISTINCT x), '{}') INTO v_replaced
     FROM (SELECT (e ->> 'parcel_id')::bigint AS x FROM jsonb_array_elements(p_edits) AS e
@@ -273,20 +269,20 @@ BEGIN
             v_all_ok := v_all_ok AND v_ok;
             CONTINUE WHEN NOT v_ok;
             v_geom := ST_Multi(v_geom);
-            INSERT INTO check_edit_work VALUES (
-                v_edit.n, v_ref, v_parcel.id, v_geom,
+            v_work := v_work || ROW(
+                v_edit.n::int, v_ref, v_parcel.id, v_geom,
                 coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code),
                 coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number),
                 coalesce((v_edit.e ->> 'parcel_number')::int, v_parcel.parcel_number),
                 coalesce((v_edit.e ->> 'legal_area')::numeric, v_parcel.legal_area),
                 coalesce(v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code'),
-                (v_edit.e ->> 'split_of')::bigint);
+                (v_edit.e ->> 'split_of')::bigint)::cadastre.edit_item;
         END;
     END LOOP;
 
     -- Rules on each edited geometry.
     RETURN QUERY
-    SELECT i.* FROM check_edit_work AS w,
+    SELECT i.* FROM unnest(v_work) AS w,
          LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.ref, v_replaced)
                   UNION ALL SELECT * FROM cadastre.shape_issues(w.geom, w.ref)
                   UNION ALL SELECT * FROM cadastre.area_issues(
@@ -301,8 +297,8 @@ BEGIN
                   WHERE w.split_of IS NOT NULL) AS i;
     -- Overlaps between the edited geometries themselves.
     RETURN QUERY
-    SELECT i.* FROM check_edit_work AS a
-    JOIN check_edit_work AS b ON a.n < b.n AND a.geom && b.geom,
+    SELECT i.* FROM unnest(v_work) AS a
+    JOIN unnest(v_work) AS b ON a.n < b.n AND a.geom && b.geom,
          LATERAL cadastre.overlap_between(b.geom, a.geom, b.ref, a.ref) AS i;
     -- Duplicate identities: with current parcels not being replaced, and among the edits.
     RETURN QUERY
@@ -311,19 +307,19 @@ BEGIN
                format('Số hiệu %s đã được dùng', w.ref),
                format('Identity %s is already used by another current parcel', w.ref),
                ST_PointOnSurface(w.geom))
-    FROM check_edit_work AS w
+    FROM unnest(v_work) AS w
     WHERE EXISTS (SELECT 1 FROM cadastre.parcel AS p
                   WHERE p.status = 'current' AND p.commune_code = w.commune_code
                     AND p.sheet_number = w.sheet_number AND p.parcel_number = w.parcel_number
                     AND NOT p.id = ANY (v_replaced))
-       OR (SELECT count(*) FROM check_edit_work AS o
+       OR (SELECT count(*) FROM unnest(v_work) AS o
            WHERE o.commune_code = w.commune_code AND o.sheet_number = w.sheet_number
              AND o.parcel_number = w.parcel_number) > 1
     ) AS q(x);
     -- Gaps: land the replaced parcels covered that no edited geometry covers any more.
     SELECT ST_Union(geom) INTO v_before FROM cadastre.parcel
     WHERE id = ANY (v_replaced) AND status = 'current';
-    SELECT ST_Union(geom) INTO v_after FROM check_edit_work;
+    SELECT ST_Union(x.geom) INTO v_after FROM unnest(v_work) AS x;
     -- (Only when every edited geometry could be read and is valid: else the gap is noise.)
     IF v_before IS NOT NULL AND v_all_ok THEN
         RETURN QUERY
@@ -331,7 +327,7 @@ BEGIN
         SELECT cadastre.rule_issue(
                    CASE WHEN cadastre.width_of(g.geom) < cadastre.tolerance('sliver_width')
                         THEN 'sliver' ELSE 'gap' END,
-                   (SELECT string_agg(ref, ', ') FROM check_edit_work),
+                   (SELECT string_agg(x.ref, ', ') FROM unnest(v_work) AS x),
                    format('Để hở %s m² (rộng %s m) giữa thửa và thửa bên cạnh',
                           round(ST_Area(g.geom)::numeric, 3),
                           round(cadastre.width_of(g.geom)::numeric, 3)),
