@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import register
+from bench import importing, register
 from bench.fabric import bench_database
 from bench.measure import HEADER, Figure, Results, machine_description
 
@@ -14,11 +14,17 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, nargs="+", default=[10_000, 100_000],
                         help="fabric sizes to measure (default: 10000 100000)")
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
+    parser.add_argument("--only", choices=["register", "import"], default=None,
+                        help="run one group of figures")
     args = parser.parse_args()
     results = Results(machine=machine_description())
     print(HEADER)
     print("|" + "---|" * 10)
     for parcels in args.parcels:
+        if args.only in (None, "import"):
+            importing.run(parcels, results)
+        if args.only == "import":
+            continue
         url, load_seconds = bench_database(parcels)
         if load_seconds is not None:
             results.add(Figure("generate + load fabric with history (sample loader)",

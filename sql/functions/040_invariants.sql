@@ -298,6 +298,15 @@ BEGIN
     IF NEW.status = 'current' AND (TG_OP = 'INSERT' OR NEW.commune_code <> OLD.commune_code) THEN
         PERFORM cadastre.require_current_commune(NEW.commune_code, v_ref);
     END IF;
+    -- A parcel must lie within its commune's boundary (when the boundary is recorded).
+    IF NEW.status = 'current' AND (TG_OP = 'INSERT' OR NEW.commune_code <> OLD.commune_code
+                                   OR NEW.geom IS DISTINCT FROM OLD.geom) THEN
+        SELECT array_agg(i) INTO v_issues
+        FROM cadastre.placement_issues(NEW.geom, NEW.commune_code, NEW.sheet_number, v_ref) AS i;
+        PERFORM cadastre.raise_on_errors(v_issues,
+            'Draw the parcel within its commune''s boundary, or register it in the commune it '
+            'lies in.');
+    END IF;
     IF TG_OP = 'UPDATE' AND NEW IS DISTINCT FROM OLD THEN
         NEW.version := OLD.version + 1;
     END IF;

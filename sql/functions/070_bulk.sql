@@ -252,6 +252,18 @@ BEGIN
     DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
     WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
 
+    -- Within the commune's boundary, when it is recorded (the trigger's rule, set by set).
+    PERFORM cadastre.quarantine(p_batch_id, i.rule, i.message_en, ARRAY[w.feature_ref],
+                                ARRAY[i.location])
+    FROM bulk_work AS w
+    JOIN cadastre.admin_unit AS u ON u.code = w.commune_code AND u.boundary IS NOT NULL
+    CROSS JOIN LATERAL (SELECT * FROM cadastre.placement_issues(w.geom, w.commune_code,
+                                                               w.sheet_number, w.feature_ref)
+                        WHERE severity = 'error' LIMIT 1) AS i
+    WHERE NOT ST_CoveredBy(w.geom, u.boundary);
+    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
+    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+
     -- Against the current register: the same rule the commit-time trigger applies.
     PERFORM cadastre.quarantine(p_batch_id, 'overlap',
         i.message_en, ARRAY[w.feature_ref], ARRAY[i.location])

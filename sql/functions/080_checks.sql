@@ -19,7 +19,8 @@ COMMENT ON FUNCTION cadastre.rule_issue(text, text, text, text, geometry, text) 
 
 -- Shape ---------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text)
+CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text,
+                                                 p_linear boolean DEFAULT false)
 RETURNS SETOF cadastre.issue
 LANGUAGE sql STABLE
 AS $$
@@ -49,11 +50,23 @@ AS $$
                format('Parcel too thin (compactness %s)', round(c::numeric, 3)),
                ST_PointOnSurface(p_geom))
     FROM (SELECT 4 * pi() * ST_Area(p_geom) / nullif(ST_Perimeter(p_geom), 0) ^ 2 AS c) AS x
-    WHERE c < cadastre.tolerance('thin_ratio')
+    WHERE c < cadastre.tolerance('thin_ratio') AND NOT p_linear
 $$;
-COMMENT ON FUNCTION cadastre.shape_issues(geometry, text) IS
+COMMENT ON FUNCTION cadastre.shape_issues(geometry, text, boolean) IS
     'Spikes (an interior angle below spike_angle), duplicate consecutive vertices and parcels '
-    'too thin (compactness 4π·area/perimeter² below thin_ratio).';
+    'too thin (compactness 4π·area/perimeter² below thin_ratio) unless the land is linear '
+    '(roads, canals, rivers).';
+
+CREATE OR REPLACE FUNCTION cadastre.is_linear(p_land_uses jsonb)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(p_land_uses, '[]')) AS e
+                   JOIN cadastre.land_use_code AS c ON c.code = e ->> 'code'
+                   WHERE c.linear)
+$$;
+COMMENT ON FUNCTION cadastre.is_linear(jsonb) IS
+    'True when one of the land uses is linear (a road, canal or river).';
 
 -- Area against the registered area ------------------------------------------------------------
 
@@ -284,7 +297,9 @@ BEGIN
     RETURN QUERY
     SELECT i.* FROM unnest(v_work) AS w,
          LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.ref, v_replaced)
-                  UNION ALL SELECT * FROM cadastre.shape_issues(w.geom, w.ref)
+                  UNION ALL SELECT * FROM cadastre.shape_issues(
+                      w.geom, w.ref, cadastre.is_linear(jsonb_build_array(
+                          jsonb_build_object('code', w.land_use))))
                   UNION ALL SELECT * FROM cadastre.area_issues(
                       w.geom, w.legal_area,
                       (SELECT s.scale FROM cadastre.map_sheet AS s
@@ -362,7 +377,8 @@ BEGIN
          LATERAL (SELECT cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number)
                   AS ref) AS r,
          LATERAL (SELECT * FROM cadastre.geometry_issues(p.geom, r.ref)
-                  UNION ALL SELECT * FROM cadastre.shape_issues(p.geom, r.ref)
+                  UNION ALL SELECT * FROM cadastre.shape_issues(p.geom, r.ref,
+                                                                cadastre.is_linear(p.land_uses))
                   UNION ALL SELECT * FROM cadastre.area_issues(p.geom, p.legal_area,
                       (SELECT s.scale FROM cadastre.map_sheet AS s
                        WHERE s.commune_code = p.commune_code AND s.number = p.sheet_number
