@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import importing, register
+from bench import checks, importing, register
 from bench.fabric import bench_database
 from bench.measure import HEADER, Figure, Results, machine_description
 
@@ -14,7 +14,7 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, nargs="+", default=[10_000, 100_000],
                         help="fabric sizes to measure (default: 10000 100000)")
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
-    parser.add_argument("--only", choices=["register", "import"], default=None,
+    parser.add_argument("--only", choices=["register", "import", "checks"], default=None,
                         help="run one group of figures")
     args = parser.parse_args()
     results = Results(machine=machine_description())
@@ -31,7 +31,10 @@ def main() -> None:
                                f"{parcels:,}", load_seconds * 1000, None, None,
                                "(no raw baseline here; see the import benchmark)",
                                float("nan"), note="measured once when the fabric is built"))
-        register.run(url, parcels, results)
+        if args.only in (None, "register"):
+            register.run(url, parcels, results)
+        if args.only in (None, "checks"):
+            checks.run(url, parcels, results)
     json_path, md_path = results.write(args.name)
     print(f"\nwritten: {json_path} and {md_path}")
 
