@@ -90,8 +90,7 @@ def test_cli_prints_counts(tmp_path, capsys):
 
 
 def test_committed_sample_is_what_the_generator_writes(tmp_path):
-    if not COMMITTED.exists():
-        pytest.skip("default sample not written yet")
+    assert COMMITTED.exists(), "the default sample (data_samples/ward) must be committed"
     write(generate(), tmp_path)
     for name in ("parties.jsonl", "rights.jsonl", "certificates.jsonl", "dossiers.jsonl"):
         assert (tmp_path / name).read_bytes() == (COMMITTED / name).read_bytes(), name
