@@ -22,8 +22,11 @@ COMMENT ON FUNCTION cadastre.rule_issue(text, text, text, text, geometry, text) 
 CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text,
                                                  p_linear boolean DEFAULT false)
 RETURNS SETOF cadastre.issue
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    -- PL/pgSQL so the plan is made once per session (a hot rule).
+    RETURN QUERY SELECT (q.x).* FROM (
     WITH points AS (
         SELECT d.path[1] AS part, d.path[2] AS ring, d.path[3] AS n, d.geom,
                lag(d.geom) OVER w AS prev, lead(d.geom) OVER w AS next,
@@ -51,6 +54,8 @@ AS $$
                ST_PointOnSurface(p_geom))
     FROM (SELECT 4 * pi() * ST_Area(p_geom) / nullif(ST_Perimeter(p_geom), 0) ^ 2 AS c) AS x
     WHERE c < cadastre.tolerance('thin_ratio') AND NOT p_linear
+    ) AS q(x);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.shape_issues(geometry, text, boolean) IS
     'Spikes (an interior angle below spike_angle), duplicate consecutive vertices and parcels '
@@ -105,8 +110,11 @@ COMMENT ON FUNCTION cadastre.area_issues(geometry, numeric, integer, text) IS
 CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_geom geometry, p_commune text,
                                                      p_sheet text, p_ref text)
 RETURNS SETOF cadastre.issue
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    -- PL/pgSQL so the plan is made once per session (a hot rule).
+    RETURN QUERY SELECT (q.x).* FROM (
     SELECT cadastre.rule_issue('outside_commune', p_ref,
                format('%s m² nằm ngoài ranh giới xã %s', round(ST_Area(o)::numeric, 2),
                       p_commune),
@@ -128,6 +136,8 @@ AS $$
     WHERE s.commune_code = p_commune AND s.number = p_sheet AND upper_inf(s.valid)
       AND s.footprint IS NOT NULL
       AND NOT ST_Intersects(ST_PointOnSurface(p_geom), s.footprint)
+    ) AS q(x);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.placement_issues(geometry, text, text, text) IS
     'A parcel outside (or across) its commune boundary (error), or whose label point lies '
@@ -138,8 +148,11 @@ COMMENT ON FUNCTION cadastre.placement_issues(geometry, text, text, text) IS
 CREATE OR REPLACE FUNCTION cadastre.split_minimum_issues(p_geom geometry, p_commune text,
                                                          p_land_use text, p_on date, p_ref text)
 RETURNS SETOF cadastre.issue
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    -- PL/pgSQL so the plan is made once per session (a hot rule).
+    RETURN QUERY SELECT (q.x).* FROM (
     WITH minimum AS (
         -- The commune's own rule wins over its province's.
         SELECT m.* FROM cadastre.split_minimum AS m
@@ -168,6 +181,8 @@ AS $$
                ST_PointOnSurface(p_geom))
     FROM minimum AS m, size AS s
     WHERE s.area < m.min_area OR s.narrow < m.min_frontage OR s.long < m.min_depth
+    ) AS q(x);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.split_minimum_issues(geometry, text, text, date, text) IS
     'A parcel created by a split below the minimum area, frontage (narrow side of its oriented '
@@ -177,8 +192,11 @@ COMMENT ON FUNCTION cadastre.split_minimum_issues(geometry, text, text, date, te
 
 CREATE OR REPLACE FUNCTION cadastre.right_issues(p_parcel_id bigint, p_ref text, p_geom geometry)
 RETURNS SETOF cadastre.issue
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    -- PL/pgSQL so the plan is made once per session (a hot rule).
+    RETURN QUERY SELECT (q.x).* FROM (
     SELECT cadastre.rule_issue('missing_right', p_ref,
                'Thửa chưa đăng ký quyền sử dụng đất', 'The parcel has no land-use right',
                ST_PointOnSurface(p_geom))
@@ -190,6 +208,8 @@ AS $$
                ST_PointOnSurface(p_geom))
     FROM cadastre.open_rrrs(p_parcel_id, 'right') AS r, cadastre.share_total(r.id) AS t
     WHERE t.numerator <> t.denominator
+    ) AS q(x);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.right_issues(bigint, text, geometry) IS
     'A parcel without a land-use right (warning), or whose right''s shares do not sum to 1.';
