@@ -16,12 +16,15 @@ def main() -> None:
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
     parser.add_argument("--only", choices=["register", "import", "checks"], default=None,
                         help="run one group of figures")
+    parser.add_argument("--import-sizes", type=int, nargs="*", default=None,
+                        help="sizes at which to run the import benchmark (default: all)")
     args = parser.parse_args()
     results = Results(machine=machine_description())
     print(HEADER)
     print("|" + "---|" * 10)
     for parcels in args.parcels:
-        if args.only in (None, "import"):
+        import_here = args.import_sizes is None or parcels in args.import_sizes
+        if args.only in (None, "import") and import_here:
             importing.run(parcels, results)
         if args.only == "import":
             continue
