@@ -22,6 +22,21 @@ $$;
 COMMENT ON FUNCTION cadastre.quarantine(bigint, text, text, text[], geometry[]) IS
     'Mark staged features as quarantined with a reason, an explanation and a location.';
 
+CREATE OR REPLACE FUNCTION cadastre.bulk_forget_decided(p_batch_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- bulk_work is the temporary working set of cadastre.register_staged (PL/pgSQL: it only
+    -- exists while that runs).
+    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
+    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.bulk_forget_decided(bigint) IS
+    'Bulk: drop from the working set the features already imported, unchanged or quarantined, '
+    'so the next rule only looks at the rest.';
+
 CREATE OR REPLACE FUNCTION cadastre.register_staged(p_batch_id bigint, p_dossier_id bigint,
                                                     p_repair boolean DEFAULT false)
 RETURNS jsonb
@@ -116,8 +131,7 @@ BEGIN
                                         ARRAY[v_bad.feature_ref], ARRAY[v_bad.location]);
         END IF;
     END LOOP;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
     -- Reproject; a repaired geometry that collapsed to nothing is quarantined after all.
     UPDATE bulk_work
     SET geom = ST_Multi(CASE WHEN ST_SRID(source_geom) = p_srid THEN source_geom
@@ -152,8 +166,7 @@ BEGIN
         WHERE u.code = w.commune_code AND u.level = 'commune'
           AND u.valid @> cadastre.clock()::date)
     GROUP BY commune_code;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
     -- Legal area from the geometry when the source has none; one purpose takes the whole area.
     UPDATE bulk_work SET legal_area = round(ST_Area(geom)::numeric, 1)
@@ -176,8 +189,7 @@ BEGIN
     CROSS JOIN LATERAL (SELECT * FROM cadastre.land_use_issues(w.land_uses, w.legal_area, NULL)
                         LIMIT 1) AS i
     GROUP BY i.rule, i.message_en;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 END;
 $$;
 COMMENT ON FUNCTION cadastre.bulk_check_attributes(bigint) IS
@@ -200,8 +212,7 @@ BEGIN
      AND p.sheet_number = w.sheet_number AND p.parcel_number = w.parcel_number
     WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref
       AND ST_Area(ST_SymDifference(p.geom, w.geom)) <= cadastre.tolerance('overlap_area');
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
     PERFORM cadastre.quarantine(p_batch_id, 'identity_exists',
         'the register already has a different parcel ' || cadastre.parcel_ref(p.id),
@@ -222,8 +233,7 @@ BEGIN
                           ORDER BY seq)) AS d
     WHERE d.n > 1
     GROUP BY d.commune_code, d.sheet_number, d.parcel_number, d.first_ref;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 END;
 $$;
 COMMENT ON FUNCTION cadastre.bulk_check_identity(bigint) IS
@@ -249,8 +259,7 @@ BEGIN
          LATERAL cadastre.overlap_between(b.geom, a.geom, b.feature_ref,
                                           'feature ' || a.feature_ref || ' of this file') AS i
     WHERE b.seq > a.seq;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
     -- Within the commune's boundary, when it is recorded (the trigger's rule, set by set).
     PERFORM cadastre.quarantine(p_batch_id, i.rule, i.message_en, ARRAY[w.feature_ref],
@@ -261,8 +270,7 @@ BEGIN
                                                                w.sheet_number, w.feature_ref)
                         WHERE severity = 'error' LIMIT 1) AS i
     WHERE NOT ST_CoveredBy(w.geom, u.boundary);
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
     -- Against the current register: the same rule the commit-time trigger applies.
     PERFORM cadastre.quarantine(p_batch_id, 'overlap',
@@ -270,8 +278,7 @@ BEGIN
     FROM bulk_work AS w
     CROSS JOIN LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.feature_ref) LIMIT 1)
          AS i;
-    DELETE FROM bulk_work AS w USING cadastre.staged_parcel AS s
-    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref AND s.outcome IS NOT NULL;
+    PERFORM cadastre.bulk_forget_decided(p_batch_id);
 END;
 $$;
 COMMENT ON FUNCTION cadastre.bulk_check_overlaps(bigint) IS
