@@ -33,12 +33,6 @@ def _current_ids(conn) -> list[int]:
 def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> None:
     rng = random.Random(1)
     with conn.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_plain_parcel")
-        cur.execute("CREATE TABLE bench_plain_parcel AS SELECT * FROM cadastre.parcel")
-        cur.execute("ALTER TABLE bench_plain_parcel ADD PRIMARY KEY (id)")
-        cur.execute("CREATE INDEX ON bench_plain_parcel USING gist (geom)")
-        cur.execute("CREATE INDEX ON bench_plain_parcel (commune_code, sheet_number, "
-                    "parcel_number)")
         cur.execute("SELECT cadastre.open_dossier('BENCH-' || txid_current(), 'correction', "
                     "current_date, 'bench')")
         dossier = cur.fetchone()[0]
@@ -59,19 +53,28 @@ def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> N
 
     def plain() -> None:
         with conn.cursor() as cur:
-            cur.execute("UPDATE bench_plain_parcel SET address = %s WHERE id = %s::bigint",
+            cur.execute("UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
                         (f"Số {next(counter)} phố Bench", rng.choice(ids)))
         conn.commit()
 
     median, p95, p99 = summary(timings(versioned, SAMPLES))
-    base_median, _, base_p99 = summary(timings(plain, SAMPLES))
+    # The baseline: the same UPDATE of the same table (same indexes and foreign keys) with the
+    # register's own triggers switched off — what versioning and the rules add is the ratio.
+    # Only in the benchmark's scratch database, and switched back on at once.
+    with conn.cursor() as cur:
+        cur.execute("ALTER TABLE cadastre.parcel DISABLE TRIGGER USER")
+    conn.commit()
+    try:
+        base_median, _, base_p99 = summary(timings(plain, SAMPLES))
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("ALTER TABLE cadastre.parcel ENABLE TRIGGER USER")
+        conn.commit()
     results.add(Figure("versioned update (history + dossier stamp + rules)", f"{parcels:,}",
-                       median, p95, p99, "plain UPDATE, same row, same indexes", base_median,
+                       median, p95, p99, "plain UPDATE of the same row, triggers off",
+                       base_median,
                        base_p99, target="≤ 1.5× plain",
                        note="each side one transaction with commit, synchronous_commit off"))
-    with conn.cursor() as cur:
-        cur.execute("DROP TABLE bench_plain_parcel")
-    conn.commit()
 
 
 def _as_of(conn, ids: list[int], parcels: int, results: Results) -> None:
