@@ -11,13 +11,27 @@ from bench.measure import HEADER, Figure, Results, machine_description
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--parcels", type=int, nargs="+", default=[10_000, 100_000],
-                        help="fabric sizes to measure (default: 10000 100000)")
+    parser.add_argument(
+        "--parcels",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000],
+        help="fabric sizes to measure (default: 10000 100000)",
+    )
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
-    parser.add_argument("--only", choices=["register", "import", "checks"], default=None,
-                        help="run one group of figures")
-    parser.add_argument("--import-sizes", type=int, nargs="*", default=None,
-                        help="sizes at which to run the import benchmark (default: all)")
+    parser.add_argument(
+        "--only",
+        choices=["register", "import", "checks"],
+        default=None,
+        help="run one group of figures",
+    )
+    parser.add_argument(
+        "--import-sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="sizes at which to run the import benchmark (default: all)",
+    )
     args = parser.parse_args()
     results = Results(machine=machine_description())
     print(HEADER)
@@ -30,10 +44,18 @@ def main() -> None:
             continue
         url, load_seconds = bench_database(parcels)
         if load_seconds is not None:
-            results.add(Figure("generate + load fabric with history (sample loader)",
-                               f"{parcels:,}", load_seconds * 1000, None, None,
-                               "(no raw baseline here; see the import benchmark)",
-                               float("nan"), note="measured once when the fabric is built"))
+            results.add(
+                Figure(
+                    "generate + load fabric with history (sample loader)",
+                    f"{parcels:,}",
+                    load_seconds * 1000,
+                    None,
+                    None,
+                    "(no raw baseline here; see the import benchmark)",
+                    float("nan"),
+                    note="measured once when the fabric is built",
+                )
+            )
         if args.only in (None, "register"):
             register.run(url, parcels, results)
         if args.only in (None, "checks"):

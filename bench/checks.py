@@ -47,8 +47,11 @@ def run(url: str, parcels: int, results: Results) -> None:
 
 def _single_edit(conn, parcels: int, results: Results) -> None:
     with conn.cursor() as cur:
-        cur.execute("SELECT id, version, ST_AsEWKT(geom) FROM cadastre.parcel "
-                    "WHERE status = 'current' ORDER BY random() LIMIT %s", (EDITS,))
+        cur.execute(
+            "SELECT id, version, ST_AsEWKT(geom) FROM cadastre.parcel "
+            "WHERE status = 'current' ORDER BY random() LIMIT %s",
+            (EDITS,),
+        )
         edits = cur.fetchall()
     conn.rollback()
     rng = random.Random(3)
@@ -56,8 +59,10 @@ def _single_edit(conn, parcels: int, results: Results) -> None:
     def checked() -> None:
         pid, version, geom = rng.choice(edits)
         with conn.cursor() as cur:
-            cur.execute("SELECT * FROM cadastre.check_edit(%s)", (json.dumps(
-                [{"parcel_id": pid, "version": version, "geom": geom}]),))
+            cur.execute(
+                "SELECT * FROM cadastre.check_edit(%s)",
+                (json.dumps([{"parcel_id": pid, "version": version, "geom": geom}]),),
+            )
             cur.fetchall()
         conn.rollback()
 
@@ -70,15 +75,27 @@ def _single_edit(conn, parcels: int, results: Results) -> None:
 
     median, p95, p99 = summary(timings(checked, EDITS, warmup=20))
     base_median, _, base_p99 = summary(timings(raw, EDITS, warmup=20))
-    results.add(Figure("check one edit (full rule set, check_edit)", f"{parcels:,}", median, p95,
-                       p99, "overlap + gap + validity + area as one raw query", base_median,
-                       base_p99, target="p99 ≤ 5 ms; ≤ 1.5× raw"))
+    results.add(
+        Figure(
+            "check one edit (full rule set, check_edit)",
+            f"{parcels:,}",
+            median,
+            p95,
+            p99,
+            "overlap + gap + validity + area as one raw query",
+            base_median,
+            base_p99,
+            target="p99 ≤ 5 ms; ≤ 1.5× raw",
+        )
+    )
 
 
 def _whole_commune(conn, parcels: int, results: Results) -> None:
     with conn.cursor() as cur:
-        cur.execute("SELECT commune_code, count(*) FROM cadastre.parcel WHERE status = 'current' "
-                    "GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+        cur.execute(
+            "SELECT commune_code, count(*) FROM cadastre.parcel WHERE status = 'current' "
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        )
         commune, size = cur.fetchone()
     conn.rollback()
 
@@ -92,7 +109,16 @@ def _whole_commune(conn, parcels: int, results: Results) -> None:
 
     full = min(once("SELECT * FROM cadastre.check_commune(%s)", (commune,)) for _ in range(3))
     raw = min(once(RAW_COMMUNE_SQL, {"c": commune}) for _ in range(3))
-    results.add(Figure("check a whole commune (check_commune, every rule)",
-                       f"{size:,} of {parcels:,}", full, None, None,
-                       "raw overlap self-join + gap query, same commune", raw,
-                       target="≤ 1.5× raw", note="best of 3 runs each"))
+    results.add(
+        Figure(
+            "check a whole commune (check_commune, every rule)",
+            f"{size:,} of {parcels:,}",
+            full,
+            None,
+            None,
+            "raw overlap self-join + gap query, same commune",
+            raw,
+            target="≤ 1.5× raw",
+            note="best of 3 runs each",
+        )
+    )

@@ -5,42 +5,34 @@ from __future__ import annotations
 import time
 
 import psycopg2
-from psycopg2 import sql
 
-from cadastre.db.connection import connect, database_url
+from cadastre.db.connection import (
+    connect,
+    create_database,
+    database_exists,
+    database_url,
+    drop_database,
+    with_database,
+)
 from cadastre.db.migrate import migrate
 from cadastre.register.setup import init_register
 from cadastre.samples.loader import load_ward
-
-
-def with_database(url: str, name: str) -> str:
-    """The same server URL, another database."""
-    head, _, _ = url.rpartition("/")
-    return f"{head}/{name}"
 
 
 def bench_database(parcels: int, seed: int = 20251) -> tuple[str, float | None]:
     """URL of a register holding the generated fabric (loaded now, or reused); load seconds."""
     name = f"cadastre_bench_{parcels}_{seed}"
     server = database_url()
-    admin = connect(with_database(server, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        exists = cur.fetchone() is not None
     url = with_database(server, name)
-    if exists and _complete(url):
-        admin.close()
+    if database_exists(server, name) and _complete(url):
         conn = connect(url)
         try:
             migrate(conn)  # measure today's functions on yesterday's fabric
         finally:
             conn.close()
         return url, None
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
+    drop_database(server, name)
+    create_database(server, name)
     from data_samples.generator import generate
 
     conn = connect(url)
@@ -53,8 +45,11 @@ def bench_database(parcels: int, seed: int = 20251) -> tuple[str, float | None]:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
-            cur.execute("COMMENT ON DATABASE " + psycopg2.extensions.quote_ident(name, cur)
-                        + " IS 'complete'")
+            cur.execute(
+                "COMMENT ON DATABASE "
+                + psycopg2.extensions.quote_ident(name, cur)
+                + " IS 'complete'"
+            )
     finally:
         conn.close()
     return url, seconds
@@ -64,8 +59,10 @@ def _complete(url: str) -> bool:
     conn = connect(url)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                        "WHERE datname = current_database()")
+            cur.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = current_database()"
+            )
             return cur.fetchone()[0] == "complete"
     finally:
         conn.close()

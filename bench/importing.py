@@ -7,11 +7,8 @@ from __future__ import annotations
 import json
 import time
 
-from psycopg2 import sql
-
-from bench.fabric import with_database
 from bench.measure import Figure, Results
-from cadastre.db.connection import connect, database_url
+from cadastre.db.connection import connect, create_database, database_url, drop_database
 from cadastre.db.copy import copy_rows
 from cadastre.db.migrate import migrate
 from cadastre.register.setup import init_register
@@ -26,13 +23,34 @@ def run(parcels: int, results: Results) -> None:
     started = time.monotonic()
     ward = generate(parcels)
     generate_ms = (time.monotonic() - started) * 1000
-    results.add(Figure("generate the fabric (data_samples.generator)", f"{len(ward.parcels):,}",
-                       generate_ms, None, None, "—", float("nan"), target="1M in < 2 min"))
-    rows = [(p.key, p.commune_code, str(p.sheet_number), p.parcel_number,
-             f"SRID={SRID};{p.geometry.wkb_hex}", p.registered_area,
-             json.dumps([{"code": c, "area": a} for c, a in p.land_uses]), p.address)
-            for p in ward.parcels]
-    url = _scratch_database(f"cadastre_bench_import_{parcels}")
+    results.add(
+        Figure(
+            "generate the fabric (data_samples.generator)",
+            f"{len(ward.parcels):,}",
+            generate_ms,
+            None,
+            None,
+            "—",
+            float("nan"),
+            target="1M in < 2 min",
+        )
+    )
+    rows = [
+        (
+            p.key,
+            p.commune_code,
+            str(p.sheet_number),
+            p.parcel_number,
+            f"SRID={SRID};{p.geometry.wkb_hex}",
+            p.registered_area,
+            json.dumps([{"code": c, "area": a} for c, a in p.land_uses]),
+            p.address,
+        )
+        for p in ward.parcels
+    ]
+    name = f"cadastre_bench_import_{parcels}"
+    drop_database(database_url(), name)
+    url = create_database(database_url(), name)
     conn = connect(url)
     try:
         migrate(conn)
@@ -45,28 +63,29 @@ def run(parcels: int, results: Results) -> None:
     finally:
         conn.close()
     note = f"outcomes {summary['outcomes']}; parcels only (no holders) on both sides"
-    results.add(Figure("import: stage + register_staged (rules, history, quarantine)",
-                       f"{len(rows):,}", product_ms, None, None,
-                       "COPY + GiST index + ST_IsValid on a plain table", raw_ms,
-                       target="≤ 3× raw", note=note))
-
-
-def _scratch_database(name: str) -> str:
-    admin = connect(with_database(database_url(), "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-    return with_database(database_url(), name)
+    results.add(
+        Figure(
+            "import: stage + register_staged (rules, history, quarantine)",
+            f"{len(rows):,}",
+            product_ms,
+            None,
+            None,
+            "COPY + GiST index + ST_IsValid on a plain table",
+            raw_ms,
+            target="≤ 3× raw",
+            note=note,
+        )
+    )
 
 
 def _raw_path(conn, rows: list[tuple]) -> float:
     started = time.monotonic()
     with conn, conn.cursor() as cur:
-        cur.execute("CREATE TABLE raw_parcel (key text, commune_code text, sheet_number text, "
-                    "parcel_number int, geom geometry, legal_area numeric, land_uses jsonb, "
-                    "address text)")
+        cur.execute(
+            "CREATE TABLE raw_parcel (key text, commune_code text, sheet_number text, "
+            "parcel_number int, geom geometry, legal_area numeric, land_uses jsonb, "
+            "address text)"
+        )
         copy_rows(cur, "raw_parcel", rows)
         cur.execute("CREATE INDEX ON raw_parcel USING gist (geom)")
         cur.execute("SELECT count(*) FROM raw_parcel WHERE NOT ST_IsValid(geom)")
@@ -77,15 +96,20 @@ def _raw_path(conn, rows: list[tuple]) -> float:
 def _product_path(conn, rows: list[tuple]) -> tuple[float, dict]:
     started = time.monotonic()
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.open_dossier('BENCH-IMPORT', 'first_registration', "
-                    "current_date, 'bench')")
+        cur.execute(
+            "SELECT cadastre.open_dossier('BENCH-IMPORT', 'first_registration', "
+            "current_date, 'bench')"
+        )
         dossier = cur.fetchone()[0]
         cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
         cur.execute("INSERT INTO cadastre.import_batch (source) VALUES ('bench') RETURNING id")
         batch = cur.fetchone()[0]
-        copy_rows(cur, "cadastre.staged_parcel (batch_id, feature_ref, commune_code, "
-                       "sheet_number, parcel_number, geom, legal_area, land_uses, address)",
-                  ((batch, *row) for row in rows))
+        copy_rows(
+            cur,
+            "cadastre.staged_parcel (batch_id, feature_ref, commune_code, "
+            "sheet_number, parcel_number, geom, legal_area, land_uses, address)",
+            ((batch, *row) for row in rows),
+        )
         cur.execute("SELECT cadastre.register_staged(%s, %s)", (batch, dossier))
         summary = cur.fetchone()[0]
     return (time.monotonic() - started) * 1000, summary

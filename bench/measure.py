@@ -50,8 +50,10 @@ class Results:
         RESULTS_DIR.mkdir(exist_ok=True)
         json_path = RESULTS_DIR / f"{name}.json"
         md_path = RESULTS_DIR / f"{name}.md"
-        payload = {"machine": self.machine,
-                   "figures": [asdict(f) | {"ratio": round(f.ratio, 3)} for f in self.figures]}
+        payload = {
+            "machine": self.machine,
+            "figures": [asdict(f) | {"ratio": round(f.ratio, 3)} for f in self.figures],
+        }
         json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         md_path.write_text(markdown(self) + "\n")
         return json_path, md_path
@@ -83,30 +85,57 @@ def summary(samples: list[float]) -> tuple[float, float, float]:
 
 def machine_description() -> dict[str, str]:
     """CPU, cores, memory and software versions, to read the figures against."""
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    postgres = subprocess.run(["/usr/lib/postgresql/15/bin/postgres", "--version"],
-                              capture_output=True, text=True, check=False).stdout.strip()
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory_gib": f"{int(memory) / 2**20:.1f}",
-            "os": platform.platform(), "python": platform.python_version(),
-            "postgres": postgres, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    postgres = subprocess.run(
+        ["/usr/lib/postgresql/15/bin/postgres", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory_gib": f"{int(memory) / 2**20:.1f}",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": postgres,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
 
 
-HEADER = ("| operation | size | median ms | p95 ms | p99 ms | baseline | baseline median ms "
-          "| baseline p99 ms | ratio | target |")
+HEADER = (
+    "| operation | size | median ms | p95 ms | p99 ms | baseline | baseline median ms "
+    "| baseline p99 ms | ratio | target |"
+)
 
 
 def format_row(figure: Figure) -> str:
     """One Markdown table row."""
+
     def fmt(value: float | None) -> str:
         return "–" if value is None else f"{value:.3f}"
-    return (f"| {figure.operation} | {figure.size} | {fmt(figure.median_ms)} | "
-            f"{fmt(figure.p95_ms)} | {fmt(figure.p99_ms)} | {figure.baseline} | "
-            f"{fmt(figure.baseline_median_ms)} | {fmt(figure.baseline_p99_ms)} | "
-            f"{figure.ratio:.2f}× | {figure.target} |")
+
+    return (
+        f"| {figure.operation} | {figure.size} | {fmt(figure.median_ms)} | "
+        f"{fmt(figure.p95_ms)} | {fmt(figure.p99_ms)} | {figure.baseline} | "
+        f"{fmt(figure.baseline_median_ms)} | {fmt(figure.baseline_p99_ms)} | "
+        f"{figure.ratio:.2f}× | {figure.target} |"
+    )
 
 
 def markdown(results: Results) -> str:

@@ -33,8 +33,10 @@ def _current_ids(conn) -> list[int]:
 def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> None:
     rng = random.Random(1)
     with conn.cursor() as cur:
-        cur.execute("SELECT cadastre.open_dossier('BENCH-' || txid_current(), 'correction', "
-                    "current_date, 'bench')")
+        cur.execute(
+            "SELECT cadastre.open_dossier('BENCH-' || txid_current(), 'correction', "
+            "current_date, 'bench')"
+        )
         dossier = cur.fetchone()[0]
         cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
     conn.commit()
@@ -46,15 +48,19 @@ def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> N
 
     def versioned() -> None:
         with conn.cursor() as cur:  # one round trip, like the plain UPDATE
-            cur.execute("SELECT cadastre.begin_dossier_work(%s); "
-                        "UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
-                        (dossier, f"Số {next(counter)} phố Bench", rng.choice(ids)))
+            cur.execute(
+                "SELECT cadastre.begin_dossier_work(%s); "
+                "UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
+                (dossier, f"Số {next(counter)} phố Bench", rng.choice(ids)),
+            )
         conn.commit()
 
     def plain() -> None:
         with conn.cursor() as cur:
-            cur.execute("UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
-                        (f"Số {next(counter)} phố Bench", rng.choice(ids)))
+            cur.execute(
+                "UPDATE cadastre.parcel SET address = %s WHERE id = %s::bigint",
+                (f"Số {next(counter)} phố Bench", rng.choice(ids)),
+            )
         conn.commit()
 
     median, p95, p99 = summary(timings(versioned, SAMPLES))
@@ -70,11 +76,20 @@ def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> N
         with conn.cursor() as cur:
             cur.execute("ALTER TABLE cadastre.parcel ENABLE TRIGGER USER")
         conn.commit()
-    results.add(Figure("versioned update (history + dossier stamp + rules)", f"{parcels:,}",
-                       median, p95, p99, "plain UPDATE of the same row, triggers off",
-                       base_median,
-                       base_p99, target="≤ 1.5× plain",
-                       note="each side one transaction with commit, synchronous_commit off"))
+    results.add(
+        Figure(
+            "versioned update (history + dossier stamp + rules)",
+            f"{parcels:,}",
+            median,
+            p95,
+            p99,
+            "plain UPDATE of the same row, triggers off",
+            base_median,
+            base_p99,
+            target="≤ 1.5× plain",
+            note="each side one transaction with commit, synchronous_commit off",
+        )
+    )
 
 
 def _as_of(conn, ids: list[int], parcels: int, results: Results) -> None:
@@ -94,21 +109,34 @@ def _as_of(conn, ids: list[int], parcels: int, results: Results) -> None:
             cur.execute(
                 "SELECT p.id, p.legal_area, (SELECT json_agg(r) FROM cadastre.rights_as_of("
                 "p.id, %s::date, %s) AS r) FROM cadastre.parcel_as_of(%s::bigint, %s) AS p",
-                (at.date(), at, rng.choice(ids), at))
+                (at.date(), at, rng.choice(ids), at),
+            )
             cur.fetchall()
         conn.rollback()
 
     def raw() -> None:
         at = instant()
         with conn.cursor() as cur:
-            cur.execute("SELECT id, legal_area FROM cadastre.parcel_history "
-                        "WHERE id = %s::bigint AND sys_period @> %s::timestamptz",
-                        (rng.choice(ids), at))
+            cur.execute(
+                "SELECT id, legal_area FROM cadastre.parcel_history "
+                "WHERE id = %s::bigint AND sys_period @> %s::timestamptz",
+                (rng.choice(ids), at),
+            )
             cur.fetchall()
         conn.rollback()
 
     median, p95, p99 = summary(timings(as_of, SAMPLES))
     base_median, _, base_p99 = summary(timings(raw, SAMPLES))
-    results.add(Figure("parcel + holders as of a past date", f"{parcels:,}", median, p95, p99,
-                       "raw range lookup on the history table", base_median, base_p99,
-                       target="p99 ≤ 2 ms at 1M"))
+    results.add(
+        Figure(
+            "parcel + holders as of a past date",
+            f"{parcels:,}",
+            median,
+            p95,
+            p99,
+            "raw range lookup on the history table",
+            base_median,
+            base_p99,
+            target="p99 ≤ 2 ms at 1M",
+        )
+    )

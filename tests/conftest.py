@@ -10,23 +10,23 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import psycopg2.extensions
 import pytest
-from psycopg2 import sql
 
-from cadastre.db.connection import connect, database_url, ensure_database, uses_external_server
+from cadastre.db.connection import (
+    connect,
+    create_database,
+    database_url,
+    drop_database,
+    ensure_database,
+    uses_external_server,
+    with_database,
+)
 from cadastre.db.migrate import migrate
 from cadastre.db.server import ProjectServer
 from cadastre.settings import get_settings
-
-
-def with_database(url: str, name: str) -> str:
-    """The same server URL pointing at another database."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")
@@ -48,33 +48,6 @@ def server_url() -> Iterator[str]:
 def admin_url(server_url: str) -> str:
     """URL of the maintenance database, for CREATE/DROP DATABASE."""
     return with_database(server_url, "postgres")
-
-
-def create_database(admin_url: str, name: str, template: str | None = None) -> None:
-    """CREATE DATABASE name [TEMPLATE template]."""
-    conn = connect(admin_url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            if template:
-                statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    """DROP DATABASE name, disconnecting anyone still on it."""
-    conn = connect(admin_url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="session")

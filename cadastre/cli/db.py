@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
+from cadastre.cli.common import console
 from cadastre.db import migrate as migrations
 from cadastre.db.connection import (
     connect,
@@ -21,7 +21,6 @@ from cadastre.settings import get_settings
 app = typer.Typer(
     help="The register's PostgreSQL + PostGIS server and its schema.", no_args_is_help=True
 )
-console = Console(soft_wrap=True)
 
 
 PROVINCE_OPTION = typer.Option(

@@ -65,18 +65,50 @@ def transaction(url: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
         conn.close()
 
 
-def ensure_database(server: ProjectServer) -> bool:
-    """Create the register database with its extensions if missing; True when created."""
-    admin = connect(server.url("postgres"))
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _admin_execute(url: str, statement: sql.Composable, params: tuple = ()) -> list[tuple]:
+    """Run one statement on the server's maintenance database, outside a transaction."""
+    admin = connect(with_database(url, "postgres"))
     admin.autocommit = True
     try:
         with admin.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (server.database,))
-            created = cur.fetchone() is None
-            if created:
-                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(server.database)))
+            cur.execute(statement, params)
+            return cur.fetchall() if cur.description else []
     finally:
         admin.close()
+
+
+def database_exists(url: str, name: str) -> bool:
+    """True when the server at `url` has a database called `name`."""
+    query = sql.SQL("SELECT 1 FROM pg_database WHERE datname = %s")
+    return bool(_admin_execute(url, query, (name,)))
+
+
+def create_database(url: str, name: str, template: str | None = None) -> str:
+    """CREATE DATABASE name [TEMPLATE template] on the server at `url`; returns its URL."""
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    _admin_execute(url, statement)
+    return with_database(url, name)
+
+
+def drop_database(url: str, name: str) -> None:
+    """DROP DATABASE name on the server at `url`, disconnecting anyone still on it."""
+    _admin_execute(
+        url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
+
+
+def ensure_database(server: ProjectServer) -> bool:
+    """Create the register database with its extensions if missing; True when created."""
+    created = not database_exists(server.url(), server.database)
+    if created:
+        create_database(server.url(), server.database)
     with transaction(server.url()) as cur:
         for extension in EXTENSIONS:
             cur.execute(

@@ -9,7 +9,7 @@ from cadastre.io.field_mapping import (
     load_preset,
     preset_names,
 )
-from cadastre.io.landuse_codes import classify_codes, load_known_codes, parse_land_use
+from cadastre.io.landuse_codes import parse_land_use
 from cadastre.io.reader import (
     FeatureProblem,
     MissingCrsError,
@@ -39,7 +39,6 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceRecord",
-    "classify_codes",
     "decode_cp1258",
     "decode_tcvn3",
     "decode_text",
@@ -49,7 +48,6 @@ __all__ = [
     "encode_tcvn3",
     "encode_vni",
     "guess_encoding",
-    "load_known_codes",
     "load_mapping",
     "load_mapping_file",
     "load_preset",

@@ -418,29 +418,38 @@ COMMENT ON FUNCTION cadastre.correct_boundary(bigint, bigint, geometry, numeric,
 CREATE OR REPLACE FUNCTION cadastre.rescale_land_uses(p_land_uses jsonb, p_old_area numeric,
                                                       p_new_area numeric)
 RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE sql IMMUTABLE
 AS $$
-DECLARE
-    v_result jsonb := '[]';
-    v_item   jsonb;
-    v_left   numeric := p_new_area;
-    v_count  integer := jsonb_array_length(p_land_uses);
-    v_i      integer := 0;
-    v_area   numeric;
-BEGIN
-    IF p_old_area = p_new_area THEN
-        RETURN p_land_uses;
-    END IF;
-    -- Scale each purpose's area in proportion; the last takes the rounding remainder.
-    FOR v_item IN SELECT * FROM jsonb_array_elements(p_land_uses) LOOP
-        v_i := v_i + 1;
-        v_area := CASE WHEN v_i = v_count THEN v_left
-                       ELSE round((v_item ->> 'area')::numeric * p_new_area / p_old_area, 1) END;
-        v_left := v_left - v_area;
-        v_result := v_result || jsonb_build_array(v_item || jsonb_build_object('area', v_area));
-    END LOOP;
-    RETURN v_result;
-END;
+    -- Largest-remainder apportionment in tenths of a square metre: every purpose keeps its
+    -- share, the parts sum exactly to the new area, and none drops to zero while the new area
+    -- has room for all (areas are recorded to 0.1 m²).
+    WITH item AS (
+        SELECT e, n, (e ->> 'area')::numeric * p_new_area * 10 / p_old_area AS exact
+        FROM jsonb_array_elements(p_land_uses) WITH ORDINALITY AS t(e, n)
+    ),
+    floored AS (
+        SELECT e, n, exact, greatest(floor(exact), 1) AS tenths FROM item
+    ),
+    ranked AS (
+        SELECT e, n, tenths,
+               row_number() OVER (ORDER BY exact - floor(exact) DESC, n) AS rank,
+               round(p_new_area * 10) - sum(tenths) OVER () AS leftover
+        FROM floored
+    ),
+    settled AS (
+        -- Leftover tenths go to the largest remainders; a shortfall (from the one-tenth floor
+        -- of tiny parts) is taken from the largest part.
+        SELECT e, n, tenths
+                     + CASE WHEN leftover > 0 AND rank <= leftover THEN 1 ELSE 0 END
+                     + CASE WHEN leftover < 0 AND n = (SELECT n FROM ranked
+                                                       ORDER BY tenths DESC, n LIMIT 1)
+                            THEN leftover ELSE 0 END AS tenths
+        FROM ranked
+    )
+    SELECT CASE WHEN p_old_area = p_new_area THEN p_land_uses
+                ELSE (SELECT jsonb_agg(e || jsonb_build_object('area', round(tenths / 10, 1))
+                                       ORDER BY n)
+                      FROM settled) END
 $$;
 COMMENT ON FUNCTION cadastre.rescale_land_uses(jsonb, numeric, numeric) IS
     'Land uses scaled to a new legal area in proportion (re-survey).';

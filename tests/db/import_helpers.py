@@ -20,11 +20,10 @@ import numpy as np
 import psycopg2.extensions
 import pyogrio.raw
 
-from cadastre.db.connection import connect
+from cadastre.db.connection import connect, create_database, drop_database, with_database
 from cadastre.io.importer import DossierSpec, ImportReport, import_source
 from cadastre.io.reader import read_source
 from cadastre.settings import PROJECT_ROOT
-from tests.conftest import create_database, drop_database, with_database
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 ETALAB = SHARED_DATA / "fr_etalab"

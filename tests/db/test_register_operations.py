@@ -179,8 +179,9 @@ def test_boundary_correction_with_a_stated_legal_area_rescales_to_that_area(regi
     assert float(now["legal_area"]) == 104.9
     areas = [u["area"] for u in now["land_uses"]]
     assert sum(areas) == pytest.approx(104.9)
-    assert areas[0] == pytest.approx(52.5, abs=0.05)
-    assert areas[1] == pytest.approx(31.5, abs=0.05)
+    # Each purpose keeps its share of the new area, to the recorded tenth of a m².
+    for area, share in zip(areas, (0.5, 0.3, 0.2), strict=True):
+        assert area == pytest.approx(104.9 * share, abs=0.1)
 
 
 def test_boundary_correction_on_a_stale_version_is_refused_naming_the_last_change(
@@ -885,3 +886,13 @@ def test_land_use_json_keeps_form_and_term(register) -> None:
     uses = json.dumps([{"code": "ODT", "area": 100.0, "form": "recognised", "term_end": None}])
     parcel_id, _ = first_registration(register, "2012-03-01", 45, square(0, 0, 10), uses=uses)
     assert parcel(register, parcel_id)["land_uses"] == json.loads(uses)
+
+
+def test_rescaling_land_uses_never_drops_a_small_purpose_to_zero(register) -> None:
+    with register.cursor() as cur:
+        cur.execute("SELECT cadastre.rescale_land_uses(%s, 257.7, 90.0)",
+                    ('[{"code": "ODT", "area": 257.6}, {"code": "CLN", "area": 0.1}]',))
+        uses = cur.fetchone()[0]
+    register.rollback()
+    assert [u["code"] for u in uses] == ["ODT", "CLN"]
+    assert [u["area"] for u in uses] == [89.9, 0.1]

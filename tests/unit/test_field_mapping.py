@@ -15,10 +15,7 @@ from cadastre.io.field_mapping import (
     load_preset,
     preset_names,
 )
-from cadastre.io.landuse_codes import classify_codes, load_known_codes, parse_land_use
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-LAND_USE_CSV = SHARED_DATA / "vn_codes" / "land_use_codes_tt27_2018.csv"
+from cadastre.io.landuse_codes import parse_land_use
 
 
 def write_mapping(tmp_path: Path, text: str) -> Path:
@@ -201,16 +198,3 @@ def test_land_use_values_split_into_normalised_codes(value: object, codes: tuple
     assert parse_land_use(value) == codes
 
 
-def test_unknown_land_use_codes_are_kept_and_reported() -> None:
-    known = load_known_codes(LAND_USE_CSV)
-    assert {"ODT", "CLN", "LUA"} <= known
-    result = classify_codes(parse_land_use("ODT+CLN+XYZ+T"), known)
-    assert result.known == ("ODT", "CLN")
-    assert result.unknown == ("XYZ", "T")
-
-
-def test_reference_csv_without_the_code_column_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "codes.csv"
-    path.write_text("code,name\nODT,x\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="no column 'ma'"):
-        load_known_codes(path)
