@@ -8,6 +8,10 @@ migrated template with CREATE DATABASE ... TEMPLATE, so tests are isolated and f
 from __future__ import annotations
 
 import os
+
+# Headless Qt for pytest-qgis and the plugin tests; set before pytest-qgis starts QGIS.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import uuid
 from collections.abc import Iterator
 
