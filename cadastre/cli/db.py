@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from cadastre.cli.common import console
+from cadastre.db import backup as backups
 from cadastre.db import migrate as migrations
 from cadastre.db.connection import (
     connect,
@@ -12,6 +15,7 @@ from cadastre.db.connection import (
     ensure_database,
     mask_password,
     uses_external_server,
+    with_database,
 )
 from cadastre.db.server import ProjectServer
 from cadastre.errors import CadastreError
@@ -123,6 +127,33 @@ def migrate() -> None:
         _print_report(migrations.migrate(conn))
     finally:
         conn.close()
+
+
+@app.command()
+def backup(
+    target: Path = typer.Argument(..., help="Archive to write, e.g. register.dump."),
+) -> None:
+    """Write a complete pg_dump archive of the register (history, functions, CRS rows)."""
+    result = backups.backup(database_url(), target)
+    console.print(f"Backup written: {result.path} ({result.size_bytes / 1e6:.1f} MB)")
+
+
+@app.command()
+def restore(
+    archive: Path = typer.Argument(..., help="Archive written by `cadastre db backup`."),
+    database: str | None = typer.Option(
+        None, "--database", help="Restore as this database (default: the register's)."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Swap out an existing database once the restore is complete."
+    ),
+) -> None:
+    """Restore a backup into a fresh database; an existing one is replaced only on --replace."""
+    url = database_url()
+    if database:
+        url = with_database(url, database)
+    name = backups.restore(url, archive, replace=replace)
+    console.print(f"Restored {archive} as database '{name}'")
 
 
 def _print_report(report: migrations.MigrationReport) -> None:

@@ -104,6 +104,12 @@ def drop_database(url: str, name: str) -> None:
     )
 
 
+def rename_database(url: str, old: str, new: str) -> None:
+    """ALTER DATABASE old RENAME TO new on the server at `url` (nobody may be connected)."""
+    statement = sql.SQL("ALTER DATABASE {} RENAME TO {}")
+    _admin_execute(url, statement.format(sql.Identifier(old), sql.Identifier(new)))
+
+
 def ensure_database(server: ProjectServer) -> bool:
     """Create the register database with its extensions if missing; True when created."""
     created = not database_exists(server.url(), server.database)

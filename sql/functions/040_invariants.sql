@@ -576,7 +576,10 @@ CREATE CONSTRAINT TRIGGER no_overlap AFTER INSERT ON cadastre.parcel
 DROP TRIGGER IF EXISTS no_overlap_update ON cadastre.parcel;
 CREATE CONSTRAINT TRIGGER no_overlap_update AFTER UPDATE ON cadastre.parcel
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (OLD.geom IS DISTINCT FROM NEW.geom OR OLD.status IS DISTINCT FROM NEW.status)
+    -- Geometries compared as bytes: pg_dump writes `IS DISTINCT FROM` without the operator's
+    -- schema, and a restore (search_path empty) cannot resolve geometry = geometry.
+    FOR EACH ROW WHEN (OLD.geom::bytea IS DISTINCT FROM NEW.geom::bytea
+                       OR OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION cadastre.check_no_overlap();
 
 CREATE OR REPLACE TRIGGER b_stamp_dossier BEFORE INSERT ON cadastre.rrr
