@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def default_home() -> Path:
     """The project-managed server lives under the project checkout, in `.cadastre/`."""
     return PROJECT_ROOT / ".cadastre"
+
+
+def os_user() -> str:
+    """The operating-system user, or 'unknown' where the system cannot say (bare containers)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 class Settings(BaseSettings):
@@ -33,6 +42,10 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "CADASTRE_DATABASE_URL"),
         description="Use this existing server instead of the project-managed one",
+    )
+    app_user: str = Field(
+        default_factory=lambda: os_user(),
+        description="Who is working, as recorded in the audit trail (default: the OS user)",
     )
 
 

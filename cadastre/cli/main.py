@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from cadastre import __version__
-from cadastre.cli import check, db, dossier, importing, parcel, rights, sample
+from cadastre.cli import audit, check, db, dossier, importing, parcel, rights, sample
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(sample.app, name="sample")
 app.command()(rights.transfer)
 app.command("import")(importing.import_file)
 app.command("check")(check.check)
+app.command("audit")(audit.audit)
 error_console = Console(stderr=True, soft_wrap=True)
 
 

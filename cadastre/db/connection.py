@@ -40,9 +40,20 @@ def mask_password(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+APPLICATION_NAME = "cadastre"
+
+
+def session_options(settings: Settings | None = None) -> dict[str, str]:
+    """libpq options naming the application and the person working, for the audit trail."""
+    user = (settings or get_settings()).app_user
+    escaped = user.replace("\\", "\\\\").replace(" ", "\\ ")
+    return {"application_name": APPLICATION_NAME, "options": f"-c cadastre.app_user={escaped}"}
+
+
 def connect(url: str | None = None, **options: object) -> psycopg2.extensions.connection:
     """Open a psycopg2 connection, turning 'cannot connect' into an error naming the server."""
     url = url or database_url()
+    options = {**session_options(), **options}
     try:
         return psycopg2.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **options)
     except psycopg2.OperationalError as exc:
@@ -128,7 +139,7 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     return create_engine(
         url.replace("postgresql://", "postgresql+psycopg2://", 1),
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, **session_options()},
         pool_pre_ping=True,
     )
 

@@ -71,6 +71,7 @@ DECLARE
     v_dossier cadastre.dossier := cadastre.approved_dossier(p_dossier_id);
 BEGIN
     PERFORM set_config('cadastre.dossier_id', p_dossier_id::text, true);
+    PERFORM cadastre.record_audit(p_dossier_id, 'change');
     RETURN v_dossier;
 END;
 $$;

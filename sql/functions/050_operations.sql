@@ -26,6 +26,7 @@ BEGIN
                                   commune_code, note)
     VALUES (p_number, p_kind, p_received_on, p_officer, p_legal_basis, p_commune_code, p_note)
     RETURNING id INTO v_id;
+    PERFORM cadastre.record_audit(v_id, 'open');
     RETURN v_id;
 END;
 $$;
@@ -52,6 +53,7 @@ BEGIN
         RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
+    PERFORM cadastre.record_audit(p_dossier_id, 'decide');
     RETURN v_dossier;
 END;
 $$;

@@ -1,0 +1,63 @@
+"""Reading the audit trail: who changed what, when, as which role, for which dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from cadastre.register.refs import ParcelRef
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row version written by one audited transaction (or a dossier opened / decided)."""
+
+    recorded_at: dt.datetime
+    db_role: str
+    app_user: str | None
+    application_name: str | None
+    dossier_number: str
+    dossier_kind: str
+    action: str
+    table_name: str | None
+    parcel_ref: str | None
+    operation: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+_TRAIL = text(
+    "SELECT recorded_at, db_role, app_user, application_name, dossier_number, dossier_kind, "
+    "action, table_name, parcel_ref, operation, before, after "
+    "FROM cadastre.audit_trail(:parcel_id, :who, :since, :until)"
+)
+
+
+def parcel_ids(conn: Connection, ref: ParcelRef) -> list[int]:
+    """Every parcel that ever bore an identity (a number can be reused after a merge)."""
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT id FROM cadastre.parcel_version "
+            "WHERE commune_code = :commune AND sheet_number = :sheet AND parcel_number = :number "
+            "ORDER BY id"
+        ),
+        {"commune": ref.commune, "sheet": ref.sheet, "number": ref.number},
+    )
+    return [row.id for row in rows]
+
+
+def read_trail(
+    conn: Connection,
+    parcel_id: int | None = None,
+    who: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[AuditEntry]:
+    """The audit entries matching every filter given (all of them when none is)."""
+    rows = conn.execute(
+        _TRAIL, {"parcel_id": parcel_id, "who": who, "since": since, "until": until}
+    )
+    return [AuditEntry(**row._mapping) for row in rows]

@@ -1,0 +1,110 @@
+-- 097_audit: recording who worked on which dossier, and reading the audit trail back.
+-- The trail is append-only: UPDATE, DELETE and TRUNCATE on it are refused for everyone (an
+-- administrator would have to drop the triggers, which itself shows in the server's log).
+
+CREATE OR REPLACE FUNCTION cadastre.record_audit(p_dossier_id bigint, p_action text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_key text := txid_current()::text || ':' || p_dossier_id || ':' || p_action;
+BEGIN
+    -- One row per transaction, dossier and action; the setting saves the insert on every
+    -- further call in the same transaction (a split calls begin_dossier_work more than once).
+    IF current_setting('cadastre.audited', true) IS NOT DISTINCT FROM v_key THEN
+        RETURN;
+    END IF;
+    INSERT INTO cadastre.audit_transaction (txid, dossier_id, action, register_time, app_user,
+                                            application_name, client_addr)
+    VALUES (txid_current(), p_dossier_id, p_action, cadastre.clock(),
+            nullif(current_setting('cadastre.app_user', true), ''),
+            nullif(current_setting('application_name', true), ''), inet_client_addr())
+    ON CONFLICT (txid, dossier_id, action) DO NOTHING;
+    PERFORM set_config('cadastre.audited', v_key, true);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.record_audit(bigint, text) IS
+    'Write the audit row of this transaction for a dossier (once per transaction and action).';
+
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_transaction
+    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_transaction
+    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
+
+CREATE OR REPLACE FUNCTION cadastre.version_json(p_row jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- A row version for people: the geometry as its area and WKT, system columns dropped.
+    SELECT CASE WHEN p_row IS NULL THEN NULL
+                ELSE (p_row - 'sys_period' - 'sys_txid' - 'geom')
+                     || CASE WHEN p_row ? 'geom' THEN jsonb_build_object(
+                            'geom_area', round(ST_Area(ST_GeomFromGeoJSON(p_row -> 'geom'))::numeric, 2),
+                            'geom_wkt', ST_AsText(ST_GeomFromGeoJSON(p_row -> 'geom'), 3))
+                        ELSE '{}'::jsonb END
+           END
+$$;
+COMMENT ON FUNCTION cadastre.version_json(jsonb) IS
+    'A stored row version as JSON for the audit trail (geometry as area + WKT).';
+
+CREATE OR REPLACE FUNCTION cadastre.audit_trail(p_parcel_id bigint DEFAULT NULL,
+                                                p_who text DEFAULT NULL,
+                                                p_from timestamptz DEFAULT NULL,
+                                                p_to timestamptz DEFAULT NULL)
+RETURNS TABLE (recorded_at timestamptz, register_time timestamptz, db_role text,
+               app_user text, application_name text, dossier_number text, dossier_kind text,
+               action text, table_name text, row_id bigint, parcel_ref text, operation text,
+               before jsonb, after jsonb)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- Transactions chosen by who/when; then the parcel and right versions each one wrote,
+    -- with the version each replaced (the one whose system period ends where it starts).
+    RETURN QUERY
+    WITH tx AS (
+        SELECT a.*, d.number AS d_number, d.kind AS d_kind
+        FROM cadastre.audit_transaction AS a
+        JOIN cadastre.dossier AS d ON d.id = a.dossier_id
+        WHERE (p_who IS NULL OR a.db_role = p_who OR a.app_user ILIKE '%' || p_who || '%')
+          AND (p_from IS NULL OR a.recorded_at >= p_from)
+          AND (p_to IS NULL OR a.recorded_at < p_to)
+          AND (p_parcel_id IS NULL OR a.txid IN (
+                   SELECT v.sys_txid FROM cadastre.parcel_version AS v WHERE v.id = p_parcel_id
+                   UNION
+                   SELECT r.sys_txid FROM cadastre.rrr_version AS r
+                   WHERE r.parcel_id = p_parcel_id))
+    ),
+    written AS (
+        SELECT tx.id AS audit_id, 'parcel'::text AS tbl, v.id, v.id AS parcel_id,
+               lower(v.sys_period) AS since, to_jsonb(v) AS after
+        FROM tx JOIN cadastre.parcel_version AS v
+          ON v.sys_txid = tx.txid AND v.dossier_id = tx.dossier_id
+        WHERE tx.action = 'change'
+        UNION ALL
+        SELECT tx.id, 'rrr', r.id, r.parcel_id, lower(r.sys_period), to_jsonb(r)
+        FROM tx JOIN cadastre.rrr_version AS r
+          ON r.sys_txid = tx.txid AND r.dossier_id = tx.dossier_id
+        WHERE tx.action = 'change'
+    )
+    SELECT tx.recorded_at, tx.register_time, tx.db_role, tx.app_user, tx.application_name,
+           tx.d_number, tx.d_kind, tx.action, w.tbl, w.id,
+           cadastre.parcel_ref(w.parcel_id),
+           CASE WHEN w.tbl IS NULL THEN NULL
+                WHEN prev.before IS NULL THEN 'insert' ELSE 'update' END,
+           cadastre.version_json(prev.before), cadastre.version_json(w.after)
+    FROM tx
+    LEFT JOIN written AS w ON w.audit_id = tx.id
+    LEFT JOIN LATERAL (
+        SELECT to_jsonb(p) AS before FROM cadastre.parcel_history AS p
+        WHERE w.tbl = 'parcel' AND p.id = w.id AND upper(p.sys_period) = w.since
+        UNION ALL
+        SELECT to_jsonb(r) FROM cadastre.rrr_history AS r
+        WHERE w.tbl = 'rrr' AND r.id = w.id AND upper(r.sys_period) = w.since
+    ) AS prev ON true
+    WHERE p_parcel_id IS NULL OR w.parcel_id = p_parcel_id
+    ORDER BY tx.recorded_at, tx.id, w.tbl, w.id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.audit_trail(bigint, text, timestamptz, timestamptz) IS
+    'Who did what: transactions (filtered by parcel, role or app user, period) with the parcel '
+    'and right versions each wrote, before and after.';
