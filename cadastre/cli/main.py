@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from cadastre import __version__
-from cadastre.cli import audit, check, db, dossier, importing, parcel, rights, sample
+from cadastre.cli import audit, check, db, dossier, importing, parcel, rights, sample, users
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(dossier.app, name="dossier")
 app.add_typer(rights.restriction_app, name="restriction")
 app.add_typer(rights.party_app, name="party")
 app.add_typer(sample.app, name="sample")
+app.add_typer(users.app, name="user")
 app.command()(rights.transfer)
 app.command("import")(importing.import_file)
 app.command("check")(check.check)

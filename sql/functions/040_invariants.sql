@@ -251,7 +251,11 @@ DECLARE
     v_hint     text := 'Fix the parcel and submit again; nothing was changed.';
     v_issues   cadastre.issue[];
 BEGIN
+    PERFORM cadastre.require_commune_right(NEW.commune_code, v_ref);
     IF TG_OP = 'UPDATE' THEN
+        IF OLD.commune_code <> NEW.commune_code THEN
+            PERFORM cadastre.require_commune_right(OLD.commune_code, v_ref);
+        END IF;
         IF OLD.status = 'retired' THEN
             RAISE EXCEPTION 'Parcel % is retired; its last version is final', v_ref
                 USING ERRCODE = 'check_violation',

@@ -136,6 +136,15 @@ AS $$
 DECLARE
     v_parcel cadastre.parcel;
 BEGIN
+    -- Say in words when the role may not edit the parcel's commune (row-level security would
+    -- otherwise hide the row from FOR UPDATE and the parcel would look missing).
+    SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = p_parcel_id;
+    IF FOUND THEN
+        PERFORM cadastre.require_commune_right(
+            v_parcel.commune_code,
+            cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
+                                v_parcel.parcel_number));
+    END IF;
     SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = p_parcel_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
