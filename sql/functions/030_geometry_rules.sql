@@ -42,10 +42,18 @@ BEGIN
     END IF;
     v_detail := ST_IsValidDetail(p_geom);
     IF NOT v_detail.valid THEN
+        IF v_detail.location IS NULL THEN
+            BEGIN
+                -- GEOS gave no location; the envelope's centre, unless the coordinates are so
+                -- broken (NaN) that GEOS cannot compute even that: then no location.
+                v_detail.location := ST_PointOnSurface(ST_Envelope(p_geom));
+            EXCEPTION WHEN OTHERS THEN
+                v_detail.location := NULL;
+            END;
+        END IF;
         RETURN NEXT cadastre.make_issue('geometry_invalid', 'error', p_ref,
             format('Hình học không hợp lệ: %s', v_detail.reason),
-            format('Invalid geometry: %s', v_detail.reason),
-            coalesce(v_detail.location, ST_PointOnSurface(ST_Envelope(p_geom))));
+            format('Invalid geometry: %s', v_detail.reason), v_detail.location);
         RETURN;
     END IF;
     IF NOT cadastre.within_crs_range(p_geom) THEN

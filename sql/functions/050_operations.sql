@@ -347,6 +347,18 @@ $$;
 COMMENT ON FUNCTION cadastre.single_use(text, numeric, jsonb) IS
     'Land uses of a parcel with one purpose, keeping form and term from a template entry.';
 
+CREATE OR REPLACE FUNCTION cadastre.plausible_area(p_geom geometry)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- NULL for coordinates no survey produces (NaN, 1e300): the parcel trigger then refuses
+    -- the geometry by name instead of the area overflowing its column first.
+    SELECT CASE WHEN cadastre.within_crs_range(p_geom) AND ST_Area(p_geom) < 1e12
+                THEN ST_Area(p_geom)::numeric END
+$$;
+COMMENT ON FUNCTION cadastre.plausible_area(geometry) IS
+    'Measured area of a geometry, or NULL when its coordinates are absurd (NaN, huge).';
+
 CREATE OR REPLACE FUNCTION cadastre.insert_parcel(p_commune text, p_sheet text, p_number integer,
                                                   p_geom geometry, p_legal_area numeric,
                                                   p_land_uses jsonb, p_address text,
@@ -357,8 +369,8 @@ AS $$
     INSERT INTO cadastre.parcel (commune_code, sheet_number, parcel_number, geom, legal_area,
                                  land_uses, address, old_identifiers, dossier_id)
     VALUES (p_commune, p_sheet, p_number, ST_Multi(cadastre.to_register_crs(p_geom)),
-            round(coalesce(p_legal_area,
-                           ST_Area(cadastre.to_register_crs(p_geom))::numeric), 1),
+            round(coalesce(p_legal_area, cadastre.plausible_area(cadastre.to_register_crs(p_geom))),
+                  1),
             p_land_uses, p_address, coalesce(p_old_identifiers, '[]'),
             cadastre.current_dossier())
     RETURNING id
