@@ -1,0 +1,90 @@
+"""Choose the dossier the edits are made for: an approved dossier of the commune, or a new one
+(number, kind, legal basis, dates, officer) recorded and approved at once."""
+
+from __future__ import annotations
+
+from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .connection import RegisterError
+from .i18n import is_vietnamese, tr
+from .session import Dossier, OfficerSession
+
+
+class DossierDialog(QDialog):
+    """Pick or open the dossier of an officer's session."""
+
+    def __init__(self, session: OfficerSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(tr("Dossier"))
+        name = "kind_vi" if is_vietnamese() else "kind_en"
+        layout = QVBoxLayout(self)
+        self.pick = QRadioButton(tr("An approved dossier"), self)
+        self.new = QRadioButton(tr("A new dossier"), self)
+        self.existing = QComboBox(self)
+        for item in session.dossiers():
+            self.existing.addItem(f"{item['number']} — {item[name]} — "
+                                  f"{item.get('legal_basis') or ''}", item)
+        box = QGroupBox(self)
+        form = QFormLayout(box)
+        self.number = QLineEdit(box)
+        self.kind = QComboBox(box)
+        kind_name = "name_vi" if is_vietnamese() else "name_en"
+        for kind in session.dossier_kinds():
+            self.kind.addItem(kind[kind_name], kind["code"])
+        self.legal_basis = QLineEdit(box)
+        self.received = QDateEdit(QDate.currentDate(), box)
+        self.decided = QDateEdit(QDate.currentDate(), box)
+        for edit in (self.received, self.decided):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.officer = QLineEdit(session.register.officer(), box)
+        form.addRow(tr("Number"), self.number)
+        form.addRow(tr("Kind"), self.kind)
+        form.addRow(tr("Legal basis"), self.legal_basis)
+        form.addRow(tr("Received on"), self.received)
+        form.addRow(tr("Approved on"), self.decided)
+        form.addRow(tr("Officer"), self.officer)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for widget in (self.pick, self.existing, self.new, box, buttons):
+            layout.addWidget(widget)
+        self.pick.toggled.connect(self.existing.setEnabled)
+        self.new.toggled.connect(box.setEnabled)
+        (self.pick if self.existing.count() else self.new).setChecked(True)
+        box.setEnabled(self.new.isChecked())
+        self.existing.setEnabled(self.pick.isChecked())
+
+    def chosen(self) -> Dossier:
+        """Work for the chosen dossier (recording and approving a new one)."""
+        if self.pick.isChecked():
+            return self.session.use_dossier(self.existing.currentData())
+        if not self.number.text().strip():
+            raise RegisterError(tr("Give the dossier a number."), "")
+        return self.session.open_dossier(
+            self.number.text().strip(), self.kind.currentData(),
+            self.legal_basis.text().strip() or None,
+            self.received.date().toString(Qt.ISODate), self.decided.date().toString(Qt.ISODate),
+            self.officer.text().strip())
+
+    def accept(self) -> None:
+        try:
+            self.chosen()
+        except RegisterError as exc:
+            QMessageBox.warning(self, tr("Dossier"), exc.plain)
+            return
+        super().accept()

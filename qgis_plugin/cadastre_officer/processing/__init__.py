@@ -1,0 +1,1 @@
+"""Processing algorithms of the plugin: Check commune and Export parcels."""

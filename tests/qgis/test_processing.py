@@ -1,0 +1,115 @@
+"""The Processing algorithms through processing.run, as the toolbox, models and batch mode
+call them: Check commune (issues layer) and Export parcels (a GeoPackage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.qgis.conftest import WARD
+from tests.qgis.helpers import query
+
+
+@pytest.fixture(scope="module")
+def cadastre_provider(qgis_processing):
+    from cadastre_officer.processing.provider import CadastreProvider
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("cadastre") is None:
+        registry.addProvider(CadastreProvider())
+    yield registry.providerById("cadastre")
+
+
+def seed_area_defects(url: str, count: int = 3) -> None:
+    """Register a legal area 20 % off the measured one for a few parcels (area_tolerance)."""
+    from cadastre.db.connection import connect
+
+    conn = connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT cadastre.open_dossier('DC-TEST', 'correction', '2025-01-02', "
+                        "'Kiểm thử', NULL, %s)", (WARD,))
+            cur.execute("SELECT cadastre.approve_dossier(id, '2025-01-03') FROM "
+                        "cadastre.dossier WHERE number = 'DC-TEST'")
+            cur.execute("""
+                SELECT cadastre.correct_boundary(d.id, p.id, p.geom,
+                                                 round(p.legal_area * 1.2, 1), p.version)
+                FROM cadastre.dossier AS d,
+                     (SELECT * FROM cadastre.parcel WHERE commune_code = %s
+                      AND status = 'current' ORDER BY id LIMIT %s) AS p
+                WHERE d.number = 'DC-TEST'""", (WARD, count))
+    finally:
+        conn.close()
+
+
+def test_check_commune_writes_one_point_per_issue_of_the_database(
+    cadastre_provider, ward_connection: str, ward_url: str, tmp_path: Path
+) -> None:
+    import processing
+
+    seed_area_defects(ward_url)
+    ((expected,),) = query(ward_url, "SELECT count(*) FROM cadastre.check_commune(%s)", WARD)
+    target = tmp_path / "issues.gpkg"
+
+    result = processing.run("cadastre:check_commune", {
+        "CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)})
+
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(result["OUTPUT"], "issues", "ogr")
+    assert layer.featureCount() == expected > 0
+    assert result["ERRORS"] + result["WARNINGS"] == expected
+    rules = {f["rule"] for f in layer.getFeatures()}
+    db_rules = {r for (r,) in query(ward_url, "SELECT DISTINCT rule FROM "
+                                              "cadastre.check_commune(%s)", WARD)}
+    assert rules == db_rules
+    assert "area_tolerance" in rules
+    assert all(not f.geometry().isNull() for f in layer.getFeatures())
+
+
+def test_check_commune_refuses_an_unknown_commune(
+    cadastre_provider, ward_connection: str
+) -> None:
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="99999"):
+        processing.run("cadastre:check_commune", {
+            "CONNECTION": ward_connection, "COMMUNE": "99999", "OUTPUT": "memory:"})
+
+
+def test_export_parcels_writes_every_current_parcel_with_its_identity(
+    cadastre_provider, ward_connection: str, ward_url: str, tmp_path: Path
+) -> None:
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    target = tmp_path / "parcels.gpkg"
+
+    result = processing.run("cadastre:export_parcels", {
+        "CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)})
+
+    layer = QgsVectorLayer(result["OUTPUT"], "parcels", "ogr")
+    expected = dict(query(ward_url, "SELECT cadastre.parcel_ref(commune_code, sheet_number, "
+                                    "parcel_number), round(ST_Area(geom)::numeric, 1) FROM "
+                                    "cadastre.parcel WHERE commune_code = %s AND "
+                                    "status = 'current'", WARD))
+    written = {f["ref"]: round(f.geometry().area(), 1) for f in layer.getFeatures()}
+    assert result["PARCELS"] == len(expected) == len(written)
+    assert {ref: float(area) for ref, area in expected.items()} == pytest.approx(written)
+    assert layer.crs().authid() == "EPSG:5897"
+
+
+def test_both_algorithms_run_in_batch_over_a_list_of_parameter_sets(
+    cadastre_provider, ward_connection: str, tmp_path: Path
+) -> None:
+    import processing
+
+    runs = [{"CONNECTION": ward_connection, "COMMUNE": WARD,
+             "OUTPUT": str(tmp_path / f"{name}.gpkg")} for name in ("a", "b")]
+
+    results = [processing.run("cadastre:export_parcels", run) for run in runs]
+
+    assert results[0]["PARCELS"] == results[1]["PARCELS"] > 0
