@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import checks, importing, register
+from bench import checks, importing, register, web
 from bench.fabric import bench_database
 from bench.measure import HEADER, Figure, Results, machine_description
 
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
     parser.add_argument(
         "--only",
-        choices=["register", "import", "checks"],
+        choices=["register", "import", "checks", "web"],
         default=None,
         help="run one group of figures",
     )
@@ -60,6 +60,8 @@ def main() -> None:
             register.run(url, parcels, results)
         if args.only in (None, "checks"):
             checks.run(url, parcels, results)
+        if args.only in (None, "web"):
+            web.run(url, parcels, results)
     json_path, md_path = results.write(args.name)
     print(f"\nwritten: {json_path} and {md_path}")
 

@@ -9,7 +9,19 @@ import typer
 from rich.console import Console
 
 from cadastre import __version__
-from cadastre.cli import audit, check, db, dossier, importing, parcel, rights, sample, users
+from cadastre.cli import (
+    audit,
+    check,
+    db,
+    dossier,
+    export,
+    importing,
+    parcel,
+    rights,
+    sample,
+    serve,
+    users,
+)
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -28,6 +40,9 @@ app.add_typer(users.app, name="user")
 app.command()(rights.transfer)
 app.command("import")(importing.import_file)
 app.command("check")(check.check)
+app.command("export")(export.export)
+app.command("stats")(export.stats)
+app.command("serve")(serve.serve)
 app.command("audit")(audit.audit)
 error_console = Console(stderr=True, soft_wrap=True)
 

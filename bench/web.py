@@ -1,0 +1,253 @@
+"""Web view benchmarks, each beside its raw SQL baseline in the same run:
+
+- look-ups: throughput and latency (p50/p99) of GET /api/parcels/{ref} with 32 concurrent
+  keep-alive clients from a separate load-generator process on loopback, against 2 uvicorn
+  workers; beside pgbench running the same SQL (public_register.parcel_document) with 32
+  clients. Measured with the look-up cache cold-off (every request reaches the database) and
+  warm (the steady state: answers served from the cache).
+- tiles: an uncached z16 tile through the app vs SELECT public_register.parcel_tile (raw
+  ST_AsMVT) on the same tiles; a cached tile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.measure import Figure, Results, summary
+from cadastre.db.connection import connect
+
+CLIENTS = 32
+HOT = 2000  # parcels looked up in the cached run (each worker caches them all first)
+SECONDS = 10
+PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(url: str, parcels: int, results: Results) -> None:
+    """Measure the web view on the register at `url`."""
+    refs, tiles = _targets(url)
+    size = f"{parcels:,}"
+    raw = _pgbench(url, refs)
+    hot = random.Random(3).sample(refs, min(HOT, len(refs)))
+    runs = (("look-up, cache off", 0, refs), (f"look-up of {len(hot):,} parcels, cached",
+                                              100_000, hot))
+    for label, cache, targets in runs:
+        with Server(url, workers=2, lookup_cache=cache, tile_cache=0) as base:
+            if cache:  # every client walks every target: each worker caches each one
+                _load(base, targets, seconds=600, clients=8, mode="walk")
+            load = _load(base, targets, seconds=SECONDS)
+        results.add(Figure(
+            f"web {label}: GET /api/parcels/{{ref}}, 2 workers, {CLIENTS} clients",
+            size, load["p50"], None, load["p99"],
+            f"pgbench parcel_document, {CLIENTS} clients", raw["p50"], None,
+            target="≥ 1,500/s, p99 ≤ 50 ms (cached)",
+            note=f"{load['rate']:.0f} look-ups/s vs raw SQL {raw['rate']:.0f}/s; "
+            f"{load['errors']} errors",
+        ))
+    _tiles(url, tiles, size, results)
+
+
+def _targets(url: str) -> tuple[list[str], list[tuple[int, int, int]]]:
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT commune_code || '/' || sheet_number || '/' || parcel_number "
+                        "FROM cadastre.parcel WHERE status = 'current'")
+            refs = [r[0] for r in cur.fetchall()]
+            cur.execute("""
+                SELECT DISTINCT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 65536)),
+                       floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 65536))
+                FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 3857) AS c
+                      FROM cadastre.parcel WHERE status = 'current'
+                      ORDER BY id LIMIT 20000) AS s""")
+            tiles = [(16, int(x), int(y)) for x, y in cur.fetchall()]
+        conn.rollback()
+    finally:
+        conn.close()
+    random.Random(7).shuffle(tiles)
+    tiles = tiles[:60]
+    return refs, tiles * max(1, 60 // len(tiles))  # at least 60 samples on a small fabric
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """uvicorn serving the web view on a free port, for the duration of a `with`."""
+
+    def __init__(self, url: str, workers: int, lookup_cache: int, tile_cache: int) -> None:
+        self.port = _free_port()
+        env = dict(os.environ, CADASTRE_WEB_DATABASE_URL=url, CADASTRE_WEB_RATE_LIMIT="0",
+                   CADASTRE_WEB_LOOKUP_CACHE_SIZE=str(lookup_cache),
+                   CADASTRE_WEB_TILE_CACHE_SIZE=str(tile_cache))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "cadastre.web.asgi:app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(workers), "--log-level", "warning",
+             "--no-access-log"],
+            env=env, cwd=ROOT,
+        )
+
+    def __enter__(self) -> str:
+        base = f"http://127.0.0.1:{self.port}"
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(base + "/api/communes", timeout=1):
+                    return base
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the web view did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def _load(base: str, refs: list[str], seconds: float, clients: int = CLIENTS,
+          mode: str = "random") -> dict:
+    """Run the load generator (this module's __main__) in its own process."""
+    port = base.rsplit(":", 1)[1]
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.web", port, str(seconds), str(clients), mode],
+        input="\n".join(refs), capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return json.loads(out.stdout)
+
+
+def _pgbench(url: str, refs: list[str]) -> dict:
+    """pgbench: the same look-up SQL, CLIENTS clients, SECONDS seconds, latencies logged."""
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT min(id), max(id) FROM cadastre.parcel")
+            low, high = cur.fetchone()
+        conn.rollback()
+    finally:
+        conn.close()
+    script = Path("/tmp") / f"bench_web_{os.getpid()}.sql"
+    script.write_text(
+        f"\\set i random({low}, {high})\n"
+        "SELECT public_register.parcel_document(p.commune_code, p.sheet_number, "
+        "p.parcel_number)::text FROM cadastre.parcel AS p WHERE p.id = :i;\n"
+    )
+    logdir = Path("/tmp") / f"bench_web_log_{os.getpid()}"
+    logdir.mkdir(exist_ok=True)
+    for old in logdir.glob("*"):
+        old.unlink()
+    out = subprocess.run(
+        [PGBENCH, "-n", "-M", "prepared", "-c", str(CLIENTS), "-j", "2", "-T", str(SECONDS),
+         "-f", str(script), "-l", "--log-prefix", str(logdir / "pg"), url],
+        capture_output=True, text=True, check=True,
+    )
+    rate = float(re.search(r"tps = ([0-9.]+)", out.stdout).group(1))
+    latencies = [int(line.split()[2]) / 1000 for log in logdir.glob("pg*")
+                 for line in log.read_text().splitlines()]
+    p50, _, p99 = summary(latencies)
+    script.unlink()
+    return {"rate": rate, "p50": p50, "p99": p99}
+
+
+def _tiles(url: str, tiles: list[tuple[int, int, int]], size: str, results: Results) -> None:
+    conn = connect(url)
+    raw: list[float] = []
+    try:
+        with conn.cursor() as cur:
+            for z, x, y in tiles[:3]:  # warm the backend (PROJ set-up) like the app's pool
+                cur.execute("SELECT public_register.parcel_tile(%s, %s, %s)", (z, x, y))
+            for z, x, y in tiles:
+                start = time.perf_counter()
+                cur.execute("SELECT public_register.parcel_tile(%s, %s, %s)", (z, x, y))
+                cur.fetchone()
+                raw.append((time.perf_counter() - start) * 1000)
+        conn.rollback()
+    finally:
+        conn.close()
+    with Server(url, workers=1, lookup_cache=0, tile_cache=0) as base:
+        for z, x, y in tiles[:3]:
+            _get(f"{base}/tiles/{z}/{x}/{y}.pbf")
+        app = [_timed_get(f"{base}/tiles/{z}/{x}/{y}.pbf") for z, x, y in tiles]
+    with Server(url, workers=1, lookup_cache=0, tile_cache=1000) as base:
+        z, x, y = tiles[0]
+        _get(f"{base}/tiles/{z}/{x}/{y}.pbf")
+        cached = [_timed_get(f"{base}/tiles/{z}/{x}/{y}.pbf") for _ in range(300)]
+    raw_median, raw_p95, raw_p99 = summary(raw)
+    median, p95, p99 = summary(app)
+    results.add(Figure("web z16 tile, uncached, GET /tiles", size, median, p95, p99,
+                       "SELECT parcel_tile (raw ST_AsMVT)", raw_median, raw_p99,
+                       target="p95 ≤ 1.3× raw",
+                       note=f"p95 {p95:.1f} ms vs raw p95 {raw_p95:.1f} ms "
+                       f"({p95 / raw_p95:.2f}×); {len(set(tiles))} tiles, {len(tiles)} requests"))
+    median, p95, p99 = summary(cached)
+    results.add(Figure("web z16 tile, cached, GET /tiles", size, median, p95, p99,
+                       "SELECT parcel_tile (raw ST_AsMVT)", raw_median, raw_p99,
+                       target="≤ 2 ms"))
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def _timed_get(url: str) -> float:
+    start = time.perf_counter()
+    _get(url)
+    return (time.perf_counter() - start) * 1000
+
+
+# The load generator: a separate process with CLIENTS keep-alive connections on raw sockets.
+
+async def _client(port: int, refs: list[str], until: float, latencies: list[float],
+                  errors: list[int], rng: random.Random, walk: bool) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    order = iter(refs)
+    try:
+        while time.perf_counter() < until:
+            ref = next(order, None) if walk else rng.choice(refs)
+            if ref is None:
+                break
+            request = (f"GET /api/parcels/{ref} HTTP/1.1\r\nHost: bench\r\n\r\n").encode()
+            start = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length: *([0-9]+)", head).group(1))
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - start) * 1000)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+async def _generate(port: int, seconds: float, clients: int, refs: list[str],
+                    walk: bool) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    start = time.perf_counter()
+    until = start + seconds
+    await asyncio.gather(*(_client(port, refs, until, latencies, errors, random.Random(i), walk)
+                           for i in range(clients)))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, math.ceil(q * len(latencies)) - 1)]  # noqa: E731
+    return {"rate": len(latencies) / elapsed, "p50": pick(0.5), "p99": pick(0.99),
+            "count": len(latencies), "errors": len(errors)}
+
+
+if __name__ == "__main__":
+    port_arg, seconds_arg, clients_arg, mode_arg = sys.argv[1:5]
+    targets = [line for line in sys.stdin.read().splitlines() if line]
+    print(json.dumps(asyncio.run(_generate(int(port_arg), float(seconds_arg),
+                                           int(clients_arg), targets, mode_arg == "walk"))))

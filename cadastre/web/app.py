@@ -1,0 +1,76 @@
+"""The application factory: `create_app(settings)` wires the routes, the database pool (opened
+and closed in the lifespan), the caches, the error handlers and the middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from cadastre import __version__
+from cadastre.web import errors
+from cadastre.web.config import WebSettings, web_database_url
+from cadastre.web.db import Database
+from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, text
+from cadastre.web.middleware import RateLimit, SecurityHeaders
+from cadastre.web.register import PublicRegister
+from cadastre.web.routes import (
+    addresses,
+    certificates,
+    communes,
+    docs,
+    pages,
+    parcels,
+    tiles,
+)
+
+PACKAGE = resources.files("cadastre.web")
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+    templates.env.globals.update(
+        t=text,
+        status_label=lambda code, lang: label(STATUS_LABELS, code, lang),
+        holder_kind=lambda code, lang: label(HOLDER_KINDS, code, lang),
+    )
+    return templates
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """The web view's FastAPI application."""
+    settings = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(web_database_url(settings), settings.pool_size)
+        app.state.register = PublicRegister(settings, db)
+        try:
+            await app.state.register.start()
+            yield
+        finally:
+            db.close()
+
+    app = FastAPI(
+        title="Cadastre — public register API",
+        summary="Public facts about parcels of the land register: identity, area, land use, "
+        "status, history of changes (never personal data).",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,  # the default pages load their scripts from a CDN; /api is served here
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.templates = _templates()
+    errors.install(app)
+    for module in (parcels, addresses, certificates, communes, tiles, docs, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
+    app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)
+    app.add_middleware(SecurityHeaders)
+    return app

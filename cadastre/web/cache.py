@@ -1,0 +1,185 @@
+"""Server-side caches of tiles and look-ups, evicted by where the register changed.
+
+Every cached entry remembers its box in Web Mercator (EPSG:3857). Triggers in the database
+write the box of every changed parcel to `public_register.map_change`; the `ChangeWatcher`
+reads the new rows (at most every `poll_seconds`, when a request comes) and evicts only the
+entries whose boxes they intersect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cadastre.web.db import Database
+
+Box = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in EPSG:3857
+WORLD_HALF = 20037508.342789244
+TILE_BUFFER = 64 / 4096  # the buffer parcel_tile draws around each tile
+MAX_BOXES = 32  # more changed boxes than this at once are merged into one
+
+
+def mercator(lon: float, lat: float) -> tuple[float, float]:
+    """WGS 84 longitude/latitude to Web Mercator metres."""
+    lat = max(min(lat, 85.05112878), -85.05112878)
+    x = lon * WORLD_HALF / 180.0
+    y = math.log(math.tan((90.0 + lat) * math.pi / 360.0)) * WORLD_HALF / math.pi
+    return x, y
+
+
+def lonlat_box_to_mercator(bbox: Iterable[float]) -> Box:
+    """[west, south, east, north] in degrees to a Web Mercator box."""
+    west, south, east, north = (float(v) for v in bbox)
+    x0, y0 = mercator(west, south)
+    x1, y1 = mercator(east, north)
+    return (x0, y0, x1, y1)
+
+
+def tile_box(z: int, x: int, y: int, buffer: float = TILE_BUFFER) -> Box:
+    """The Web Mercator box a tile draws (with its buffer)."""
+    size = 2 * WORLD_HALF / (1 << z)
+    margin = size * buffer
+    xmin = -WORLD_HALF + x * size
+    ymax = WORLD_HALF - y * size
+    return (xmin - margin, ymax - size - margin, xmin + size + margin, ymax + margin)
+
+
+def intersects(a: Box, b: Box) -> bool:
+    """True when two boxes share at least a point."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+@dataclass
+class SpatialCache:
+    """A bounded LRU cache whose entries carry a box; changes evict the entries they touch."""
+
+    capacity: int
+    _entries: OrderedDict[Hashable, tuple[Any, Box]] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Hashable) -> Any | None:
+        """The cached value, or None."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        with contextlib.suppress(KeyError):  # evicted meanwhile by another thread
+            self._entries.move_to_end(key)
+        return entry[0]
+
+    def put(self, key: Hashable, value: Any, box: Box) -> None:
+        """Cache a value drawn over `box`."""
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._entries[key] = (value, box)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+    def evict(self, boxes: list[Box]) -> int:
+        """Drop every entry intersecting one of the boxes; returns how many."""
+        if not boxes:
+            return 0
+        if len(boxes) > MAX_BOXES:  # a burst of changes: one box around them all
+            boxes = [
+                (
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                )
+            ]
+        with self._lock:
+            stale = [
+                key
+                for key, (_, box) in self._entries.items()
+                if any(intersects(box, changed) for changed in boxes)
+            ]
+            for key in stale:
+                del self._entries[key]
+        return len(stale)
+
+    def clear(self) -> None:
+        """Drop everything."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
+
+POLL_SQL = """
+    WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+    SELECT s.xmin, m.id, m.tx::text::bigint,
+           ST_XMin(m.bbox), ST_YMin(m.bbox), ST_XMax(m.bbox), ST_YMax(m.bbox)
+    FROM s LEFT JOIN public_register.map_change AS m ON m.tx >= %s::text::xid8
+    ORDER BY m.id
+"""
+
+
+class ChangeWatcher:
+    """Reads new rows of public_register.map_change and evicts what they made stale.
+
+    A change is read once its transaction has committed, whatever its id: the watcher re-reads
+    from the oldest transaction that was still running at its previous read (the snapshot's
+    xmin) and skips the rows it has already applied.
+    """
+
+    def __init__(self, db: Database, caches: list[SpatialCache], poll_seconds: float) -> None:
+        self.db = db
+        self.caches = caches
+        self.poll_seconds = poll_seconds
+        self._xmin = 0
+        self._applied: dict[int, int] = {}  # change id -> its transaction id
+        self._last_poll = -math.inf
+        self._lock = threading.Lock()
+        self.started = False
+        # Increases whenever changes are read: an answer computed across an increase may
+        # predate a change and is not cached.
+        self.epoch = 0
+
+    def start(self) -> None:
+        """Remember what already happened: the caches start empty."""
+        self._read(apply=False)
+        self.started = True
+
+    def due(self) -> bool:
+        """True when the last read is older than the poll interval."""
+        return time.monotonic() - self._last_poll >= self.poll_seconds
+
+    def poll(self) -> int:
+        """Read new changes now (blocking); returns how many cached entries were evicted."""
+        if not self._lock.acquire(blocking=False):
+            return 0  # another thread is reading; its result serves this request too
+        try:
+            return self._read(apply=True)
+        finally:
+            self._lock.release()
+
+    def _read(self, apply: bool) -> int:
+        self._last_poll = time.monotonic()
+        rows = self.db.fetch_all(POLL_SQL, (str(self._xmin),))
+        boxes: list[Box] = []
+        xmin = self._xmin
+        for row in rows:
+            xmin = int(row[0])
+            change_id = row[1]
+            if change_id is None or change_id in self._applied:
+                continue
+            self._applied[change_id] = int(row[2])
+            boxes.append((row[3], row[4], row[5], row[6]))
+        self._xmin = xmin
+        self._applied = {cid: tx for cid, tx in self._applied.items() if tx >= xmin}
+        if not apply or not boxes:
+            return 0
+        self.epoch += 1
+        return sum(cache.evict(boxes) for cache in self.caches)

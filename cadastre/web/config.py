@@ -1,0 +1,47 @@
+"""Settings of the web view (env prefix CADASTRE_WEB_) and the URL it connects with."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cadastre.db.connection import database_url
+
+# The read-only login role of the web view (created by sql/migrations/008_public_web.sql).
+WEB_ROLE = "cadastre_web"
+
+
+class WebSettings(BaseSettings):
+    """Runtime settings of the web view; environment variables override the defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="CADASTRE_WEB_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="Register URL; default: DATABASE_URL or the project server's, as the web role",
+    )
+    role: str = Field(default=WEB_ROLE, description="Database role the web view connects as")
+    pool_size: int = Field(default=8, ge=1, le=64, description="Database connections per worker")
+    rate_limit: float = Field(
+        default=50.0, ge=0, description="Requests per second per client IP (0: no limit)"
+    )
+    rate_burst: int = Field(default=400, ge=1, description="Requests a client may burst")
+    tile_cache_size: int = Field(default=20_000, ge=0, description="Tiles cached per worker")
+    lookup_cache_size: int = Field(default=50_000, ge=0, description="Look-ups cached per worker")
+    change_poll_seconds: float = Field(
+        default=0.5, ge=0, description="At most this often, look for register changes"
+    )
+    tile_max_age: int = Field(default=60, ge=0, description="Browser cache time of a tile (s)")
+
+
+def web_database_url(settings: WebSettings) -> str:
+    """The register's URL with the web role as user (and no password: loopback trust)."""
+    url = settings.database_url or database_url()
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{settings.role}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

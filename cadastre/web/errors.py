@@ -1,0 +1,129 @@
+"""Errors the web view shows: a status and a message in Vietnamese and English, as JSON for
+the API and as a page for people. Bad input is always a 4xx naming the parameter."""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg2
+import psycopg2.errorcodes
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cadastre.web.i18n import FIELDS, language, text
+
+log = logging.getLogger(__name__)
+
+
+class WebError(Exception):
+    """A request the register cannot answer, with a message key of cadastre.web.i18n."""
+
+    def __init__(self, status: int, key: str, headers: dict[str, str] | None = None,
+                 **values: object) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+        self.values = values
+        self.headers = headers or {}
+
+    def messages(self) -> tuple[str, str]:
+        """(Vietnamese, English)."""
+        return text(self.key, "vi", **self.values), text(self.key, "en", **self.values)
+
+
+def problem(status: int, message_vi: str, message_en: str, errors: list[dict] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    """The API's error body (model cadastre.web.models.Problem)."""
+    return JSONResponse(
+        {
+            "status": status,
+            "message": f"{message_vi} / {message_en}",
+            "message_vi": message_vi,
+            "message_en": message_en,
+            "errors": errors or [],
+        },
+        status_code=status,
+        headers=headers,
+    )
+
+
+def wants_html(request: Request) -> bool:
+    """Pages answer people with pages; the API and tiles answer with JSON."""
+    path = request.url.path
+    return not (path.startswith("/api") or path.startswith("/tiles"))
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict]:
+    found = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("path", "query")]
+        name = location[-1] if location else "?"
+        label = FIELDS.get(name, {"vi": name, "en": name})
+        found.append(
+            {
+                "parameter": name,
+                "message_vi": f"{label['vi']}: giá trị không hợp lệ ({error.get('msg', '')})",
+                "message_en": f"{label['en']}: {error.get('msg', 'invalid value')}",
+            }
+        )
+    return found
+
+
+async def _render(request: Request, status: int, message_vi: str, message_en: str,
+                  errors: list[dict] | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
+    if not wants_html(request):
+        return problem(status, message_vi, message_en, errors, headers)
+    lang = language(request.query_params.get("lang") or request.cookies.get("lang"))
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "lang": lang,
+            "status": status,
+            "message": message_vi if lang == "vi" else message_en,
+            "details": [e["message_vi"] if lang == "vi" else e["message_en"]
+                        for e in (errors or [])],
+        },
+        status_code=status,
+        headers=headers,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: validation → 422, WebError → its status, database trouble → 503."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = _field_errors(exc)
+        vi = "Dữ liệu nhập không hợp lệ: " + "; ".join(e["message_vi"] for e in errors)
+        en = "Invalid input: " + "; ".join(e["message_en"] for e in errors)
+        return await _render(request, 422, vi, en, errors)
+
+    @app.exception_handler(WebError)
+    async def _web_error(request: Request, exc: WebError) -> Response:
+        vi, en = exc.messages()
+        return await _render(request, exc.status, vi, en, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            vi, en = text("not_found_page", "vi"), text("not_found_page", "en")
+        else:
+            vi = en = str(exc.detail)
+        return await _render(request, exc.status_code, vi, en, headers=exc.headers)
+
+    @app.exception_handler(psycopg2.Error)
+    async def _database(request: Request, exc: psycopg2.Error) -> Response:
+        code = getattr(exc, "pgcode", None) or ""
+        if code.startswith("22"):  # data exception: the input, not the server
+            diag = getattr(exc, "diag", None)
+            detail = diag.message_primary if diag and diag.message_primary else str(exc)
+            return await _render(request, 400, text("bad_input", "vi") + f": {detail}",
+                                 text("bad_input", "en") + f": {detail}")
+        log.warning("database error on %s: %s", request.url.path, exc)
+        return await _render(request, 503, text("server_busy", "vi"), text("server_busy", "en"),
+                             headers={"Retry-After": "5"})

@@ -1,0 +1,178 @@
+"""Every text the web view shows, in Vietnamese (the default) and English."""
+
+from __future__ import annotations
+
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "site_title": {"vi": "Tra cứu thông tin đất đai", "en": "Land register look-up"},
+    "site_subtitle": {
+        "vi": "Thông tin công khai về thửa đất: diện tích, mục đích sử dụng, tình trạng pháp lý",
+        "en": "Public facts about a parcel: area, land use, legal status",
+    },
+    "skip_to_content": {"vi": "Bỏ qua đến nội dung chính", "en": "Skip to main content"},
+    "switch_language": {"vi": "English", "en": "Tiếng Việt"},
+    "switch_language_label": {"vi": "Switch to English", "en": "Chuyển sang tiếng Việt"},
+    "home": {"vi": "Trang chủ", "en": "Home"},
+    "api_docs": {"vi": "API (OpenAPI)", "en": "API (OpenAPI)"},
+    "search_by_number": {"vi": "Tìm theo số thửa", "en": "Find by parcel number"},
+    "search_by_certificate": {
+        "vi": "Tìm theo số seri Giấy chứng nhận",
+        "en": "Find by certificate serial",
+    },
+    "search_by_address": {"vi": "Tìm theo địa chỉ", "en": "Find by address"},
+    "search_on_map": {"vi": "Chọn trên bản đồ", "en": "Pick on the map"},
+    "map_hint": {
+        "vi": "Phóng to để thấy các thửa đất, bấm vào một thửa để xem thông tin.",
+        "en": "Zoom in to see parcels; click a parcel to see its facts.",
+    },
+    "commune": {"vi": "Xã, phường", "en": "Commune or ward"},
+    "commune_help": {
+        "vi": "Tên (có hoặc không dấu) hoặc mã 5 chữ số, ví dụ: Phường Mẫu 1, "
+        "phuong mau 1, 91001",
+        "en": "Name (with or without accents) or 5-digit code, e.g. Phường Mẫu 1, "
+        "phuong mau 1, 91001",
+    },
+    "sheet": {"vi": "Số tờ bản đồ", "en": "Map sheet number"},
+    "number": {"vi": "Số thửa", "en": "Parcel number"},
+    "serial": {"vi": "Số seri", "en": "Serial"},
+    "serial_help": {
+        "vi": "Hai chữ cái và sáu chữ số, ví dụ BK000123",
+        "en": "Two letters and six digits, e.g. BK000123",
+    },
+    "address": {"vi": "Địa chỉ", "en": "Address"},
+    "address_help": {"vi": "Ví dụ: 15 ngo 24 hang dao", "en": "For example: 15 ngo 24 hang dao"},
+    "search": {"vi": "Tìm", "en": "Search"},
+    "results": {"vi": "Kết quả tìm kiếm", "en": "Search results"},
+    "no_results": {"vi": "Không tìm thấy thửa đất nào.", "en": "No parcel found."},
+    "parcel": {"vi": "Thửa đất", "en": "Parcel"},
+    "identity": {"vi": "Định danh", "en": "Identity"},
+    "old_identifiers": {"vi": "Số hiệu cũ", "en": "Old identifiers"},
+    "until": {"vi": "đến", "en": "until"},
+    "location": {"vi": "Vị trí", "en": "Location"},
+    "legal_area": {"vi": "Diện tích đăng ký", "en": "Registered area"},
+    "land_uses": {"vi": "Mục đích sử dụng", "en": "Land-use purposes"},
+    "land_use_code": {"vi": "Mã", "en": "Code"},
+    "land_use_name": {"vi": "Mục đích", "en": "Purpose"},
+    "area": {"vi": "Diện tích", "en": "Area"},
+    "form": {"vi": "Hình thức sử dụng", "en": "Form of use"},
+    "term": {"vi": "Thời hạn", "en": "Term"},
+    "long_term": {"vi": "Lâu dài", "en": "Long-term"},
+    "certificate": {"vi": "Giấy chứng nhận", "en": "Certificate"},
+    "certificate_issued": {"vi": "Đã cấp Giấy chứng nhận ngày", "en": "Certificate issued on"},
+    "certificate_none": {"vi": "Chưa cấp Giấy chứng nhận", "en": "No certificate issued"},
+    "holders": {"vi": "Người sử dụng đất (đã che)", "en": "Land users (masked)"},
+    "share": {"vi": "Phần", "en": "Share"},
+    "status": {"vi": "Tình trạng", "en": "Status"},
+    "timeline": {"vi": "Lịch sử biến động", "en": "History of changes"},
+    "date": {"vi": "Ngày", "en": "Date"},
+    "change": {"vi": "Biến động", "en": "Change"},
+    "made_from": {"vi": "Hình thành từ thửa", "en": "Made from"},
+    "replaced_by": {"vi": "Được thay thế bởi", "en": "Replaced by"},
+    "restrictions": {"vi": "Hạn chế quyền", "en": "Restrictions"},
+    "since": {"vi": "từ ngày", "en": "since"},
+    "received_on": {"vi": "nhận hồ sơ ngày", "en": "received on"},
+    "open_map": {"vi": "Xem trên bản đồ", "en": "Show on the map"},
+    "map": {"vi": "Bản đồ", "en": "Map"},
+    "legend": {"vi": "Chú giải", "en": "Legend"},
+    "view_parcel": {"vi": "Xem thửa đất", "en": "View parcel"},
+    "json": {"vi": "Dữ liệu JSON", "en": "JSON data"},
+    "privacy_note": {
+        "vi": "Trang này không hiển thị số định danh, ngày sinh, địa chỉ cá nhân "
+        "hay họ tên đầy đủ.",
+        "en": "This page never shows ID numbers, birth dates, personal addresses or full names.",
+    },
+    "certificate_found": {"vi": "Giấy chứng nhận", "en": "Certificate"},
+    "certificate_in_force": {"vi": "Còn hiệu lực", "en": "In force"},
+    "certificate_cancelled": {"vi": "Đã hủy ngày", "en": "Cancelled on"},
+    "covers": {"vi": "Các thửa đất", "en": "Parcels covered"},
+    "error": {"vi": "Lỗi", "en": "Error"},
+    "back_home": {"vi": "Về trang chủ", "en": "Back to the home page"},
+    "not_found_parcel": {"vi": "Không có thửa đất {ref}.", "en": "There is no parcel {ref}."},
+    "not_found_certificate": {
+        "vi": "Không có Giấy chứng nhận số seri {serial}.",
+        "en": "There is no certificate with serial {serial}.",
+    },
+    "not_found_commune": {
+        "vi": "Không tìm thấy xã, phường “{commune}”.",
+        "en": "No commune or ward matches “{commune}”.",
+    },
+    "ambiguous_commune": {
+        "vi": "“{commune}” khớp với nhiều xã, phường: {names}. Hãy ghi rõ hơn hoặc dùng mã.",
+        "en": "“{commune}” matches several communes: {names}. Be more specific or use the code.",
+    },
+    "not_found_page": {"vi": "Không có trang này.", "en": "There is no such page."},
+    "bad_input": {"vi": "Dữ liệu nhập không hợp lệ", "en": "Invalid input"},
+    "too_many_requests": {
+        "vi": "Quá nhiều yêu cầu; vui lòng thử lại sau {seconds} giây.",
+        "en": "Too many requests; please try again in {seconds} s.",
+    },
+    "server_busy": {
+        "vi": "Hệ thống tạm thời không trả lời được; vui lòng thử lại sau.",
+        "en": "The register cannot answer right now; please try again later.",
+    },
+    "tile_out_of_range": {
+        "vi": "Ô bản đồ {z}/{x}/{y} không tồn tại (x, y từ 0 đến {max}).",
+        "en": "Tile {z}/{x}/{y} does not exist (x and y run from 0 to {max}).",
+    },
+    "point_outside": {"vi": "Không có thửa đất tại điểm này.", "en": "No parcel at this point."},
+}
+
+# Field names of request parameters as people read them.
+FIELDS: dict[str, dict[str, str]] = {
+    "commune": MESSAGES["commune"],
+    "sheet": MESSAGES["sheet"],
+    "number": MESSAGES["number"],
+    "serial": MESSAGES["serial"],
+    "q": MESSAGES["address"],
+    "lon": {"vi": "Kinh độ", "en": "Longitude"},
+    "lat": {"vi": "Vĩ độ", "en": "Latitude"},
+    "z": {"vi": "Mức phóng", "en": "Zoom"},
+    "x": {"vi": "Cột ô bản đồ", "en": "Tile column"},
+    "y": {"vi": "Hàng ô bản đồ", "en": "Tile row"},
+    "limit": {"vi": "Số kết quả", "en": "Result count"},
+    "lang": {"vi": "Ngôn ngữ", "en": "Language"},
+}
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "registered": {"vi": "Đã đăng ký", "en": "Registered"},
+    "dossier_in_progress": {"vi": "Đang giải quyết hồ sơ", "en": "Dossier in progress"},
+    "acquisition": {"vi": "Đang thu hồi đất", "en": "Acquisition in progress"},
+    "mortgaged": {"vi": "Đang thế chấp", "en": "Mortgaged"},
+    "seized": {"vi": "Bị kê biên, phong tỏa", "en": "Seized"},
+    "disputed": {"vi": "Đang tranh chấp", "en": "Disputed"},
+    "planning": {"vi": "Trong quy hoạch, kế hoạch thu hồi", "en": "Planning reservation"},
+    "corridor": {"vi": "Trong hành lang bảo vệ công trình", "en": "Protection corridor"},
+    "retired": {"vi": "Đã chấm dứt (không còn hiệu lực)", "en": "Retired (no longer exists)"},
+}
+
+HOLDER_KINDS: dict[str, dict[str, str]] = {
+    "individual": {"vi": "Cá nhân", "en": "Individual"},
+    "household": {"vi": "Hộ gia đình", "en": "Household"},
+    "couple": {"vi": "Vợ chồng", "en": "Married couple"},
+    "organisation": {"vi": "Tổ chức", "en": "Organisation"},
+    "state": {"vi": "Nhà nước", "en": "The State"},
+}
+
+
+def language(value: str | None) -> str:
+    """A supported language code: the given one, else Vietnamese."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The message `key` in `lang` (English fallback), with {placeholders} filled."""
+    entry = MESSAGES[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+def both(key: str, **values: object) -> str:
+    """The message in Vietnamese, then English: for API errors read by anyone."""
+    return f"{text(key, 'vi', **values)} / {text(key, 'en', **values)}"
+
+
+def label(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
+    """A code's label from one of the tables above (the code itself when unknown)."""
+    entry = table.get(code)
+    return entry.get(lang, entry["en"]) if entry else code

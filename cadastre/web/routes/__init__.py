@@ -1,0 +1,1 @@
+"""Routes of the web view, one module per noun."""

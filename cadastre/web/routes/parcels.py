@@ -1,0 +1,68 @@
+"""/api/parcels: a parcel's public document by identity, by a commune name, or by a point."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from cadastre.web.models import Parcel, PointHit, Problem
+from cadastre.web.routes.params import (
+    MAX_PARCEL_NUMBER,
+    SHEET,
+    CommuneCode,
+    Number,
+    Sheet,
+    public_register,
+)
+
+router = APIRouter(prefix="/api/parcels", tags=["parcels"])
+ERRORS = {
+    404: {"model": Problem, "description": "No such parcel"},
+    422: {"model": Problem, "description": "A parameter is malformed"},
+    429: {"model": Problem, "description": "Too many requests"},
+}
+CACHE_CONTROL = "public, max-age=30"
+
+
+def document_response(body: bytes) -> Response:
+    """A parcel document as sent: the JSON the database wrote."""
+    return Response(body, media_type="application/json",
+                    headers={"cache-control": CACHE_CONTROL})
+
+
+@router.get("/at", response_model=PointHit, responses=ERRORS,
+            summary="The parcel under a point (WGS 84)")
+async def parcel_at(
+    request: Request,
+    lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, degrees")],
+    lat: Annotated[float, Query(ge=-85, le=85, description="Latitude, degrees")],
+) -> PointHit:
+    """Identity of the current parcel at a point: what a click on the map asks."""
+    return PointHit(ref=await public_register(request).parcel_at(lon, lat))
+
+
+@router.get("", response_model=Parcel, responses=ERRORS | {409: {"model": Problem}},
+            summary="A parcel by commune (code or name), sheet and number")
+async def find_parcel(
+    request: Request,
+    commune: Annotated[str, Query(min_length=1, max_length=100,
+                                  description="Commune code or name, with or without accents")],
+    sheet: Annotated[str, Query(pattern=SHEET, max_length=16, description="Map sheet")],
+    number: Annotated[int, Query(ge=1, le=MAX_PARCEL_NUMBER, description="Parcel number")],
+) -> Response:
+    """Like /api/parcels/{commune}/{sheet}/{number}, with the commune given by name."""
+    register = public_register(request)
+    code = await register.resolve_commune(commune)
+    return document_response((await register.parcel(code, sheet, number)).body)
+
+
+@router.get("/{commune}/{sheet}/{number}", response_model=Parcel, responses=ERRORS,
+            summary="A parcel by identity")
+async def parcel(request: Request, commune: CommuneCode, sheet: Sheet,
+                 number: Number) -> Response:
+    """Everything public about the parcel bearing this identity: current, else the last
+    retired one, else the parcel that bore it as an old identifier."""
+    answer = await request.app.state.register.parcel(commune, sheet, number)
+    return document_response(answer.body)

@@ -1,0 +1,638 @@
+-- 090_public: the public face of the register, read by the citizens' web view (role
+-- cadastre_web, schema public_register; see sql/migrations/008_public_web.sql and docs/web.md).
+-- Everything a citizen may see is computed here, so personal data never leaves the database
+-- through the web role: no ID number, birth date or personal address is ever read, and holder
+-- names leave only masked (public_register.mask_name). Views and SECURITY DEFINER functions are
+-- owned by the migrating role: they read the register, the web role cannot.
+-- Also here: the triggers that record where the public picture changed
+-- (public_register.map_change) so the web view evicts exactly the stale cached tiles and
+-- look-ups, and cadastre.add_dossier_parcel, which links a received dossier to its parcels.
+
+-- Dossiers in progress ------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION cadastre.add_dossier_parcel(p_dossier_id bigint, p_parcel_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM cadastre.dossier WHERE id = p_dossier_id) THEN
+        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cadastre.parcel WHERE id = p_parcel_id) THEN
+        RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    INSERT INTO cadastre.dossier_parcel (dossier_id, parcel_id)
+    VALUES (p_dossier_id, p_parcel_id)
+    ON CONFLICT DO NOTHING;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.add_dossier_parcel(bigint, bigint) IS
+    'Record that a dossier concerns a parcel (at receipt): the public then sees a dossier in '
+    'progress on it until the dossier is decided.';
+
+-- Small helpers ---------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION public_register.mask_name(p_name text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT string_agg(left(w, 1) || '***', ' ' ORDER BY n)
+    FROM regexp_split_to_table(btrim(p_name), '\s+') WITH ORDINALITY AS t (w, n)
+    WHERE w <> ''
+$$;
+COMMENT ON FUNCTION public_register.mask_name(text) IS
+    'A name as the public may see it: the first letter of each word, the rest hidden '
+    '("Bùi Văn Khoa" → "B*** V*** K***").';
+
+CREATE OR REPLACE FUNCTION public_register.is_open(p_valid daterange)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT upper_inf(p_valid) OR upper(p_valid) > current_date
+$$;
+COMMENT ON FUNCTION public_register.is_open(daterange) IS
+    'A right or restriction that has not ended (today or earlier).';
+
+CREATE OR REPLACE FUNCTION public_register.status_severity(p_code text)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT array_position(ARRAY['registered', 'corridor', 'dossier_in_progress', 'planning',
+                                'acquisition', 'mortgaged', 'disputed', 'seized', 'retired'],
+                          p_code)
+$$;
+COMMENT ON FUNCTION public_register.status_severity(text) IS
+    'How serious a status is for a buyer or lender (the map highlights the most serious).';
+
+CREATE OR REPLACE FUNCTION public_register.restriction_status(p_kind text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE p_kind WHEN 'mortgage' THEN 'mortgaged' WHEN 'seizure' THEN 'seized'
+                       WHEN 'dispute' THEN 'disputed' WHEN 'planning_reservation' THEN 'planning'
+                       ELSE p_kind END
+$$;
+COMMENT ON FUNCTION public_register.restriction_status(text) IS
+    'The status an open restriction of a kind gives its parcel (mortgage → mortgaged …).';
+
+CREATE OR REPLACE FUNCTION public_register.dossier_status(p_kind text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE p_kind WHEN 'acquisition' THEN 'acquisition' ELSE 'dossier_in_progress' END
+$$;
+COMMENT ON FUNCTION public_register.dossier_status(text) IS
+    'The status a received (undecided) dossier of a kind gives the parcels it concerns.';
+
+CREATE OR REPLACE FUNCTION public_register.open_statuses(p_ids bigint[])
+RETURNS TABLE (parcel_id bigint, code text)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT r.parcel_id, public_register.restriction_status(r.kind)
+    FROM unnest(p_ids) AS i (id)
+    JOIN cadastre.rrr AS r ON r.parcel_id = i.id
+    JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
+    WHERE public_register.is_open(r.valid)
+    UNION
+    SELECT dp.parcel_id, public_register.dossier_status(d.kind)
+    FROM unnest(p_ids) AS i (id)
+    JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = i.id
+    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
+$$;
+COMMENT ON FUNCTION public_register.open_statuses(bigint[]) IS
+    'Statuses from open restrictions (mortgaged, seized, disputed, planning, corridor) and '
+    'dossiers in progress (dossier_in_progress, acquisition) of a set of parcels.';
+
+CREATE OR REPLACE FUNCTION public_register.status_codes(p_parcel_id bigint, p_status text)
+RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT CASE WHEN p_status = 'retired' THEN ARRAY['retired'] ELSE
+        ARRAY['registered'] || ARRAY(
+            SELECT s.code FROM public_register.open_statuses(ARRAY[p_parcel_id]) AS s
+            ORDER BY public_register.status_severity(s.code), s.code)
+    END
+$$;
+COMMENT ON FUNCTION public_register.status_codes(bigint, text) IS
+    'What a buyer or lender must know, least serious first: registered, corridor, '
+    'dossier_in_progress, planning, acquisition (in progress), mortgaged, disputed, seized; or '
+    'retired.';
+
+-- Views --------------------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW public_register.commune AS
+    SELECT u.code, u.name, public_register.fold(u.name) AS name_folded, u.parent_code AS province_code,
+           upper_inf(u.valid) OR upper(u.valid) > current_date AS in_force,
+           u.replaced_by,
+           CASE WHEN u.boundary IS NOT NULL THEN
+               ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)] END AS bbox
+    FROM cadastre.admin_unit AS u
+    CROSS JOIN LATERAL (SELECT ST_Transform(ST_Envelope(u.boundary), 4326)::box2d AS b) AS e
+    WHERE u.level = 'commune';
+COMMENT ON VIEW public_register.commune IS
+    'Communes and wards with a folded name for accent-insensitive search, whether in force, '
+    'what replaced a merged one, and their extent (WGS 84 [west, south, east, north]).';
+
+CREATE OR REPLACE VIEW public_register.land_use_code AS
+    SELECT code, name, group_code, fill_color
+    FROM cadastre.land_use_code
+    WHERE NOT is_group;
+COMMENT ON VIEW public_register.land_use_code IS
+    'Land-use purpose codes with their names and standard map colours (the map legend).';
+
+CREATE OR REPLACE VIEW public_register.certificate AS
+    SELECT c.serial, c.issued_on, c.cancelled_on,
+           c.cancelled_on IS NULL AS in_force,
+           (SELECT r.serial FROM cadastre.certificate AS r WHERE r.id = c.replaced_by)
+               AS replaced_by,
+           ARRAY(SELECT p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
+                 FROM cadastre.certificate_parcel AS cp
+                 JOIN cadastre.parcel AS p ON p.id = cp.parcel_id
+                 WHERE cp.certificate_id = c.id
+                 ORDER BY p.commune_code, p.sheet_number, p.parcel_number) AS parcels
+    FROM cadastre.certificate AS c;
+COMMENT ON VIEW public_register.certificate IS
+    'Certificates by serial: issue and cancellation dates, replacement, the parcels covered '
+    '(never the holders).';
+
+CREATE OR REPLACE VIEW public_register.parcel AS
+    SELECT p.id, p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number AS ref,
+           p.commune_code, p.sheet_number, p.parcel_number, p.status, p.legal_area,
+           p.address,
+           (SELECT e ->> 'code' FROM jsonb_array_elements(p.land_uses) AS e
+            ORDER BY (e ->> 'area')::numeric DESC LIMIT 1) AS main_land_use,
+           public_register.status_codes(p.id, p.status) AS status_codes,
+           EXISTS (SELECT 1 FROM cadastre.certificate_parcel AS cp
+                   JOIN cadastre.certificate AS c ON c.id = cp.certificate_id
+                   WHERE cp.parcel_id = p.id AND c.cancelled_on IS NULL) AS certificate_issued,
+           lower(p.sys_period) AS changed_at
+    FROM cadastre.parcel AS p;
+COMMENT ON VIEW public_register.parcel IS
+    'Every parcel ever registered (current or retired) with its identity, area, address, main '
+    'land use, status codes and whether a certificate is in force; no personal data.';
+
+-- The parcel document (the look-up) ----------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION public_register.parcel_document_by_id(p_id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- PL/pgSQL so the plan of this large query is made once per session, not per call.
+    RETURN (SELECT jsonb_build_object(
+        'ref', p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number,
+        'commune', jsonb_build_object('code', p.commune_code, 'name', u.name),
+        'sheet', p.sheet_number,
+        'number', p.parcel_number,
+        'status', p.status,
+        'status_codes', to_jsonb(public_register.status_codes(p.id, p.status)),
+        'legal_area', p.legal_area,
+        'address', p.address,
+        'old_identifiers', p.old_identifiers,
+        'land_uses', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'code', e ->> 'code', 'name', c.name,
+                       'area', (e ->> 'area')::numeric,
+                       'form', e ->> 'form', 'form_vi', f.name_vi, 'form_en', f.name_en,
+                       'term_end', e ->> 'term_end') ORDER BY n), '[]'::jsonb)
+            FROM jsonb_array_elements(p.land_uses) WITH ORDINALITY AS x (e, n)
+            LEFT JOIN cadastre.land_use_code AS c ON c.code = e ->> 'code'
+            LEFT JOIN cadastre.land_use_form AS f ON f.code = e ->> 'form'),
+        'certificate', (
+            SELECT jsonb_build_object('issued', count(*) > 0, 'issued_on', max(c.issued_on))
+            FROM cadastre.certificate_parcel AS cp
+            JOIN cadastre.certificate AS c ON c.id = cp.certificate_id
+            WHERE cp.parcel_id = p.id AND c.cancelled_on IS NULL),
+        'holders', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'name', public_register.mask_name(pa.name), 'kind', pa.kind,
+                       'share', s.numerator || '/' || s.denominator) ORDER BY s.party_id),
+                       '[]'::jsonb)
+            FROM cadastre.rrr AS r
+            JOIN cadastre.rrr_share AS s ON s.rrr_id = r.id
+            JOIN cadastre.party AS pa ON pa.id = s.party_id
+            WHERE r.parcel_id = p.id AND r.kind = 'land_use_right'
+              AND public_register.is_open(r.valid)),
+        'restrictions', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'kind', r.kind, 'name_vi', k.name_vi, 'name_en', k.name_en,
+                       'since', lower(r.valid)) ORDER BY lower(r.valid), r.id), '[]'::jsonb)
+            FROM cadastre.rrr AS r
+            JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
+            WHERE r.parcel_id = p.id AND public_register.is_open(r.valid)),
+        'dossiers_in_progress', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'kind', d.kind, 'name_vi', k.name_vi, 'name_en', k.name_en,
+                       'received_on', d.received_on) ORDER BY d.received_on, d.id), '[]'::jsonb)
+            FROM cadastre.dossier_parcel AS dp
+            JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
+            JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+            WHERE dp.parcel_id = p.id),
+        'retired', CASE WHEN p.status = 'retired' THEN jsonb_build_object(
+            'on', rd.decided_on, 'kind', rd.kind, 'name_vi', rk.name_vi, 'name_en', rk.name_en,
+            'replaced_by', (
+                SELECT coalesce(jsonb_agg(jsonb_build_object(
+                           'ref', c.commune_code || '/' || c.sheet_number || '/'
+                                  || c.parcel_number,
+                           'status', c.status)
+                           ORDER BY c.commune_code, c.sheet_number, c.parcel_number),
+                           '[]'::jsonb)
+                FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS c ON c.id = l.child_id
+                WHERE l.parent_id = p.id)) END,
+        'made_from', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'ref', a.commune_code || '/' || a.sheet_number || '/' || a.parcel_number,
+                       'kind', l.kind)
+                       ORDER BY a.commune_code, a.sheet_number, a.parcel_number), '[]'::jsonb)
+            FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS a ON a.id = l.parent_id
+            WHERE l.child_id = p.id),
+        'timeline', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'on', t.on_date, 'kind', t.dossier_kind, 'name_vi', t.kind_vi,
+                       'name_en', t.kind_en) ORDER BY t.on_date, t.recorded_at), '[]'::jsonb)
+            FROM cadastre.parcel_timeline(p.id) AS t),
+        'location', jsonb_build_object(
+            'lon', round(ST_X(ST_Transform(ST_PointOnSurface(p.geom), 4326))::numeric, 7),
+            'lat', round(ST_Y(ST_Transform(ST_PointOnSurface(p.geom), 4326))::numeric, 7),
+            'bbox', jsonb_build_array(round(ST_XMin(b)::numeric, 7), round(ST_YMin(b)::numeric, 7),
+                                      round(ST_XMax(b)::numeric, 7), round(ST_YMax(b)::numeric, 7))),
+        'geometry', ST_AsGeoJSON(ST_Transform(p.geom, 4326), 7)::jsonb,
+        'changed_at', lower(p.sys_period))
+    FROM cadastre.parcel AS p
+    JOIN cadastre.admin_unit AS u ON u.code = p.commune_code
+    JOIN cadastre.dossier AS rd ON rd.id = p.dossier_id
+    JOIN cadastre.dossier_kind AS rk ON rk.code = rd.kind
+    CROSS JOIN LATERAL (SELECT ST_Transform(p.geom, 4326)::box2d AS b) AS e
+    WHERE p.id = p_id);
+END;
+$$;
+COMMENT ON FUNCTION public_register.parcel_document_by_id(bigint) IS
+    'Everything the public may know about one parcel, as JSON: identity, old identifiers, '
+    'area, land uses with form and term, certificate, masked holders, restrictions, dossiers in '
+    'progress, retirement and what replaced it, lineage, timeline (kinds and dates only), '
+    'location (WGS 84) and geometry.';
+
+CREATE OR REPLACE FUNCTION public_register.parcel_document(p_commune text, p_sheet text,
+                                                           p_number integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- The current parcel with this identity; else the last one that bore it (retired); else
+    -- the current parcel that bore it as an old identifier (commune merger, renumbering).
+    RETURN public_register.parcel_document_by_id(coalesce(
+        (SELECT id FROM cadastre.parcel
+         WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
+         ORDER BY status = 'current' DESC, lower(sys_period) DESC, id DESC LIMIT 1),
+        (SELECT id FROM cadastre.parcel
+         WHERE old_identifiers @> jsonb_build_array(jsonb_build_object(
+                   'commune_code', p_commune, 'sheet_number', p_sheet,
+                   'parcel_number', p_number))
+         ORDER BY status = 'current' DESC, id DESC LIMIT 1)));
+END;
+$$;
+COMMENT ON FUNCTION public_register.parcel_document(text, text, integer) IS
+    'The public document (parcel_document_by_id) of the parcel bearing an identity, current '
+    'first, then retired, then by old identifier; NULL when none.';
+
+CREATE OR REPLACE FUNCTION public_register.parcel_at(p_lon double precision,
+                                                     p_lat double precision)
+RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
+    FROM cadastre.parcel AS p,
+         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326),
+                              (SELECT srid FROM cadastre.register_setting)) AS pt) AS q
+    WHERE p.status = 'current' AND p.geom && q.pt AND ST_Intersects(p.geom, q.pt)
+    ORDER BY p.id LIMIT 1
+$$;
+COMMENT ON FUNCTION public_register.parcel_at(double precision, double precision) IS
+    'Identity of the current parcel under a WGS 84 point (a click on the map); NULL if none.';
+
+CREATE OR REPLACE FUNCTION public_register.search_address(p_query text, p_limit integer)
+RETURNS TABLE (ref text, address text, commune_name text, status_codes text[])
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+    v_words text[];
+    v_where text;
+BEGIN
+    v_words := ARRAY(SELECT w FROM regexp_split_to_table(public_register.fold(p_query), '\s+') AS w
+                     WHERE w <> '' LIMIT 8);
+    IF coalesce(array_length(v_words, 1), 0) = 0 THEN
+        RETURN;
+    END IF;
+    -- One LIKE per word so the trigram index answers each; words are quoted literals (%L),
+    -- with LIKE's own wildcards escaped.
+    SELECT string_agg(format('public_register.fold(p.address) LIKE %L',
+                             '%' || replace(replace(replace(w, '\', '\\'), '%', '\%'), '_', '\_')
+                             || '%'), ' AND ')
+    INTO v_where FROM unnest(v_words) AS w;
+    RETURN QUERY EXECUTE format(
+        'SELECT p.commune_code || ''/'' || p.sheet_number || ''/'' || p.parcel_number, '
+        '       p.address, u.name, public_register.status_codes(p.id, p.status) '
+        'FROM cadastre.parcel AS p JOIN cadastre.admin_unit AS u ON u.code = p.commune_code '
+        'WHERE p.status = ''current'' AND %s '
+        'ORDER BY length(p.address), p.commune_code, p.sheet_number, p.parcel_number '
+        'LIMIT %s', v_where, least(greatest(p_limit, 1), 100));
+END;
+$$;
+COMMENT ON FUNCTION public_register.search_address(text, integer) IS
+    'Current parcels whose address contains every word of the query, accents and case '
+    'ignored (at most 8 words, 100 results).';
+
+-- Vector tiles -------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION public_register.parcel_tile(p_z integer, p_x integer, p_y integer)
+RETURNS bytea
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+    v_srid   integer := (SELECT srid FROM cadastre.register_setting);
+    v_env    geometry;
+    v_margin double precision;
+    v_local  geometry;
+    v_tile   bytea;
+    v_colors jsonb := (SELECT jsonb_object_agg(code, fill_color) FROM cadastre.land_use_code);
+BEGIN
+    IF p_z < 0 OR p_z > 22 OR p_x < 0 OR p_y < 0 OR p_x >= (1 << p_z) OR p_y >= (1 << p_z) THEN
+        RAISE EXCEPTION 'Tile %/%/% does not exist', p_z, p_x, p_y
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'z is 0 to 22; x and y are 0 to 2^z - 1.';
+    END IF;
+    IF v_srid IS NULL THEN
+        RETURN ''::bytea;
+    END IF;
+    v_env := ST_TileEnvelope(p_z, p_x, p_y);
+    v_margin := (ST_XMax(v_env) - ST_XMin(v_env)) * 64 / 4096;
+    -- The tile (with its buffer) in the register's CRS, so the parcels' own index answers; a
+    -- tile far from the province may not transform (then it has no parcels).
+    IF p_z >= 15 THEN
+        BEGIN
+            v_local := ST_Transform(ST_Expand(v_env, v_margin), v_srid);
+            IF NOT (ST_XMin(v_local) > -1e9 AND ST_XMax(v_local) < 1e9
+                    AND ST_YMin(v_local) > -1e9 AND ST_YMax(v_local) < 1e9) THEN
+                v_local := NULL;
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            v_local := NULL;
+        END;
+    END IF;
+    SELECT coalesce((
+        SELECT ST_AsMVT(t, 'communes', 4096, 'geom')
+        FROM (SELECT ST_AsMVTGeom(ST_Transform(ST_Boundary(u.boundary), 3857), v_env, 4096, 64,
+                                  true) AS geom,
+                     u.code, u.name
+              FROM cadastre.admin_unit AS u
+              WHERE u.level = 'commune' AND u.boundary IS NOT NULL
+                AND (upper_inf(u.valid) OR upper(u.valid) > current_date)
+                AND ST_Transform(ST_Envelope(u.boundary), 3857) && ST_Expand(v_env, v_margin))
+             AS t
+        WHERE t.geom IS NOT NULL), '')
+    || CASE WHEN v_local IS NULL THEN ''::bytea ELSE coalesce((
+        WITH near AS (
+            SELECT p.id, p.geom, p.commune_code, p.sheet_number, p.parcel_number, p.land_uses
+            FROM cadastre.parcel AS p
+            WHERE p.status = 'current' AND p.geom && v_local),
+        statuses AS (
+            SELECT r.parcel_id, public_register.restriction_status(r.kind) AS code
+            FROM near AS n
+            JOIN cadastre.rrr AS r ON r.parcel_id = n.id
+            JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
+            WHERE public_register.is_open(r.valid)
+            UNION ALL
+            SELECT dp.parcel_id, public_register.dossier_status(d.kind)
+            FROM near AS n
+            JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = n.id
+            JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'),
+        worst AS (
+            SELECT s.parcel_id,
+                   (array_agg(s.code ORDER BY public_register.status_severity(s.code) DESC))[1]
+                       AS code
+            FROM statuses AS s GROUP BY s.parcel_id)
+        SELECT ST_AsMVT(t, 'parcels', 4096, 'geom')
+        FROM (SELECT ST_AsMVTGeom(ST_Transform(n.geom, 3857), v_env, 4096, 64, true) AS geom,
+                     n.commune_code || '/' || n.sheet_number || '/' || n.parcel_number AS ref,
+                     n.parcel_number AS number,
+                     lu.code AS land_use,
+                     coalesce(v_colors ->> lu.code, '#dddddd') AS color,
+                     coalesce(w.code, 'registered') AS status
+              FROM near AS n
+              CROSS JOIN LATERAL (
+                  SELECT CASE WHEN jsonb_array_length(n.land_uses) = 1
+                              THEN n.land_uses -> 0 ->> 'code'
+                              ELSE (SELECT e ->> 'code' FROM jsonb_array_elements(n.land_uses) AS e
+                                    ORDER BY (e ->> 'area')::numeric DESC LIMIT 1) END AS code)
+                  AS lu
+              LEFT JOIN worst AS w ON w.parcel_id = n.id) AS t
+        WHERE t.geom IS NOT NULL), '') END
+    INTO v_tile;
+    RETURN v_tile;
+END;
+$$;
+COMMENT ON FUNCTION public_register.parcel_tile(integer, integer, integer) IS
+    'A Mapbox vector tile (EPSG:3857) of current parcels (from zoom 15: identity, main land use '
+    'and its map colour, the most serious status) and commune boundaries (every zoom).';
+
+-- Where the public picture changed (cache invalidation) ----------------------------------------
+-- SECURITY DEFINER: whoever edits the register (officer, import, plugin) has the change noted,
+-- whatever that role may itself read or write.
+
+CREATE OR REPLACE FUNCTION public_register.note_geometries(p_geoms geometry[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    IF coalesce(array_length(p_geoms, 1), 0) = 0 THEN
+        RETURN;
+    END IF;
+    -- A bulk change (import, commune merger) is one box around it all, not thousands of rows.
+    IF array_length(p_geoms, 1) > 64 THEN
+        INSERT INTO public_register.map_change (bbox)
+        SELECT ST_SetSRID(ST_Expand(ST_Extent(ST_Transform(ST_Envelope(g), 3857)), 1.0)::geometry,
+                          3857)
+        FROM unnest(p_geoms) AS g WHERE g IS NOT NULL
+        HAVING count(g) > 0;
+    ELSE
+        INSERT INTO public_register.map_change (bbox)
+        SELECT ST_SetSRID(ST_Expand(ST_Transform(ST_Envelope(g), 3857)::box2d, 1.0)::geometry,
+                          3857)
+        FROM unnest(p_geoms) AS g WHERE g IS NOT NULL;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION public_register.note_geometries(geometry[]) IS
+    'Record the Web Mercator boxes of changed geometries in public_register.map_change.';
+
+CREATE OR REPLACE FUNCTION public_register.note_parcels(p_ids bigint[])
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT public_register.note_geometries(ARRAY(
+        SELECT geom FROM cadastre.parcel WHERE id = ANY (p_ids)))
+$$;
+COMMENT ON FUNCTION public_register.note_parcels(bigint[]) IS
+    'Record where parcels (by id) are, because something public about them changed.';
+
+CREATE OR REPLACE FUNCTION public_register.parcel_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public_register.note_geometries(ARRAY(SELECT geom FROM new_rows));
+    ELSE
+        PERFORM public_register.note_geometries(ARRAY(
+            SELECT geom FROM old_rows UNION ALL
+            SELECT n.geom FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+            WHERE NOT ST_Equals(n.geom::box2d::geometry, o.geom::box2d::geometry)));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.parcel_changed() IS
+    'Statement trigger on cadastre.parcel: note where inserted or updated parcels were and are.';
+
+CREATE OR REPLACE FUNCTION public_register.related_parcels_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- Tables whose rows name a parcel: rrr, certificate_parcel, dossier_parcel.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public_register.note_parcels(ARRAY(SELECT DISTINCT parcel_id FROM new_rows));
+    ELSE
+        PERFORM public_register.note_parcels(ARRAY(
+            SELECT parcel_id FROM new_rows UNION SELECT parcel_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.related_parcels_changed() IS
+    'Statement trigger on tables naming a parcel (rrr, certificate_parcel, dossier_parcel).';
+
+CREATE OR REPLACE FUNCTION public_register.certificate_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    PERFORM public_register.note_parcels(ARRAY(
+        SELECT cp.parcel_id FROM cadastre.certificate_parcel AS cp
+        WHERE cp.certificate_id IN (SELECT id FROM new_rows)));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.certificate_changed() IS
+    'Statement trigger on cadastre.certificate updates (cancellation): note its parcels.';
+
+CREATE OR REPLACE FUNCTION public_register.dossier_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    PERFORM public_register.note_parcels(ARRAY(
+        SELECT dp.parcel_id FROM cadastre.dossier_parcel AS dp
+        JOIN new_rows AS n ON n.id = dp.dossier_id
+        JOIN old_rows AS o ON o.id = n.id
+        WHERE n.status IS DISTINCT FROM o.status OR n.kind IS DISTINCT FROM o.kind
+           OR n.received_on IS DISTINCT FROM o.received_on));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.dossier_changed() IS
+    'Statement trigger on cadastre.dossier updates: a decided dossier is no longer in progress.';
+
+CREATE OR REPLACE FUNCTION public_register.commune_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+    v_units cadastre.admin_unit[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        v_units := ARRAY(SELECT n FROM new_rows AS n WHERE n.level = 'commune');
+    ELSE
+        v_units := ARRAY(SELECT n FROM new_rows AS n WHERE n.level = 'commune'
+                         UNION ALL SELECT o FROM old_rows AS o WHERE o.level = 'commune');
+    END IF;
+    -- A commune's name is in every look-up of its parcels: one without a boundary notes the
+    -- whole world.
+    INSERT INTO public_register.map_change (bbox)
+    SELECT ST_MakeEnvelope(-20037508.34, -20037508.34, 20037508.34, 20037508.34, 3857)
+    WHERE EXISTS (SELECT 1 FROM unnest(v_units) AS u WHERE u.boundary IS NULL);
+    PERFORM public_register.note_geometries(ARRAY(
+        SELECT u.boundary FROM unnest(v_units) AS u WHERE u.boundary IS NOT NULL));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.commune_changed() IS
+    'Statement trigger on cadastre.admin_unit: a commune''s boundary or name changed.';
+
+CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.parcel
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.parcel_changed();
+CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.parcel
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.parcel_changed();
+CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.rrr
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
+CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.rrr
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
+CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.certificate_parcel
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
+CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.certificate
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.certificate_changed();
+CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.dossier_parcel
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
+CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.dossier
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.dossier_changed();
+CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.admin_unit
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.commune_changed();
+CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.admin_unit
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.commune_changed();
+
+-- What the web role may use --------------------------------------------------------------------
+
+GRANT SELECT ON public_register.commune, public_register.land_use_code,
+    public_register.certificate, public_register.parcel, public_register.map_change
+    TO cadastre_web;
+REVOKE ALL ON FUNCTION public_register.parcel_document_by_id(bigint),
+    public_register.parcel_document(text, text, integer),
+    public_register.parcel_at(double precision, double precision),
+    public_register.search_address(text, integer),
+    public_register.parcel_tile(integer, integer, integer),
+    public_register.note_geometries(geometry[]), public_register.note_parcels(bigint[]),
+    public_register.open_statuses(bigint[])
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public_register.parcel_document(text, text, integer),
+    public_register.parcel_at(double precision, double precision),
+    public_register.search_address(text, integer),
+    public_register.parcel_tile(integer, integer, integer),
+    public_register.mask_name(text), public_register.is_open(daterange),
+    public_register.status_codes(bigint, text), public_register.status_severity(text)
+    TO cadastre_web;

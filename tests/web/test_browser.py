@@ -1,0 +1,140 @@
+"""The web view in a real browser (Playwright driving Debian's Chromium): a search by number
+opens the parcel page with its status; the map loads tiles and a click opens the right
+parcel. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cadastre.settings import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_url: str) -> Iterator[str]:
+    """The web view served by uvicorn (a subprocess) on a free port, on the sample."""
+    port = _free_port()
+    env = dict(os.environ, CADASTRE_WEB_DATABASE_URL=sample_url, CADASTRE_WEB_RATE_LIMIT="0")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "cadastre.web.asgi:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=PROJECT_ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(url + "/api/communes", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the web view did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_by_number_opens_the_parcel_page_with_its_status(page, base_url, facts) -> None:
+    _, sheet, number = facts.mortgaged.split("/")
+    page.goto(base_url + "/")
+    page.get_by_label("Xã, phường").fill("phuong mau 1")
+    page.get_by_label("Số tờ bản đồ").fill(sheet)
+    page.get_by_label("Số thửa", exact=True).fill(number)
+    page.locator("form", has=page.locator("#commune")).get_by_role("button").click()
+    page.wait_for_url(f"**/thua/{facts.mortgaged}*")
+    status = page.locator("#status")
+    assert status.locator("[data-status=mortgaged]").inner_text() == "Đang thế chấp"
+    assert page.locator("h1").inner_text() == f"Thửa đất {facts.mortgaged}"
+    _shot(page, "parcel-page-mortgaged")
+    page.get_by_role("link", name="Switch to English").click()
+    page.wait_for_load_state()
+    assert status.locator("[data-status=mortgaged]").inner_text() == "Mortgaged"
+
+
+def test_the_map_loads_tiles_and_a_click_opens_the_right_parcel(page, base_url, facts) -> None:
+    location = httpx.get(f"{base_url}/api/parcels/{facts.plain}").json()["location"]
+    tiles: list[int] = []
+    page.on("response", lambda r: tiles.append(r.status) if "/tiles/" in r.url else None)
+    page.goto(base_url + "/")
+    page.wait_for_selector("#map[data-loaded=true]", timeout=30_000)
+    page.evaluate(f"window.cadastreMap.jumpTo({{center: [{location['lon']}, "
+                  f"{location['lat']}], zoom: 19}})")
+    page.wait_for_function("window.cadastreMap.areTilesLoaded() && "
+                           "window.cadastreMap.queryRenderedFeatures("
+                           "{layers: ['parcels-fill']}).length > 0", timeout=30_000)
+    assert tiles and all(status == 200 for status in tiles)
+    _shot(page, "map-zoomed")
+    box = page.locator("#map").bounding_box()
+    point = page.evaluate(f"(() => {{ const p = window.cadastreMap.project([{location['lon']}, "
+                          f"{location['lat']}]); return [p.x, p.y]; }})()")
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    popup = page.locator(".maplibregl-popup")
+    popup.wait_for(timeout=10_000)
+    assert popup.locator(".popup-title").inner_text() == facts.plain
+    _shot(page, "map-popup")
+    popup.locator("a.popup-link").click()
+    page.wait_for_url(f"**/thua/{facts.plain}*")
+    assert page.locator("h1").inner_text() == f"Thửa đất {facts.plain}"
+    page.wait_for_selector("#map[data-loaded=true]", timeout=30_000)
+    page.wait_for_function("window.cadastreMap.areTilesLoaded()", timeout=30_000)
+    _shot(page, "parcel-page-with-map")
+
+
+def test_the_site_works_on_a_phone_screen(browser, base_url, facts) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/thua/{facts.retired}")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        assert tab.locator("[data-status=retired]").is_visible()
+        _shot(tab, "phone-retired-parcel")
+    finally:
+        context.close()

@@ -1,0 +1,87 @@
+"""The caches and their invalidation: boxes, LRU bounds, the SQL/Python folding agreement,
+and the change watcher missing no change, even one committed after a later one."""
+
+from __future__ import annotations
+
+from cadastre.db.connection import connect
+from cadastre.web.cache import ChangeWatcher, SpatialCache, intersects, mercator, tile_box
+from cadastre.web.config import WebSettings, web_database_url
+from cadastre.web.db import Database
+from cadastre.web.register import fold
+from tests.db.register_helpers import restrict, scalar
+from tests.web.conftest import sample_dossier
+
+
+def test_a_tile_box_is_the_tile_with_its_buffer() -> None:
+    xmin, ymin, xmax, ymax = tile_box(0, 0, 0, buffer=0)
+    assert (xmin, ymax) == (-20037508.342789244, 20037508.342789244)
+    assert xmax - xmin == ymax - ymin == 2 * 20037508.342789244
+    inner = tile_box(16, 52036, 28850, buffer=0)
+    outer = tile_box(16, 52036, 28850)
+    assert outer[0] < inner[0] and outer[2] > inner[2]
+    x, y = mercator(105.8467, 21.0328)
+    assert inner[0] <= x <= inner[2] and inner[1] <= y <= inner[3]
+
+
+def test_eviction_drops_only_entries_touching_a_changed_box() -> None:
+    cache = SpatialCache(capacity=10)
+    cache.put("a", 1, (0, 0, 10, 10))
+    cache.put("b", 2, (20, 20, 30, 30))
+    assert cache.evict([(10, 10, 15, 15)]) == 1
+    assert "a" not in cache and cache.get("b") == 2
+    assert intersects((0, 0, 1, 1), (1, 1, 2, 2)) and not intersects((0, 0, 1, 1), (2, 2, 3, 3))
+
+
+def test_the_cache_keeps_at_most_its_capacity_dropping_the_least_recent() -> None:
+    cache = SpatialCache(capacity=2)
+    cache.put("a", 1, (0, 0, 1, 1))
+    cache.put("b", 2, (0, 0, 1, 1))
+    cache.get("a")
+    cache.put("c", 3, (0, 0, 1, 1))
+    assert "a" in cache and "b" not in cache and "c" in cache
+
+
+def test_python_and_sql_fold_text_the_same_way(sample_url) -> None:
+    texts = ["Phường Mẫu 1", "ĐẶNG THỊ ÁNH NGUYỆT", "Ngõ 24 phố Hàng Đào", "Lê Quý Đôn",
+             "Phuo\u0300ng", "ỹỷỵỳý ƯỪỨỬỮỰ"]
+    conn = connect(sample_url)
+    try:
+        for text in texts:
+            assert fold(text) == scalar(conn, "SELECT public_register.fold(%s)", (text,))
+    finally:
+        conn.close()
+
+
+def test_a_change_committed_after_a_later_one_is_still_read(fresh_sample_url, facts) -> None:
+    db = Database(web_database_url(WebSettings(database_url=fresh_sample_url)), 2)
+    cache = SpatialCache(capacity=100)
+    watcher = ChangeWatcher(db, [cache], poll_seconds=0)
+    watcher.start()
+    first, second = connect(fresh_sample_url), connect(fresh_sample_url)
+    try:
+        ids = {}
+        for ref in (facts.plain, facts.address_ref):
+            commune, sheet, number = ref.split("/")
+            ids[ref] = scalar(first, "SELECT id FROM cadastre.parcel WHERE commune_code = %s "
+                              "AND sheet_number = %s AND parcel_number = %s "
+                              "AND status = 'current'", (commune, sheet, int(number)))
+        world = (-2e7, -2e7, 2e7, 2e7)
+        bank = scalar(first, "SELECT id FROM cadastre.party WHERE kind = 'organisation' LIMIT 1")
+        early = first.cursor()  # writes first, commits last
+        early.execute("SELECT cadastre.set_clock('2026-01-15 12:00+00')")
+        dossier = sample_dossier(early, "mortgage", "2026-01-15")
+        restrict(early, dossier, ids[facts.plain], "mortgage", bank, 5)
+        with second, second.cursor() as late:
+            late.execute("SELECT cadastre.set_clock('2026-01-15 12:00+00')")
+            other = sample_dossier(late, "mortgage", "2026-01-15")
+            restrict(late, other, ids[facts.address_ref], "mortgage", bank, 5)
+        cache.put("entry", "x", world)
+        assert watcher.poll() == 1  # the later transaction's change
+        cache.put("entry", "x", world)
+        assert watcher.poll() == 0  # the earlier one is not committed yet
+        first.commit()
+        assert watcher.poll() == 1  # now it is read, although its id is smaller
+    finally:
+        first.close()
+        second.close()
+        db.close()
