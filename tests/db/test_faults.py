@@ -19,6 +19,7 @@ import pytest
 from cadastre.db.connection import connect, ensure_database
 from cadastre.db.migrate import migrate
 from cadastre.db.server import ProjectServer
+from cadastre.errors import ServerError
 from cadastre.settings import PROJECT_ROOT, Settings
 from tests.db.register_helpers import (
     approved_dossier,
@@ -28,6 +29,7 @@ from tests.db.register_helpers import (
     register_parcel,
     scalar,
 )
+from tests.db.test_import_legacy import parcel_rows, square, write_shapefile
 from tests.db.test_server import free_port, private_home  # noqa: F401  (fixture)
 
 # The child: one transaction that writes, says "ready", then waits to be killed.
@@ -144,22 +146,127 @@ def crashable_server(private_home: Path):  # noqa: F811  (the fixture imported a
     server.stop()
 
 
-def test_a_server_crash_in_the_middle_of_a_batch_loses_only_the_unfinished_batch(
-    crashable_server: ProjectServer,
+def _invariant_violations(url: str) -> dict[str, int]:
+    """Counts of everything the register forbids; all must be zero after any crash."""
+    conn = connect(url)
+    try:
+        return {
+            "invalid geometry": scalar(
+                conn, "SELECT count(*) FROM cadastre.parcel WHERE NOT ST_IsValid(geom)"
+            ),
+            "overlapping current parcels": scalar(
+                conn,
+                "SELECT count(*) FROM cadastre.parcel AS a JOIN cadastre.parcel AS b "
+                "ON a.id < b.id AND ST_Intersects(a.geom, b.geom) "
+                "WHERE a.status = 'current' AND b.status = 'current' "
+                "AND ST_Area(ST_Intersection(a.geom, b.geom)) > 0.01",
+            ),
+            "rights whose shares do not sum to 1": scalar(
+                conn,
+                "SELECT count(*) FROM cadastre.rrr AS r "
+                "JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'right' "
+                "CROSS JOIN LATERAL cadastre.share_total(r.id) AS t "
+                "WHERE t.holders > 0 AND t.numerator <> t.denominator",
+            ),
+            "changes without a dossier": scalar(
+                conn, "SELECT count(*) FROM cadastre.parcel_version WHERE dossier_id IS NULL"
+            ),
+            "parcels without a current or retired status": scalar(
+                conn,
+                "SELECT count(*) FROM cadastre.parcel WHERE status NOT IN ('current', 'retired')",
+            ),
+        }
+    finally:
+        conn.close()
+
+
+def _import_file(folder: Path, features: int) -> Path:
+    """A shapefile of `features` separate 20 m squares in commune 00070, sheet 12."""
+    columns = parcel_rows(features)
+    geometries = [square(i % 50, i // 50) for i in range(features)]
+    return write_shapefile(folder / "batch.shp", columns, geometries)
+
+
+def _start_import(url: str, path: Path) -> subprocess.Popen:
+    """`cadastre import` in a child; returns once its transaction is staging or registering."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "cadastre", "import", str(path), "--officer", "Lan"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    conn = connect(url)
+    conn.autocommit = True
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            busy = scalar(
+                conn,
+                "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND xact_start IS NOT NULL AND query ~* 'staged_parcel|register_staged'",
+            )
+            if busy:
+                return child
+            if child.poll() is not None:
+                break
+            time.sleep(0.02)
+    finally:
+        conn.close()
+    child.kill()
+    pytest.fail(f"the import never got under way: {child.communicate()[1]}")
+
+
+def test_a_client_killed_in_the_middle_of_an_import_leaves_no_trace(
+    register_url: str, tmp_path: Path
+) -> None:
+    path = _import_file(tmp_path, 1500)
+    before = _state(register_url)
+
+    child = _start_import(register_url, path)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+    conn = connect(register_url)
+    conn.autocommit = True
+    deadline = time.monotonic() + 30  # the server ends the dead client's transaction
+    while (
+        scalar(
+            conn,
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND datname = current_database() AND xact_start IS NOT NULL",
+        )
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+    assert _state(register_url) == before
+    assert scalar(conn, "SELECT count(*) FROM cadastre.staged_parcel") == 0
+    assert _invariant_violations(register_url) == dict.fromkeys(
+        _invariant_violations(register_url), 0
+    )
+
+
+@pytest.mark.parametrize("work", ["split", "batch", "import"])
+def test_killing_the_server_mid_change_leaves_all_old_state_and_every_invariant(
+    crashable_server: ProjectServer, tmp_path: Path, work: str
 ) -> None:
     url = crashable_server.url()
+    parent_id = scalar(connect(url), "SELECT min(id) FROM cadastre.parcel")
+    path = _import_file(tmp_path, 1500) if work == "import" else None
     before = _state(url)
-    child = _start_child(url, "batch", 0)
+    child = _start_import(url, path) if path else _start_child(url, work, parent_id)
 
-    # Immediate shutdown: every server process quits at once, no checkpoint (a crash).
+    # kill -9 of the postmaster: no shutdown at all; its backends die when they notice.
     pid = int((crashable_server.data_dir / "postmaster.pid").read_text().split()[0])
-    os.kill(pid, signal.SIGQUIT)
+    os.kill(pid, signal.SIGKILL)
     _wait_until_gone(pid)
     child.kill()  # the client never got to commit
     child.wait(timeout=30)
-    crashable_server.start()  # crash recovery replays the WAL
+    _restart(crashable_server)  # crash recovery replays the WAL
 
     assert _state(url) == before
+    assert _invariant_violations(url) == dict.fromkeys(_invariant_violations(url), 0)
     conn = connect(url)
     try:
         with change(conn, "2024-03-01") as cur:
@@ -173,3 +280,16 @@ def test_a_server_crash_in_the_middle_of_a_batch_loses_only_the_unfinished_batch
         assert scalar(conn, "SELECT count(*) FROM cadastre.parcel") == before[0] + 1
     finally:
         conn.close()
+
+
+def _restart(server: ProjectServer, timeout_s: float = 60.0) -> None:
+    """Start the server again; orphaned backends may hold its shared memory for a moment."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            server.start()
+            return
+        except ServerError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
