@@ -20,6 +20,7 @@ from cadastre.web.middleware import RateLimit, SecurityHeaders
 from cadastre.web.register import PublicRegister
 from cadastre.web.routes import (
     addresses,
+    analyst,
     certificates,
     communes,
     docs,
@@ -68,7 +69,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = _templates()
     errors.install(app)
-    for module in (parcels, addresses, certificates, communes, tiles, docs, pages):
+    for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
     app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)

@@ -36,9 +36,14 @@ class WebSettings(BaseSettings):
     tile_max_age: int = Field(default=60, ge=0, description="Browser cache time of a tile (s)")
 
 
+def register_url(settings: WebSettings) -> str:
+    """The register's URL as configured (before choosing the role to log in as)."""
+    return settings.database_url or database_url()
+
+
 def web_database_url(settings: WebSettings) -> str:
     """The register's URL with the web role as user (and no password: loopback trust)."""
-    url = settings.database_url or database_url()
+    url = register_url(settings)
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:

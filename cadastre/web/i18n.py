@@ -117,6 +117,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Tile {z}/{x}/{y} does not exist (x and y run from 0 to {max}).",
     },
     "point_outside": {"vi": "Không có thửa đất tại điểm này.", "en": "No parcel at this point."},
+    "analyst_login": {
+        "vi": "Cần đăng nhập bằng tài khoản phân tích của sổ địa chính.",
+        "en": "Log in with an analyst account of the register.",
+    },
+    "analyst_denied": {
+        "vi": "Tài khoản {role} không có quyền xuất dữ liệu (cần vai trò phân tích).",
+        "en": "Account {role} may not export (it needs the analyst role).",
+    },
+    "export_refused": {"vi": "Không xuất được: {reason}", "en": "Export refused: {reason}"},
 }
 
 # Field names of request parameters as people read them.

@@ -1,0 +1,130 @@
+"""/api/analyst/parcels.{format}: exports for analysts, as their own database role.
+
+Unlike every other route, this one does not use the public role: the analyst logs in with
+HTTP Basic as a database role that must belong to cadastre_analyst (or cadastre_admin), and
+the export runs on a connection of that role, so the database decides what it may read.
+Personal ID data is never exported through the web.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated
+
+import psycopg2
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from starlette.background import BackgroundTask
+
+from cadastre.db.connection import connect
+from cadastre.db.roles import ROLE_NAME, url_as
+from cadastre.errors import CadastreError
+from cadastre.export import ExportRequest, export_parcels
+from cadastre.web.config import WebSettings, register_url
+from cadastre.web.errors import WebError
+from cadastre.web.models import Problem
+from cadastre.web.routes.params import COMMUNE_CODE
+
+router = APIRouter(prefix="/api/analyst", tags=["analysts"])
+basic = HTTPBasic(auto_error=False, realm="cadastre")
+
+# Formats offered over the web, and what the download is called and typed.
+DOWNLOADS = {
+    "gpkg": ("parcels.gpkg", "application/geopackage+sqlite3"),
+    "geojson": ("parcels.geojson", "application/geo+json"),
+    "fgb": ("parcels.fgb", "application/octet-stream"),
+    "csv": ("parcels.csv", "text/csv"),
+    "zip": ("parcels.zip", "application/zip"),  # ESRI Shapefile, zipped
+}
+ANALYST_GROUPS = ("cadastre_analyst", "cadastre_admin")
+LAND_USE_CODE = re.compile(r"^[A-Za-z0-9]{1,6}$")
+
+
+def analyst_connection(
+    request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
+) -> psycopg2.extensions.connection:
+    """A connection as the analyst's own role, or 401/403 naming what is missing."""
+    challenge = {"WWW-Authenticate": 'Basic realm="cadastre"'}
+    if credentials is None or not ROLE_NAME.match(credentials.username):
+        raise WebError(401, "analyst_login", headers=challenge)
+    settings: WebSettings = request.app.state.settings
+    url = url_as(register_url(settings), credentials.username)
+    try:
+        conn = connect(url, password=credentials.password)
+    except CadastreError:
+        raise WebError(401, "analyst_login", headers=challenge) from None
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT bool_or(pg_has_role(current_user, g, 'MEMBER')) FROM unnest(%s::text[]) AS g "
+            "WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g)",
+            (list(ANALYST_GROUPS),),
+        )
+        allowed = cur.fetchone()[0]
+    if not allowed:
+        conn.close()
+        raise WebError(403, "analyst_denied", role=credentials.username)
+    return conn
+
+
+@router.get(
+    "/parcels.{fmt}",
+    responses={
+        401: {"model": Problem},
+        403: {"model": Problem},
+        400: {"model": Problem},
+        422: {"model": Problem},
+    },
+    summary="Export parcels (analysts)",
+)
+def export(
+    fmt: Annotated[str, Path(pattern="^(gpkg|geojson|fgb|csv|zip)$", description="Format")],
+    conn: Annotated[psycopg2.extensions.connection, Depends(analyst_connection)],
+    commune: Annotated[list[str], Query(description="Commune codes")] = [],  # noqa: B006
+    land_use: Annotated[list[str], Query(description="Land-use codes, e.g. ODT")] = [],  # noqa: B006
+    status: Annotated[str, Query(pattern="^(current|retired|all)$")] = "current",
+    as_of: Annotated[
+        dt.date | None, Query(description="The register at the end of this day")
+    ] = None,
+    crs: Annotated[str, Query(pattern=r"^(tm3|utm|wgs84|EPSG:[0-9]{4,6})$")] = "tm3",
+    with_holders: bool = False,
+    with_rights: bool = False,
+) -> FileResponse:
+    """The register's parcels (optionally as of a date) in a GIS format, streamed by GDAL.
+
+    Holder summaries and rights are available; ID numbers and other personal data are not.
+    """
+    bad = [f"commune {c!r} is not a 5-digit code" for c in commune if not re.match(COMMUNE_CODE, c)]
+    bad += [f"land use {c!r} is not a code" for c in land_use if not LAND_USE_CODE.match(c)]
+    if bad:
+        conn.close()
+        raise WebError(400, "export_refused", reason=bad[0])
+    name, media_type = DOWNLOADS[fmt]
+    folder = FilePath(tempfile.mkdtemp(prefix="cadastre-export-"))
+    request = ExportRequest(
+        communes=tuple(commune),
+        land_uses=tuple(land_use),
+        status=status,
+        as_of=as_of,
+        crs=crs,
+        with_holders=with_holders,
+        with_rights=with_rights,
+    )
+    try:
+        result = export_parcels(folder / name, request, connection=conn)
+    except CadastreError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise WebError(400, "export_refused", reason=exc.message) from exc
+    finally:
+        conn.close()
+    return FileResponse(
+        result.path,
+        media_type=media_type,
+        filename=name,
+        headers={"X-Parcel-Count": str(result.count), "Cache-Control": "no-store"},
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
