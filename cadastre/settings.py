@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "CADASTRE_DATABASE_URL"),
         description="Use this existing server instead of the project-managed one",
     )
+    operator_role: str = Field(
+        default="cadastre_operator",
+        description="Role the CLI works as on the project server (schema changes: superuser)",
+    )
     app_user: str = Field(
         default_factory=lambda: os_user(),
         description="Who is working, as recorded in the audit trail (default: the OS user)",

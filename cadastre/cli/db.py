@@ -14,6 +14,7 @@ from cadastre.db.connection import (
     database_url,
     ensure_database,
     mask_password,
+    owner_url,
     uses_external_server,
     with_database,
 )
@@ -59,7 +60,7 @@ def init(province: str | None = PROVINCE_OPTION, srid: int | None = SRID_OPTION)
 
 
 def _migrate_and_init(province: str | None, srid: int | None) -> None:
-    conn = connect()
+    conn = connect(owner_url())
     try:
         _print_report(migrations.migrate(conn))
         setting = init_register(conn, province, srid)
@@ -83,9 +84,13 @@ def stop() -> None:
 
 
 @app.command()
-def url() -> None:
-    """Print the libpq URL that psql, QGIS and other clients can use."""
-    typer.echo(database_url())
+def url(
+    owner: bool = typer.Option(
+        False, "--owner", help="The schema owner's URL (superuser of the project server)."
+    ),
+) -> None:
+    """Print the libpq URL that psql, QGIS and other clients can use (the operator role)."""
+    typer.echo(owner_url() if owner else database_url())
 
 
 @app.command()
@@ -104,7 +109,7 @@ def status() -> None:
         console.print(f"Project server: running on port {server.port} (data: {server.data_dir})")
     else:
         console.print(f"External server (DATABASE_URL): {mask_password(database_url())}")
-    conn = connect()
+    conn = connect(owner_url())
     try:
         _print_versions(conn)
         _print_migrations(conn)
@@ -122,7 +127,7 @@ def status() -> None:
 @app.command()
 def migrate() -> None:
     """Apply pending migrations (once each, in order) and refresh the SQL functions."""
-    conn = connect()
+    conn = connect(owner_url())
     try:
         _print_report(migrations.migrate(conn))
     finally:
@@ -134,7 +139,7 @@ def backup(
     target: Path = typer.Argument(..., help="Archive to write, e.g. register.dump."),
 ) -> None:
     """Write a complete pg_dump archive of the register (history, functions, CRS rows)."""
-    result = backups.backup(database_url(), target)
+    result = backups.backup(owner_url(), target)
     console.print(f"Backup written: {result.path} ({result.size_bytes / 1e6:.1f} MB)")
 
 
@@ -149,7 +154,7 @@ def restore(
     ),
 ) -> None:
     """Restore a backup into a fresh database; an existing one is replaced only on --replace."""
-    url = database_url()
+    url = owner_url()
     if database:
         url = with_database(url, database)
     name = backups.restore(url, archive, replace=replace)

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from cadastre.cli.common import console
-from cadastre.db.connection import connect
+from cadastre.db.connection import connect, owner_url
 from cadastre.db.roles import ROLE_GROUPS, add_user, list_users
 
 app = typer.Typer(
@@ -30,7 +30,7 @@ def add(
     secret = (
         typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
     )
-    conn = connect()
+    conn = connect(owner_url())
     try:
         user = add_user(conn, name, role, commune, secret)
     finally:
@@ -42,7 +42,7 @@ def add(
 @app.command("list")
 def list_() -> None:
     """List the register's users, their roles and communes."""
-    conn = connect()
+    conn = connect(owner_url())
     try:
         users = list_users(conn)
     finally:

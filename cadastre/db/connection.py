@@ -18,12 +18,31 @@ from cadastre.settings import Settings, get_settings
 CONNECT_TIMEOUT_S = 5
 
 
-def database_url(settings: Settings | None = None) -> str:
-    """DATABASE_URL when set, else the project-managed server's URL."""
+def owner_url(settings: Settings | None = None) -> str:
+    """DATABASE_URL when set, else the project server's URL as its superuser (schema changes,
+    users, backups)."""
     settings = settings or get_settings()
     if settings.database_url:
         return settings.database_url
     return ProjectServer.from_settings(settings).url()
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """DATABASE_URL when set, else the project server's URL as the everyday operator role."""
+    settings = settings or get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return with_user(owner_url(settings), settings.operator_role)
+
+
+def with_user(url: str, role: str) -> str:
+    """The same server and database, logging in as another role (no password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{role}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def uses_external_server(settings: Settings | None = None) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2.extensions
 from psycopg2 import sql
@@ -53,15 +52,6 @@ def group_of(kind: str) -> str:
         raise CadastreError(
             f"Unknown kind of user '{kind}'", hint="One of: " + ", ".join(ROLE_GROUPS)
         ) from None
-
-
-def url_as(url: str, role: str) -> str:
-    """The same server and database, logging in as another role."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
 
 
 def add_user(

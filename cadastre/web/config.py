@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cadastre.db.connection import database_url
+from cadastre.db.connection import owner_url, with_user
 
 # The read-only login role of the web view (created by sql/migrations/008_public_web.sql).
 WEB_ROLE = "cadastre_web"
@@ -38,15 +36,9 @@ class WebSettings(BaseSettings):
 
 def register_url(settings: WebSettings) -> str:
     """The register's URL as configured (before choosing the role to log in as)."""
-    return settings.database_url or database_url()
+    return settings.database_url or owner_url()
 
 
 def web_database_url(settings: WebSettings) -> str:
     """The register's URL with the web role as user (and no password: loopback trust)."""
-    url = register_url(settings)
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{settings.role}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return with_user(register_url(settings), settings.role)

@@ -87,6 +87,7 @@ GRANT UPDATE (status, decided_on, note) ON cadastre.dossier TO cadastre_approver
 
 -- Administrators: everything in the schema.
 GRANT ALL ON ALL TABLES IN SCHEMA cadastre TO cadastre_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA cadastre TO cadastre_admin;  -- bulk loads reserve ids
 REVOKE UPDATE, DELETE, TRUNCATE ON cadastre.audit_transaction FROM cadastre_admin;
 
 -- Officers' edits note where the map changed, for the web view's tile cache (090_public.sql).

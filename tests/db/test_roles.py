@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import psycopg2
 import pytest
 
-from cadastre.db.connection import connect
-from cadastre.db.roles import add_user, list_users, url_as
+from cadastre.db.connection import connect, with_user
+from cadastre.db.roles import add_user, list_users
 from cadastre.errors import CadastreError
 from tests.db.register_helpers import (
     OTHER_COMMUNE,
@@ -40,7 +40,7 @@ def make_user(register_url: str) -> Iterator:
         finally:
             conn.close()
         created.append(name)
-        return url_as(register_url, name)
+        return with_user(register_url, name)
 
     yield make
     conn = connect(register_url)
@@ -182,7 +182,7 @@ def test_an_officer_cannot_fake_a_bulk_session_or_rewrite_the_audit(make_user, p
 
 
 def test_the_web_role_sees_no_register_table(register_url: str, parcels) -> None:
-    web = connect(url_as(register_url, "cadastre_web"))
+    web = connect(with_user(register_url, "cadastre_web"))
 
     for table in ("parcel", "party", "party_personal", "audit_transaction"):
         with pytest.raises(psycopg2.Error, match="permission denied"), web, web.cursor() as cur:

@@ -66,7 +66,7 @@ def test_start_url_stop_and_restart_keeps_the_data(private_home: Path) -> None:
     env = cli_env(private_home, free_port())
     started = cadastre("db", "start", env=env)
     assert started.returncode == 0, started.stderr
-    url = cadastre("db", "url", env=env).stdout.strip()
+    url = cadastre("db", "url", "--owner", env=env).stdout.strip()
     assert url.startswith("postgresql://") and f":{env['CADASTRE_PORT']}/" in url
 
     version = subprocess.run(
@@ -95,6 +95,38 @@ def test_start_url_stop_and_restart_keeps_the_data(private_home: Path) -> None:
     status = cadastre("db", "status", env=env)
     assert "running" in status.stdout and "PostGIS 3" in status.stdout
     assert "applied" in status.stdout and "pending" not in status.stdout
+
+
+def test_everyday_commands_work_as_the_operator_role_which_is_no_superuser(
+    private_home: Path,
+) -> None:
+    env = cli_env(private_home, free_port())
+    assert cadastre("db", "start", env=env).returncode == 0
+    operator_url = cadastre("db", "url", env=env).stdout.strip()
+
+    loaded = cadastre("sample", "load", "--parcels", "150", env=env)
+    shown = cadastre("parcel", "show", "91001/1/1", env=env)
+    who = subprocess.run(
+        [
+            "psql",
+            operator_url,
+            "-Atc",
+            "select current_user, rolsuper from pg_roles where rolname = current_user",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ddl = subprocess.run(
+        ["psql", operator_url, "-c", "create table cadastre.sneaky (x int)"],
+        capture_output=True,
+        text=True,
+    )
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert shown.returncode == 0, shown.stderr
+    assert who.stdout.strip() == "cadastre_operator|f"
+    assert ddl.returncode != 0 and "permission denied" in ddl.stderr
 
 
 def test_a_taken_port_is_named_with_how_to_change_it(private_home: Path) -> None:

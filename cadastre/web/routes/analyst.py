@@ -21,8 +21,8 @@ from fastapi.responses import FileResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.background import BackgroundTask
 
-from cadastre.db.connection import connect
-from cadastre.db.roles import ROLE_NAME, url_as
+from cadastre.db.connection import connect, with_user
+from cadastre.db.roles import ROLE_NAME
 from cadastre.errors import CadastreError
 from cadastre.export import ExportRequest, export_parcels
 from cadastre.web.config import WebSettings, register_url
@@ -53,7 +53,7 @@ def analyst_connection(
     if credentials is None or not ROLE_NAME.match(credentials.username):
         raise WebError(401, "analyst_login", headers=challenge)
     settings: WebSettings = request.app.state.settings
-    url = url_as(register_url(settings), credentials.username)
+    url = with_user(register_url(settings), credentials.username)
     try:
         conn = connect(url, password=credentials.password)
     except CadastreError:
