@@ -133,7 +133,7 @@ def test_file_without_crs_imports_with_the_province_zone(register_url: str, tmp_
         pytest.param(
             ["--officer", "Lan", "--mapping", "no_such_preset"],
             "Error: no mapping preset or file named 'no_such_preset'; "
-            "presets: fr_etalab, vn_standard",
+            "presets: cadastre, fr_etalab, vn_standard",
             id="unknown mapping preset",
         ),
     ],

@@ -11,7 +11,7 @@ def test_the_openapi_description_lists_every_api_route(client) -> None:
     assert set(paths) == {
         "/api/parcels/at", "/api/parcels", "/api/parcels/{commune}/{sheet}/{number}",
         "/api/addresses", "/api/certificates/{serial}", "/api/communes",
-        "/tiles/{z}/{x}/{y}.pbf",
+        "/tiles/{z}/{x}/{y}.pbf", "/api/analyst/parcels.{fmt}",
     }
     parcel = paths["/api/parcels/{commune}/{sheet}/{number}"]["get"]
     schema = parcel["responses"]["200"]["content"]["application/json"]["schema"]
