@@ -10,8 +10,8 @@ from cadastre.db.connection import (
     connect,
     create_database,
     database_exists,
-    database_url,
     drop_database,
+    owner_url,
     with_database,
 )
 from cadastre.db.migrate import migrate
@@ -22,7 +22,7 @@ from cadastre.samples.loader import load_ward
 def bench_database(parcels: int, seed: int = 20251) -> tuple[str, float | None]:
     """URL of a register holding the generated fabric (loaded now, or reused); load seconds."""
     name = f"cadastre_bench_{parcels}_{seed}"
-    server = database_url()
+    server = owner_url()
     url = with_database(server, name)
     if database_exists(server, name) and _complete(url):
         conn = connect(url)

@@ -8,7 +8,7 @@ import json
 import time
 
 from bench.measure import Figure, Results
-from cadastre.db.connection import connect, create_database, database_url, drop_database
+from cadastre.db.connection import connect, create_database, drop_database, owner_url
 from cadastre.db.copy import copy_rows
 from cadastre.db.migrate import migrate
 from cadastre.register.setup import init_register
@@ -49,8 +49,8 @@ def run(parcels: int, results: Results) -> None:
         for p in ward.parcels
     ]
     name = f"cadastre_bench_import_{parcels}"
-    drop_database(database_url(), name)
-    url = create_database(database_url(), name)
+    drop_database(owner_url(), name)
+    url = create_database(owner_url(), name)
     conn = connect(url)
     try:
         migrate(conn)
