@@ -144,8 +144,12 @@ COMMENT ON FUNCTION cadastre.parcel_genealogy(bigint) IS
 CREATE OR REPLACE FUNCTION cadastre.parcel_timeline(p_parcel_id bigint)
 RETURNS TABLE (on_date date, recorded_at timestamptz, dossier_kind text, kind_vi text,
                kind_en text, dossier_number text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    -- PL/pgSQL so the plan is made once per session: the web view asks for this on every
+    -- parcel page.
+    RETURN QUERY
     WITH dossiers AS (
         SELECT dossier_id FROM cadastre.parcel_version WHERE id = p_parcel_id
         UNION SELECT dossier_id FROM cadastre.rrr_version WHERE parcel_id = p_parcel_id
@@ -163,7 +167,8 @@ AS $$
     JOIN cadastre.dossier_kind AS k ON k.code = d.kind
     LEFT JOIN cadastre.parcel_version AS pv ON pv.id = p_parcel_id AND pv.dossier_id = d.id
     GROUP BY d.id, d.decided_on, d.kind, k.name_vi, k.name_en, d.number
-    ORDER BY d.decided_on, d.id
+    ORDER BY d.decided_on, d.id;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.parcel_timeline(bigint) IS
     'A parcel''s public timeline: each dossier that touched it, with its kind and date (never '

@@ -88,9 +88,13 @@ COMMENT ON FUNCTION public_register.dossier_status(text) IS
 
 CREATE OR REPLACE FUNCTION public_register.open_statuses(p_ids bigint[])
 RETURNS TABLE (parcel_id bigint, code text)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
+BEGIN
+    -- PL/pgSQL: a SECURITY DEFINER SQL function is never inlined, so it would be planned on
+    -- every call; this one runs for every parcel document and tile.
+    RETURN QUERY
     SELECT r.parcel_id, public_register.restriction_status(r.kind)
     FROM unnest(p_ids) AS i (id)
     JOIN cadastre.rrr AS r ON r.parcel_id = i.id
@@ -100,7 +104,8 @@ AS $$
     SELECT dp.parcel_id, public_register.dossier_status(d.kind)
     FROM unnest(p_ids) AS i (id)
     JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = i.id
-    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
+    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received';
+END;
 $$;
 COMMENT ON FUNCTION public_register.open_statuses(bigint[]) IS
     'Statuses from open restrictions (mortgaged, seized, disputed, planning, corridor) and '
@@ -108,14 +113,16 @@ COMMENT ON FUNCTION public_register.open_statuses(bigint[]) IS
 
 CREATE OR REPLACE FUNCTION public_register.status_codes(p_parcel_id bigint, p_status text)
 RETURNS text[]
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
-    SELECT CASE WHEN p_status = 'retired' THEN ARRAY['retired'] ELSE
+BEGIN
+    RETURN CASE WHEN p_status = 'retired' THEN ARRAY['retired'] ELSE
         ARRAY['registered'] || ARRAY(
             SELECT s.code FROM public_register.open_statuses(ARRAY[p_parcel_id]) AS s
             ORDER BY public_register.status_severity(s.code), s.code)
-    END
+    END;
+END;
 $$;
 COMMENT ON FUNCTION public_register.status_codes(bigint, text) IS
     'What a buyer or lender must know, least serious first: registered, corridor, '

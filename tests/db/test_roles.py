@@ -124,10 +124,28 @@ def test_an_officer_cannot_change_a_parcel_of_another_commune(
         cur.execute("UPDATE cadastre.parcel SET address = 'x' WHERE id = %s", (parcels["other"],))
         updated = cur.rowcount
 
+    with pytest.raises(psycopg2.Error), conn, conn.cursor() as cur:  # nor a raw DELETE
+        cur.execute("DELETE FROM cadastre.parcel WHERE id = %s", (parcels["other"],))
+    conn.rollback()
+    with (
+        pytest.raises(psycopg2.Error, match="may not edit parcel 00073/12/47"),
+        conn,
+        conn.cursor() as cur,
+    ):  # nor a raw INSERT
+        cur.execute("SELECT cadastre.begin_dossier_work(%s)", (dossier,))
+        cur.execute(
+            "INSERT INTO cadastre.parcel (commune_code, sheet_number, parcel_number, geom, "
+            "legal_area, land_uses) SELECT '00073', '12', 47, ST_Multi(ST_Translate(geom, 0, "
+            "50)), 200, land_uses FROM cadastre.parcel WHERE id = %s",
+            (parcels["other"],),
+        )
+    conn.rollback()
+
     assert updated == 0
     assert (
         scalar(admin, "SELECT version FROM cadastre.parcel WHERE id = %s", (parcels["other"],)) == 1
     )
+    assert scalar(admin, "SELECT count(*) FROM cadastre.parcel") == 2
 
 
 def test_an_officer_cannot_approve_a_dossier_but_an_approver_can(make_user, parcels) -> None:
