@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import checks, importing, register, web
+from bench import checks, export, importing, register, web
 from bench.fabric import bench_database
 from bench.measure import HEADER, Figure, Results, machine_description
 
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
     parser.add_argument(
         "--only",
-        choices=["register", "import", "checks", "web"],
+        choices=["register", "import", "checks", "web", "export"],
         default=None,
         help="run one group of figures",
     )
@@ -62,6 +62,8 @@ def main() -> None:
             checks.run(url, parcels, results)
         if args.only in (None, "web"):
             web.run(url, parcels, results)
+        if args.only in (None, "export"):
+            export.run(url, parcels, results)
     json_path, md_path = results.write(args.name)
     print(f"\nwritten: {json_path} and {md_path}")
 
