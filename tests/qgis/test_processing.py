@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cadastre.db.connection import connect
 from tests.qgis.conftest import WARD
-from tests.qgis.helpers import query
+from tests.qgis.helpers import inner_plot, query
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +30,25 @@ def seed_area_defects(url: str, count: int = 3) -> None:
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.open_dossier('DC-TEST', 'correction', '2025-01-02', "
-                        "'Kiểm thử', NULL, %s)", (WARD,))
-            cur.execute("SELECT cadastre.approve_dossier(id, '2025-01-03') FROM "
-                        "cadastre.dossier WHERE number = 'DC-TEST'")
-            cur.execute("""
+            cur.execute(
+                "SELECT cadastre.open_dossier('DC-TEST', 'correction', '2025-01-02', "
+                "'Kiểm thử', NULL, %s)",
+                (WARD,),
+            )
+            cur.execute(
+                "SELECT cadastre.approve_dossier(id, '2025-01-03') FROM "
+                "cadastre.dossier WHERE number = 'DC-TEST'"
+            )
+            cur.execute(
+                """
                 SELECT cadastre.correct_boundary(d.id, p.id, p.geom,
                                                  round(p.legal_area * 1.2, 1), p.version)
                 FROM cadastre.dossier AS d,
                      (SELECT * FROM cadastre.parcel WHERE commune_code = %s
                       AND status = 'current' ORDER BY id LIMIT %s) AS p
-                WHERE d.number = 'DC-TEST'""", (WARD, count))
+                WHERE d.number = 'DC-TEST'""",
+                (WARD, count),
+            )
     finally:
         conn.close()
 
@@ -53,8 +62,10 @@ def test_check_commune_writes_one_point_per_issue_of_the_database(
     ((expected,),) = query(ward_url, "SELECT count(*) FROM cadastre.check_commune(%s)", WARD)
     target = tmp_path / "issues.gpkg"
 
-    result = processing.run("cadastre:check_commune", {
-        "CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)})
+    result = processing.run(
+        "cadastre:check_commune",
+        {"CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)},
+    )
 
     from qgis.core import QgsVectorLayer
 
@@ -62,22 +73,23 @@ def test_check_commune_writes_one_point_per_issue_of_the_database(
     assert layer.featureCount() == expected > 0
     assert result["ERRORS"] + result["WARNINGS"] == expected
     rules = {f["rule"] for f in layer.getFeatures()}
-    db_rules = {r for (r,) in query(ward_url, "SELECT DISTINCT rule FROM "
-                                              "cadastre.check_commune(%s)", WARD)}
+    db_rules = {
+        r for (r,) in query(ward_url, "SELECT DISTINCT rule FROM cadastre.check_commune(%s)", WARD)
+    }
     assert rules == db_rules
     assert "area_tolerance" in rules
     assert all(not f.geometry().isNull() for f in layer.getFeatures())
 
 
-def test_check_commune_refuses_an_unknown_commune(
-    cadastre_provider, ward_connection: str
-) -> None:
+def test_check_commune_refuses_an_unknown_commune(cadastre_provider, ward_connection: str) -> None:
     import processing
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException, match="99999"):
-        processing.run("cadastre:check_commune", {
-            "CONNECTION": ward_connection, "COMMUNE": "99999", "OUTPUT": "memory:"})
+        processing.run(
+            "cadastre:check_commune",
+            {"CONNECTION": ward_connection, "COMMUNE": "99999", "OUTPUT": "memory:"},
+        )
 
 
 def test_export_parcels_writes_every_current_parcel_with_its_identity(
@@ -88,14 +100,22 @@ def test_export_parcels_writes_every_current_parcel_with_its_identity(
 
     target = tmp_path / "parcels.gpkg"
 
-    result = processing.run("cadastre:export_parcels", {
-        "CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)})
+    result = processing.run(
+        "cadastre:export_parcels",
+        {"CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(target)},
+    )
 
     layer = QgsVectorLayer(result["OUTPUT"], "parcels", "ogr")
-    expected = dict(query(ward_url, "SELECT cadastre.parcel_ref(commune_code, sheet_number, "
-                                    "parcel_number), round(ST_Area(geom)::numeric, 1) FROM "
-                                    "cadastre.parcel WHERE commune_code = %s AND "
-                                    "status = 'current'", WARD))
+    expected = dict(
+        query(
+            ward_url,
+            "SELECT cadastre.parcel_ref(commune_code, sheet_number, "
+            "parcel_number), round(ST_Area(geom)::numeric, 1) FROM "
+            "cadastre.parcel WHERE commune_code = %s AND "
+            "status = 'current'",
+            WARD,
+        )
+    )
     written = {f["ref"]: round(f.geometry().area(), 1) for f in layer.getFeatures()}
     assert result["PARCELS"] == len(expected) == len(written)
     assert {ref: float(area) for ref, area in expected.items()} == pytest.approx(written)
@@ -107,9 +127,75 @@ def test_both_algorithms_run_in_batch_over_a_list_of_parameter_sets(
 ) -> None:
     import processing
 
-    runs = [{"CONNECTION": ward_connection, "COMMUNE": WARD,
-             "OUTPUT": str(tmp_path / f"{name}.gpkg")} for name in ("a", "b")]
+    runs = [
+        {"CONNECTION": ward_connection, "COMMUNE": WARD, "OUTPUT": str(tmp_path / f"{name}.gpkg")}
+        for name in ("a", "b")
+    ]
 
     results = [processing.run("cadastre:export_parcels", run) for run in runs]
 
     assert results[0]["PARCELS"] == results[1]["PARCELS"] > 0
+
+
+def test_export_parcels_as_of_a_day_before_a_split_gives_the_parent_and_after_the_children(
+    cadastre_provider, ward_connection: str, ward_url: str, tmp_path: Path
+) -> None:
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    parent_id, _ = inner_plot(ward_url, WARD)
+    conn = connect(ward_url)
+    with conn, conn.cursor() as cur:  # split it in two halves on 1 June 2025
+        cur.execute("SELECT cadastre.set_clock('2025-06-01 12:00+00')")
+        cur.execute("SELECT cadastre.open_dossier('TEST-SPLIT', 'split', '2025-05-20', 'Lan')")
+        (dossier,) = cur.fetchone()
+        cur.execute("SELECT cadastre.approve_dossier(%s, '2025-06-01')", (dossier,))
+        cur.execute(
+            "SELECT cadastre.parcel_ref(%s), cadastre.split_parcel(%s, p.id, ARRAY["
+            "ST_Multi(ST_Intersection(p.geom, ST_MakeEnvelope(ST_XMin(p.geom) - 1, "
+            "ST_YMin(p.geom) - 1, (ST_XMin(p.geom) + ST_XMax(p.geom)) / 2, ST_YMax(p.geom) + 1, "
+            "ST_SRID(p.geom)))), ST_Multi(ST_Difference(p.geom, ST_MakeEnvelope("
+            "ST_XMin(p.geom) - 1, ST_YMin(p.geom) - 1, (ST_XMin(p.geom) + ST_XMax(p.geom)) / 2, "
+            "ST_YMax(p.geom) + 1, ST_SRID(p.geom))))], ARRAY[9001, 9002]) "
+            "FROM cadastre.parcel AS p WHERE p.id = %s",
+            (parent_id, dossier, parent_id),
+        )
+        parent, child_ids = cur.fetchone()
+        cur.execute(
+            "SELECT array_agg(cadastre.parcel_ref(c)) FROM unnest(%s::bigint[]) AS c", (child_ids,)
+        )
+        (children,) = cur.fetchone()
+    conn.close()
+
+    def refs(as_of: str) -> set[str]:
+        target = tmp_path / f"parcels_{as_of}.gpkg"
+        result = processing.run(
+            "cadastre:export_parcels",
+            {"CONNECTION": ward_connection, "COMMUNE": WARD, "AS_OF": as_of, "OUTPUT": str(target)},
+        )
+        return {f["ref"] for f in QgsVectorLayer(result["OUTPUT"], "p", "ogr").getFeatures()}
+
+    before = refs("2025-05-31")
+    after = refs("2025-06-01")
+
+    assert len(children) == 2
+    assert parent in before and not set(children) & before
+    assert parent not in after and set(children) <= after
+
+
+def test_export_parcels_refuses_a_malformed_date(
+    cadastre_provider, ward_connection: str, tmp_path: Path
+) -> None:
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="not a date"):
+        processing.run(
+            "cadastre:export_parcels",
+            {
+                "CONNECTION": ward_connection,
+                "COMMUNE": WARD,
+                "AS_OF": "2020-13-99'; --",
+                "OUTPUT": str(tmp_path / "x.gpkg"),
+            },
+        )

@@ -420,8 +420,20 @@
         <translation>Xuất thửa đất</translation>
     </message>
     <message>
-        <source>Writes the current parcels of a commune with their identity, legal and measured area, land uses and version, in the register's coordinate system.</source>
-        <translation>Ghi các thửa hiện hành của một xã, phường kèm số hiệu, diện tích pháp lý và diện tích đo, mục đích sử dụng và phiên bản, theo hệ tọa độ của cơ sở dữ liệu.</translation>
+        <source>Writes the parcels of a commune with their identity, legal and measured area, land uses and version, in the register's coordinate system: the current ones, or those in force at the end of a past day.</source>
+        <translation>Ghi các thửa đất của một xã, phường kèm số hiệu, diện tích pháp lý và diện tích đo, mục đích sử dụng và phiên bản, theo hệ tọa độ của cơ sở dữ liệu: các thửa hiện hành, hoặc các thửa có hiệu lực vào cuối một ngày trong quá khứ.</translation>
+    </message>
+    <message>
+        <source>As of date (YYYY-MM-DD; empty: now)</source>
+        <translation>Tại ngày (YYYY-MM-DD; để trống: hiện tại)</translation>
+    </message>
+    <message>
+        <source>{0} is not a date (YYYY-MM-DD)</source>
+        <translation>{0} không phải là ngày (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>The parcels as of {0} could not be read from connection {1}</source>
+        <translation>Không đọc được các thửa đất tại ngày {0} từ kết nối {1}</translation>
     </message>
     <message>
         <source>Parcels</source>
