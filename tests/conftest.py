@@ -13,7 +13,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import psycopg2
 import psycopg2.extensions
@@ -54,41 +55,54 @@ def admin_url(server_url: str) -> str:
     return with_database(server_url, "postgres")
 
 
+@contextmanager
+def template_database(
+    server_url: str,
+    admin_url: str,
+    name: str,
+    fill: Callable[[psycopg2.extensions.connection], object],
+    base: str | None = None,
+) -> Iterator[str]:
+    """A database made once (from `base`, filled by `fill`) for tests to clone; dropped after."""
+    drop_database(admin_url, name)
+    create_database(admin_url, name, template=base)
+    conn = connect(with_database(server_url, name))
+    try:
+        fill(conn)
+        conn.commit()
+    finally:
+        conn.close()
+    try:
+        yield name
+    finally:
+        drop_database(admin_url, name)
+
+
 @pytest.fixture(scope="session")
 def template_name(server_url: str, admin_url: str) -> Iterator[str]:
     """A database migrated once per run, the template of every test database."""
-    name = f"cadastre_template_{os.getpid()}"
-    drop_database(admin_url, name)
-    create_database(admin_url, name)
-    conn = connect(with_database(server_url, name))
-    try:
-        migrate(conn)
-    finally:
-        conn.close()
-    yield name
-    drop_database(admin_url, name)
+    with template_database(server_url, admin_url, f"cadastre_template_{os.getpid()}",
+                           migrate) as name:
+        yield name
 
 
 # The sample communes every register test can use (Hà Nội, EPSG:5897).
 TEST_COMMUNES = (("00070", "Phường Hoàn Kiếm"), ("00073", "Phường Cửa Nam"))
 
 
+def _create_test_register(conn: psycopg2.extensions.connection) -> None:
+    with conn.cursor() as cur:
+        cur.execute("SELECT cadastre.init_register('01')")
+        for code, commune in TEST_COMMUNES:
+            cur.execute("SELECT cadastre.add_commune(%s, %s)", (code, commune))
+
+
 @pytest.fixture(scope="session")
 def register_template_name(server_url: str, admin_url: str, template_name: str) -> Iterator[str]:
     """A migrated database with the register created for Hà Nội and two communes."""
-    name = f"cadastre_register_template_{os.getpid()}"
-    drop_database(admin_url, name)
-    create_database(admin_url, name, template=template_name)
-    conn = connect(with_database(server_url, name))
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.init_register('01')")
-            for code, commune in TEST_COMMUNES:
-                cur.execute("SELECT cadastre.add_commune(%s, %s)", (code, commune))
-    finally:
-        conn.close()
-    yield name
-    drop_database(admin_url, name)
+    with template_database(server_url, admin_url, f"cadastre_register_template_{os.getpid()}",
+                           _create_test_register, base=template_name) as name:
+        yield name
 
 
 @pytest.fixture

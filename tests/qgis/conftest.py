@@ -15,9 +15,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from cadastre.db.connection import connect, create_database, drop_database, with_database
+from cadastre.db.connection import create_database, drop_database, with_database
 from cadastre.samples.loader import load_ward
 from data_samples.generator import generate
+from tests.conftest import template_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_ROOT = ROOT / "qgis_plugin"
@@ -42,16 +43,10 @@ def qgis_settings_folder(tmp_path_factory: pytest.TempPathFactory, qgis_app) -> 
 @pytest.fixture(scope="session")
 def ward_template(server_url: str, admin_url: str, register_template_name: str) -> Iterator[str]:
     """A register holding a small sample ward with its history, cloned by every test."""
-    name = f"cadastre_ward_template_{os.getpid()}"
-    drop_database(admin_url, name)
-    create_database(admin_url, name, template=register_template_name)
-    conn = connect(with_database(server_url, name))
-    try:
-        load_ward(conn, generate(WARD_PARCELS, WARD_SEED))
-    finally:
-        conn.close()
-    yield name
-    drop_database(admin_url, name)
+    with template_database(server_url, admin_url, f"cadastre_ward_template_{os.getpid()}",
+                           lambda conn: load_ward(conn, generate(WARD_PARCELS, WARD_SEED)),
+                           base=register_template_name) as name:
+        yield name
 
 
 @pytest.fixture

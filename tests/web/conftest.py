@@ -18,25 +18,23 @@ from cadastre.samples.loader import load_ward
 from cadastre.web.app import create_app
 from cadastre.web.config import WebSettings
 from data_samples.generator import generate
+from tests.conftest import template_database
 
 SAMPLE_PARCELS = 3000
 SAMPLE_SEED = 20251
 
 
+def _load_sample(conn) -> None:
+    init_register(conn, "01")
+    load_ward(conn, generate(SAMPLE_PARCELS, SAMPLE_SEED))
+
+
 @pytest.fixture(scope="session")
 def sample_template(server_url: str, admin_url: str, template_name: str) -> Iterator[str]:
     """A database holding the sample ward (the committed one), loaded once per run."""
-    name = f"cadastre_web_sample_{os.getpid()}"
-    drop_database(admin_url, name)
-    create_database(admin_url, name, template=template_name)
-    conn = connect(with_database(server_url, name))
-    try:
-        init_register(conn, "01")
-        load_ward(conn, generate(SAMPLE_PARCELS, SAMPLE_SEED))
-    finally:
-        conn.close()
-    yield name
-    drop_database(admin_url, name)
+    with template_database(server_url, admin_url, f"cadastre_web_sample_{os.getpid()}",
+                           _load_sample, base=template_name) as name:
+        yield name
 
 
 def _clone(server_url: str, admin_url: str, template: str) -> str:
