@@ -75,6 +75,11 @@ BEGIN
     PERFORM cadastre.bulk_check_identity(p_batch_id);
     PERFORM cadastre.bulk_check_overlaps(p_batch_id);
     PERFORM cadastre.bulk_insert(p_batch_id, v_dossier);
+    -- The audit trail names every dossier whose parcels this transaction registered (rows
+    -- may name their own dossier; the batch's was recorded by begin_dossier_work).
+    PERFORM cadastre.record_audit(x.dossier_id, 'change')
+    FROM (SELECT DISTINCT dossier_id FROM cadastre.parcel
+          WHERE sys_txid = txid_current() AND dossier_id <> p_dossier_id) AS x;
 
     DELETE FROM cadastre.bulk_session WHERE txid = txid_current();
     PERFORM set_config('cadastre.bulk_txid', '', true);

@@ -156,3 +156,31 @@ def test_cli_audit_by_parcel_shows_who_did_what(
     assert unknown.returncode == 1
     assert "00070/12/999" in unknown.stderr
     assert "No audited changes match" in by_officer.stdout
+
+
+def test_every_dossier_that_changed_the_register_is_audited(register_url: str) -> None:
+    from cadastre.samples.loader import load_ward
+    from data_samples.generator import generate
+
+    conn = connect(register_url)
+    load_ward(conn, generate(300, 7))  # registrations, sales, gifts, splits, merges, mortgages…
+
+    kinds_changed = rows(
+        conn,
+        """
+        SELECT DISTINCT d.kind FROM cadastre.dossier AS d
+        WHERE d.id IN (SELECT dossier_id FROM cadastre.parcel_version
+                       UNION SELECT dossier_id FROM cadastre.rrr_version)""",
+    )
+    unaudited = rows(
+        conn,
+        """
+        SELECT x.dossier_id, d.kind FROM (SELECT dossier_id FROM cadastre.parcel_version
+                                  UNION SELECT dossier_id FROM cadastre.rrr_version) AS x
+        JOIN cadastre.dossier AS d ON d.id = x.dossier_id
+        WHERE NOT EXISTS (SELECT 1 FROM cadastre.audit_transaction AS a
+                          WHERE a.dossier_id = x.dossier_id AND a.action = 'change')""",
+    )
+
+    assert len(kinds_changed) >= 6
+    assert unaudited == []
