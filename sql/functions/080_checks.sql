@@ -275,6 +275,14 @@ BEGIN
                            cadastre.last_change_text(v_parcel.id)),
                     ST_PointOnSurface(v_parcel.geom));
             END IF;
+            IF (v_edit.e ->> 'geom') ~ '[^\x01-\x7F]' THEN
+                -- WKT is ASCII; the parser's message would quote the input cut mid-character.
+                RETURN NEXT cadastre.rule_issue('geometry_invalid', v_ref,
+                    'Không đọc được hình học: có ký tự không phải ASCII',
+                    'The geometry cannot be read: it contains non-ASCII characters', NULL);
+                v_all_ok := false;
+                CONTINUE;
+            END IF;
             BEGIN
                 v_geom := ST_GeomFromEWKT(v_edit.e ->> 'geom');
                 IF ST_SRID(v_geom) = 0 THEN

@@ -161,3 +161,19 @@ def test_a_parcel_with_a_non_finite_or_huge_coordinate_is_refused_by_name(
 
     assert "00070/12/79" in str(refused.value)
     assert table_counts(neighbour) == before
+
+
+@pytest.mark.parametrize("geom", ["00\x80", "SRID=5897;POLYGON((0 0, 1 1, é 2, 0 0))", "Đất"])
+def test_non_ascii_geometry_text_is_an_issue_not_a_broken_message(neighbour, geom: str) -> None:
+    edit = {
+        "parcel_id": None,
+        "geom": geom,
+        "commune_code": COMMUNE,
+        "sheet_number": SHEET,
+        "parcel_number": 77,
+    }
+
+    issues = check_edit(neighbour, [edit])
+
+    assert [issue.rule for issue in issues] == ["geometry_invalid"]
+    assert "non-ASCII" in issues[0].message_en
