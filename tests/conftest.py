@@ -19,6 +19,7 @@ from contextlib import contextmanager
 import psycopg2
 import psycopg2.extensions
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from cadastre.db.connection import (
     connect,
@@ -32,6 +33,12 @@ from cadastre.db.connection import (
 from cadastre.db.migrate import migrate
 from cadastre.db.server import ProjectServer
 from cadastre.settings import get_settings
+
+# Property and fuzz tests draw the same examples on every run ("ci", the default), so a red
+# build always means a change broke something; HYPOTHESIS_PROFILE=explore draws new ones.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
