@@ -145,8 +145,7 @@ def cur_scalar(cur: Cursor, query: str, params: Sequence[Any] | dict | None = No
 def table_counts(conn: Connection) -> dict[str, int]:
     """Row counts of the register's tables: compare before and after a refused change."""
     return {
-        table: scalar(conn, f"SELECT count(*) FROM cadastre.{table}")
-        for table in REGISTER_TABLES
+        table: scalar(conn, f"SELECT count(*) FROM cadastre.{table}") for table in REGISTER_TABLES
     }
 
 
@@ -256,8 +255,10 @@ def register_parcel(
 ) -> int:
     """First registration of a parcel (and its land-use right when holders are given)."""
     if uses is None:
-        area = legal_area if legal_area is not None else cur_scalar(
-            cur, f"SELECT round(ST_Area({geom_sql()})::numeric, 1)", (wkt,)
+        area = (
+            legal_area
+            if legal_area is not None
+            else cur_scalar(cur, f"SELECT round(ST_Area({geom_sql()})::numeric, 1)", (wkt,))
         )
         uses = land_uses(("ODT", float(area)))
     return cur_scalar(
@@ -284,7 +285,13 @@ def first_registration(
         party_ids = [add_party(cur, name) for name, _ in holder_names]
         pairs = [(pid, share) for pid, (_, share) in zip(party_ids, holder_names, strict=True)]
         parcel_id = register_parcel(
-            cur, dossier_id, number, wkt, holders(*pairs), uses=uses, commune=commune,
+            cur,
+            dossier_id,
+            number,
+            wkt,
+            holders(*pairs),
+            uses=uses,
+            commune=commune,
             sheet=sheet,
         )
     return parcel_id, party_ids
@@ -304,7 +311,13 @@ def register_to(
     with change(conn, at) as cur:
         dossier_id = approved_dossier(cur, "first_registration", at[:10])
         return register_parcel(
-            cur, dossier_id, number, wkt, holders(*pairs), uses=uses, commune=commune,
+            cur,
+            dossier_id,
+            number,
+            wkt,
+            holders(*pairs),
+            uses=uses,
+            commune=commune,
             sheet=sheet,
         )
 
@@ -366,8 +379,14 @@ def split(
         cur,
         f"SELECT cadastre.split_parcel(%s, %s, ARRAY[{geoms}], %s::integer[], %s::jsonb[], "
         "NULL, %s)",
-        (dossier_id, parent_id, *wkts, list(numbers), list(uses) if uses else None,
-         expected_version),
+        (
+            dossier_id,
+            parent_id,
+            *wkts,
+            list(numbers),
+            list(uses) if uses else None,
+            expected_version,
+        ),
     )
 
 
@@ -546,3 +565,17 @@ def rights_with_bad_shares(conn: Connection) -> list[dict]:
         "CROSS JOIN LATERAL cadastre.share_total(r.id) AS t "
         "WHERE t.holders = 0 OR t.numerator <> t.denominator",
     )
+
+
+def invariant_violations(conn: Connection) -> dict[str, int]:
+    """Counts of everything the register forbids; all must be zero after any crash or race."""
+    return {
+        "invalid geometry": scalar(
+            conn, "SELECT count(*) FROM cadastre.parcel WHERE NOT ST_IsValid(geom)"
+        ),
+        "overlapping current parcels": len(overlapping_current_pairs(conn)),
+        "rights whose shares do not sum to 1": len(rights_with_bad_shares(conn)),
+        "changes without a dossier": scalar(
+            conn, "SELECT count(*) FROM cadastre.parcel_version WHERE dossier_id IS NULL"
+        ),
+    }

@@ -25,6 +25,7 @@ from tests.db.register_helpers import (
     approved_dossier,
     change,
     first_registration,
+    invariant_violations,
     rect,
     register_parcel,
     scalar,
@@ -146,36 +147,10 @@ def crashable_server(private_home: Path):  # noqa: F811  (the fixture imported a
     server.stop()
 
 
-def _invariant_violations(url: str) -> dict[str, int]:
-    """Counts of everything the register forbids; all must be zero after any crash."""
+def _violations(url: str) -> dict[str, int]:
     conn = connect(url)
     try:
-        return {
-            "invalid geometry": scalar(
-                conn, "SELECT count(*) FROM cadastre.parcel WHERE NOT ST_IsValid(geom)"
-            ),
-            "overlapping current parcels": scalar(
-                conn,
-                "SELECT count(*) FROM cadastre.parcel AS a JOIN cadastre.parcel AS b "
-                "ON a.id < b.id AND ST_Intersects(a.geom, b.geom) "
-                "WHERE a.status = 'current' AND b.status = 'current' "
-                "AND ST_Area(ST_Intersection(a.geom, b.geom)) > 0.01",
-            ),
-            "rights whose shares do not sum to 1": scalar(
-                conn,
-                "SELECT count(*) FROM cadastre.rrr AS r "
-                "JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'right' "
-                "CROSS JOIN LATERAL cadastre.share_total(r.id) AS t "
-                "WHERE t.holders > 0 AND t.numerator <> t.denominator",
-            ),
-            "changes without a dossier": scalar(
-                conn, "SELECT count(*) FROM cadastre.parcel_version WHERE dossier_id IS NULL"
-            ),
-            "parcels without a current or retired status": scalar(
-                conn,
-                "SELECT count(*) FROM cadastre.parcel WHERE status NOT IN ('current', 'retired')",
-            ),
-        }
+        return invariant_violations(conn)
     finally:
         conn.close()
 
@@ -242,9 +217,7 @@ def test_a_client_killed_in_the_middle_of_an_import_leaves_no_trace(
         time.sleep(0.1)
     assert _state(register_url) == before
     assert scalar(conn, "SELECT count(*) FROM cadastre.staged_parcel") == 0
-    assert _invariant_violations(register_url) == dict.fromkeys(
-        _invariant_violations(register_url), 0
-    )
+    assert _violations(register_url) == dict.fromkeys(_violations(register_url), 0)
 
 
 @pytest.mark.parametrize("work", ["split", "batch", "import"])
@@ -266,7 +239,7 @@ def test_killing_the_server_mid_change_leaves_all_old_state_and_every_invariant(
     _restart(crashable_server)  # crash recovery replays the WAL
 
     assert _state(url) == before
-    assert _invariant_violations(url) == dict.fromkeys(_invariant_violations(url), 0)
+    assert _violations(url) == dict.fromkeys(_violations(url), 0)
     conn = connect(url)
     try:
         with change(conn, "2024-03-01") as cur:
