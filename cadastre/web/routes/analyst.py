@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -47,8 +48,9 @@ LAND_USE_CODE = re.compile(r"^[A-Za-z0-9]{1,6}$")
 
 def analyst_connection(
     request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
-) -> psycopg2.extensions.connection:
-    """A connection as the analyst's own role, or 401/403 naming what is missing."""
+) -> Iterator[psycopg2.extensions.connection]:
+    """A connection as the analyst's own role (closed after the request), or 401/403 naming
+    what is missing."""
     challenge = {"WWW-Authenticate": 'Basic realm="cadastre"'}
     if credentials is None or not ROLE_NAME.match(credentials.username):
         raise WebError(401, "analyst_login", headers=challenge)
@@ -65,10 +67,12 @@ def analyst_connection(
             (list(ANALYST_GROUPS),),
         )
         allowed = cur.fetchone()[0]
-    if not allowed:
+    try:
+        if not allowed:
+            raise WebError(403, "analyst_denied", role=credentials.username)
+        yield conn
+    finally:
         conn.close()
-        raise WebError(403, "analyst_denied", role=credentials.username)
-    return conn
 
 
 @router.get(
@@ -101,13 +105,12 @@ def export(
     bad = [f"commune {c!r} is not a 5-digit code" for c in commune if not re.match(COMMUNE_CODE, c)]
     bad += [f"land use {c!r} is not a code" for c in land_use if not LAND_USE_CODE.match(c)]
     if bad:
-        conn.close()
         raise WebError(400, "export_refused", reason=bad[0])
     name, media_type = DOWNLOADS[fmt]
     folder = FilePath(tempfile.mkdtemp(prefix="cadastre-export-"))
     request = ExportRequest(
         communes=tuple(commune),
-        land_uses=tuple(land_use),
+        land_uses=tuple(code.upper() for code in land_use),
         status=status,
         as_of=as_of,
         crs=crs,
@@ -119,8 +122,6 @@ def export(
     except CadastreError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise WebError(400, "export_refused", reason=exc.message) from exc
-    finally:
-        conn.close()
     return FileResponse(
         result.path,
         media_type=media_type,
