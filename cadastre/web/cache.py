@@ -120,8 +120,12 @@ class SpatialCache:
 POLL_SQL = """
     WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
     SELECT s.xmin, m.id, m.tx::text::bigint,
-           ST_XMin(m.bbox), ST_YMin(m.bbox), ST_XMax(m.bbox), ST_YMax(m.bbox)
-    FROM s LEFT JOIN public_register.map_change AS m ON m.tx >= %s::text::xid8
+           ST_XMin(m.box), ST_YMin(m.box), ST_XMax(m.box), ST_YMax(m.box)
+    FROM s LEFT JOIN LATERAL (
+        -- Notes keep their boxes in the register's CRS; the caches key on Web Mercator.
+        SELECT id, tx, ST_Transform(bbox, 3857)::box2d AS box
+        FROM public_register.map_change WHERE tx >= %s::text::xid8
+    ) AS m ON true
     ORDER BY m.id
 """
 

@@ -465,22 +465,21 @@ BEGIN
         RETURN;
     END IF;
     -- A bulk change (import, commune merger) is one box around it all, not thousands of rows.
+    -- Boxes stay in the geometries' CRS: the change watcher projects them when it reads them.
     IF array_length(p_geoms, 1) > 64 THEN
         INSERT INTO public_register.map_change (bbox)
-        SELECT ST_SetSRID(ST_Expand(ST_Extent(ST_Transform(ST_Envelope(g), 3857)), 1.0)::geometry,
-                          3857)
+        SELECT ST_SetSRID(ST_Expand(ST_Extent(g), 1.0)::geometry, max(ST_SRID(g)))
         FROM unnest(p_geoms) AS g WHERE g IS NOT NULL
         HAVING count(g) > 0;
     ELSE
         INSERT INTO public_register.map_change (bbox)
-        SELECT ST_SetSRID(ST_Expand(ST_Transform(ST_Envelope(g), 3857)::box2d, 1.0)::geometry,
-                          3857)
+        SELECT ST_SetSRID(ST_Expand(g::box2d, 1.0)::geometry, ST_SRID(g))
         FROM unnest(p_geoms) AS g WHERE g IS NOT NULL;
     END IF;
 END;
 $$;
 COMMENT ON FUNCTION public_register.note_geometries(geometry[]) IS
-    'Record the Web Mercator boxes of changed geometries in public_register.map_change.';
+    'Record the boxes of changed geometries (in their own CRS) in public_register.map_change.';
 
 CREATE OR REPLACE FUNCTION public_register.note_parcels(p_ids bigint[])
 RETURNS void

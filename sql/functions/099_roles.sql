@@ -6,15 +6,20 @@
 
 CREATE OR REPLACE FUNCTION cadastre.may_edit_commune(p_commune text)
 RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
     -- Officers (and approvers) are bound to their communes; administrators and the
-    -- superuser that owns the schema are not.
-    SELECT NOT pg_has_role(current_user, 'cadastre_officer', 'MEMBER')
-        OR pg_has_role(current_user, 'cadastre_admin', 'MEMBER')
-        OR EXISTS (SELECT 1 FROM cadastre.officer_commune AS o
+    -- superuser that owns the schema are not. PL/pgSQL, not SQL, so the membership query is
+    -- planned once per session rather than on every row a trigger or policy checks.
+    IF NOT pg_has_role(current_user, 'cadastre_officer', 'MEMBER')
+       OR pg_has_role(current_user, 'cadastre_admin', 'MEMBER') THEN
+        RETURN true;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM cadastre.officer_commune AS o
                    WHERE o.commune_code = p_commune
-                     AND pg_has_role(current_user, o.role_name, 'MEMBER'))
+                     AND pg_has_role(current_user, o.role_name, 'MEMBER'));
+END;
 $$;
 COMMENT ON FUNCTION cadastre.may_edit_commune(text) IS
     'True when the current role may change parcels of a commune (officers: assigned ones only).';
