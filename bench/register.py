@@ -97,7 +97,10 @@ def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> N
             base_median,
             base_p99,
             target="≤ 1.5× plain",
-            note="each side one transaction with commit, synchronous_commit off; sides alternate in 10 blocks",
+            note=(
+                "each side one transaction with commit, synchronous_commit off; "
+                "sides alternate in 10 blocks"
+            ),
         )
     )
 
