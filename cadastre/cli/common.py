@@ -8,9 +8,12 @@ from functools import lru_cache
 
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from cadastre.db.connection import make_engine
 from cadastre.errors import CadastreError
+from cadastre.register import service
+from cadastre.register.refs import parse_parcel_ref
 
 console = Console(soft_wrap=True)
 SHARE = re.compile(r"^(?P<party>[0-9]+)(=(?P<share>[0-9]+(/[0-9]+)?))?$")
@@ -44,3 +47,11 @@ def parse_holders(values: list[str]) -> list[tuple[int, str]]:
             )
         holders.append((int(match["party"]), match["share"] or "1"))
     return holders
+
+
+def current_parcel_id(session: Session, ref: str) -> int:
+    """The id of the parcel bearing an identity (COMMUNE/SHEET/NUMBER); an error names it."""
+    parcel = service.find_parcel(session, parse_parcel_ref(ref))
+    if parcel is None:
+        raise CadastreError(f"No parcel {ref}", hint="Check the commune code, sheet and number.")
+    return parcel.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cadastre.cli.common import console, engine, parse_date
+from cadastre.cli.common import console, current_parcel_id, engine, parse_date
 from cadastre.errors import CadastreError
 from cadastre.register import service
 
@@ -21,13 +21,31 @@ def open_(
     officer: str = typer.Option(..., "--officer", help="Officer in charge"),
     legal_basis: str | None = typer.Option(None, "--legal-basis", help="Decision, contract…"),
     commune: str | None = typer.Option(None, "--commune", help="Commune code"),
+    parcel: list[str] = typer.Option(
+        [],
+        "--parcel",
+        help="COMMUNE/SHEET/NUMBER of a parcel it concerns, repeatable: citizens then see a "
+        "dossier in progress on it until it is decided",
+    ),
 ) -> None:
-    """Record a received dossier and print its id."""
+    """Record a received dossier (and the parcels it concerns) and print its id."""
     with service.unit_of_work(engine()) as session:
         dossier_id = service.open_dossier(
             session, number, kind, parse_date(received, "--received"), officer, legal_basis, commune
         )
+        service.attach_parcels(session, dossier_id, [current_parcel_id(session, r) for r in parcel])
     console.print(f"Dossier {number} opened with id {dossier_id}")
+
+
+@app.command()
+def attach(
+    dossier_id: int,
+    refs: list[str] = typer.Argument(..., help="COMMUNE/SHEET/NUMBER of each parcel"),
+) -> None:
+    """Record parcels a dossier concerns (citizens see it in progress until it is decided)."""
+    with service.unit_of_work(engine()) as session:
+        service.attach_parcels(session, dossier_id, [current_parcel_id(session, r) for r in refs])
+    console.print(f"Dossier {dossier_id} concerns {', '.join(refs)}")
 
 
 @app.command()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from cadastre.cli.common import console, engine, parse_date, parse_holders
-from cadastre.errors import CadastreError
+from cadastre.cli.common import console, current_parcel_id, engine, parse_date, parse_holders
 from cadastre.register import service
-from cadastre.register.refs import parse_parcel_ref
 
 restriction_app = typer.Typer(
     help="Mortgages, seizures, disputes, planning reservations.", no_args_is_help=True
@@ -15,13 +13,6 @@ restriction_app = typer.Typer(
 party_app = typer.Typer(
     help="Parties: people, households, couples, organisations.", no_args_is_help=True
 )
-
-
-def _current_parcel_id(session, ref: str) -> int:
-    parcel = service.find_parcel(session, parse_parcel_ref(ref))
-    if parcel is None:
-        raise CadastreError(f"No parcel {ref}", hint="Check the commune code, sheet and number.")
-    return parcel.id
 
 
 def transfer(
@@ -35,7 +26,7 @@ def transfer(
         right = service.transfer_right(
             session,
             dossier,
-            _current_parcel_id(session, ref),
+            current_parcel_id(session, ref),
             parse_holders(holder),
             parse_date(on, "--on"),
         )
@@ -54,7 +45,7 @@ def add_restriction(
     """Register a restriction on a parcel."""
     with service.unit_of_work(engine()) as session:
         rrr_id = service.register_restriction(
-            session, dossier, _current_parcel_id(session, ref), kind, party, amount, note
+            session, dossier, current_parcel_id(session, ref), kind, party, amount, note
         )
     console.print(f"Parcel {ref}: {kind} registered with id {rrr_id}")
 

@@ -83,6 +83,12 @@ def decide_dossier(session: Session, dossier_id: int, status: str, decided_on: d
     )
 
 
+def attach_parcels(session: Session, dossier_id: int, parcel_ids: Sequence[int]) -> None:
+    """Record that a received dossier concerns these parcels: the public sees it in progress."""
+    for parcel_id in parcel_ids:
+        call(session, "add_dossier_parcel", p_dossier_id=dossier_id, p_parcel_id=parcel_id)
+
+
 def get_dossier(session: Session, dossier_id: int) -> Dossier | None:
     """A dossier by id."""
     return session.get(Dossier, dossier_id)

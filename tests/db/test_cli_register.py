@@ -205,3 +205,59 @@ def test_db_init_creates_the_register_for_the_chosen_province(db_url: str) -> No
     assert "province 31" in output and "EPSG:9210" in output
     again = run_cli(db_url, "db", "init", "--province", "01")
     assert again.returncode == 1 and "was created for province 31" in again.stderr
+
+
+def _public_status(url: str, ref: str) -> list[str]:
+    conn = connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            commune, sheet, number = ref.split("/")
+            cur.execute(
+                "SELECT public_register.parcel_document(%s, %s, %s) -> 'status_codes'",
+                (commune, sheet, int(number)),
+            )
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_received_dossier_names_its_parcels_so_citizens_see_it_in_progress(
+    register_url, registered_parcel
+) -> None:
+    ref = "00070/12/45"
+    assert _public_status(register_url, ref) == ["registered"]
+    opened = ok(
+        register_url, "dossier", "open", "9/2026/CN", "--kind", "sale",
+        "--received", "2026-01-05", "--officer", "Lan", "--parcel", ref,
+    )
+    sale = last_id(opened)
+    assert _public_status(register_url, ref) == ["registered", "dossier_in_progress"]
+    ok(register_url, "dossier", "reject", sale, "--on", "2026-01-20")
+    assert _public_status(register_url, ref) == ["registered"]
+
+    gift = last_id(
+        ok(
+            register_url, "dossier", "open", "10/2026/TC", "--kind", "gift",
+            "--received", "2026-02-01", "--officer", "Lan",
+        )
+    )
+    assert "concerns 00070/12/45" in ok(register_url, "dossier", "attach", gift, ref)
+    assert _public_status(register_url, ref) == ["registered", "dossier_in_progress"]
+
+
+def test_opening_a_dossier_for_an_unknown_parcel_stores_nothing(
+    register_url, registered_parcel
+) -> None:
+    result = run_cli(
+        register_url, "dossier", "open", "11/2026/CN", "--kind", "sale",
+        "--received", "2026-01-05", "--officer", "Lan", "--parcel", "00070/12/999",
+    )
+    assert result.returncode != 0
+    assert "No parcel 00070/12/999" in result.stderr
+    conn = connect(register_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM cadastre.dossier WHERE number = '11/2026/CN'")
+            assert cur.fetchone()[0] == 0
+    finally:
+        conn.close()
