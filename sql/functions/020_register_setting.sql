@@ -2,18 +2,25 @@
 
 CREATE OR REPLACE FUNCTION cadastre.register_srid()
 RETURNS integer
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT srid FROM cadastre.register_setting
+BEGIN
+    -- PL/pgSQL so the plan is made once per session: a SQL function that reads a table cannot
+    -- be inlined and is planned again in every statement that calls it (a hot helper).
+    RETURN (SELECT srid FROM cadastre.register_setting);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.register_srid() IS
     'The SRID every parcel geometry of this register is stored in (null before init_register).';
 
 CREATE OR REPLACE FUNCTION cadastre.tolerance(p_name text)
 RETURNS numeric
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT value FROM cadastre.tolerance WHERE name = p_name
+BEGIN
+    -- PL/pgSQL so the plan is made once per session (see register_srid): every rule calls this.
+    RETURN (SELECT value FROM cadastre.tolerance WHERE name = p_name);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.tolerance(text) IS 'A tolerance by name (see cadastre.tolerance).';
 

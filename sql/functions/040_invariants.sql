@@ -12,8 +12,8 @@ CREATE OR REPLACE FUNCTION cadastre.parcel_ref(p_commune text, p_sheet text, p_n
 RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$
-    -- Every operator immutable (integer::text, text || text) so the planner inlines it: a
-    -- trigger that names the parcel on each row pays no function call.
+    -- p_number::text, not text || integer (a stable operator): an immutable body lets the
+    -- planner inline the call, in every checked neighbour and every trigger that names a parcel.
     SELECT p_commune || '/' || p_sheet || '/' || p_number::text
 $$;
 COMMENT ON FUNCTION cadastre.parcel_ref(text, text, integer) IS
@@ -410,14 +410,16 @@ AS $$
     -- The one definition of an overlap: interiors intersect, and the shared part is larger
     -- than overlap_area AND wider than overlap_width (a long shared edge digitised twice has
     -- area but no width).
-    SELECT cadastre.make_issue('overlap', 'error', p_ref,
+    -- (…).* returns the issue's columns, not one composite column: that keeps the function
+    -- inlinable, so a caller's plan holds it (no planning per call, refs built only for issues).
+    SELECT (cadastre.make_issue('overlap', 'error', p_ref,
                format('Chồng lấn với %s: %s m², rộng %s m', p_other_ref,
                       round(ST_Area(o.shape)::numeric, 3),
                       round(cadastre.width_of(o.shape)::numeric, 3)),
                format('Overlaps %s by %s m² (width %s m)', p_other_ref,
                       round(ST_Area(o.shape)::numeric, 3),
                       round(cadastre.width_of(o.shape)::numeric, 3)),
-               o.shape, p_other_ref)
+               o.shape, p_other_ref)).*
     FROM (SELECT ST_CollectionExtract(ST_Intersection(p_geom, p_other), 3) AS shape
           WHERE ST_Relate(p_geom, p_other, '2********')) AS o
     WHERE ST_Area(o.shape) > cadastre.tolerance('overlap_area')
