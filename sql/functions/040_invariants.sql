@@ -252,6 +252,8 @@ DECLARE
     v_ref      text := cadastre.parcel_ref(NEW.commune_code, NEW.sheet_number, NEW.parcel_number);
     v_hint     text := 'Fix the parcel and submit again; nothing was changed.';
     v_issues   cadastre.issue[];
+    -- Compared once: the geometry rules and the placement rule both depend on it.
+    v_new_geom boolean := TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom;
 BEGIN
     PERFORM cadastre.require_commune_right(NEW.commune_code, v_ref);
     IF TG_OP = 'UPDATE' THEN
@@ -288,7 +290,7 @@ BEGIN
         END IF;
     END IF;
     -- Check what changed (an attribute edit does not re-validate an unchanged geometry).
-    IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom THEN
+    IF v_new_geom THEN
         PERFORM cadastre.require_register();
         IF NEW.geom IS NOT NULL AND GeometryType(NEW.geom) = 'POLYGON' THEN
             NEW.geom := ST_Multi(NEW.geom);
@@ -307,14 +309,15 @@ BEGIN
     END IF;
     -- A parcel must lie within its commune's boundary (when the boundary is recorded).
     IF NEW.status = 'current' AND (TG_OP = 'INSERT' OR NEW.commune_code <> OLD.commune_code
-                                   OR NEW.geom IS DISTINCT FROM OLD.geom) THEN
+                                   OR v_new_geom) THEN
         SELECT array_agg(i) INTO v_issues
         FROM cadastre.placement_issues(NEW.geom, NEW.commune_code, NEW.sheet_number, v_ref) AS i;
         PERFORM cadastre.raise_on_errors(v_issues,
             'Draw the parcel within its commune''s boundary, or register it in the commune it '
             'lies in.');
     END IF;
-    IF TG_OP = 'UPDATE' AND NEW IS DISTINCT FROM OLD THEN
+    IF TG_OP = 'UPDATE' THEN
+        -- Something changed: a_skip_unchanged dropped the UPDATEs that change nothing.
         NEW.version := OLD.version + 1;
     END IF;
     RETURN NEW;
