@@ -149,24 +149,30 @@ AS $$
 BEGIN
     -- PL/pgSQL so the plan is made once per session: the web view asks for this on every
     -- parcel page.
+    -- One pass over each version table: the parcel's versions give both the dossiers and
+    -- when each was first recorded; a right's version gives the dossier that made it and the
+    -- one that ended it.
     RETURN QUERY
-    WITH dossiers AS (
-        SELECT dossier_id FROM cadastre.parcel_version WHERE id = p_parcel_id
-        UNION SELECT dossier_id FROM cadastre.rrr_version WHERE parcel_id = p_parcel_id
-        UNION SELECT ended_by_dossier FROM cadastre.rrr_version
-              WHERE parcel_id = p_parcel_id AND ended_by_dossier IS NOT NULL
-        UNION SELECT c.dossier_id FROM cadastre.certificate_version AS c
-              JOIN cadastre.certificate_parcel AS cp ON cp.certificate_id = c.id
-              WHERE cp.parcel_id = p_parcel_id
-        UNION SELECT dossier_id FROM cadastre.parcel_lineage
-              WHERE parent_id = p_parcel_id OR child_id = p_parcel_id
+    WITH touched AS (
+        SELECT v.dossier_id, lower(v.sys_period) AS first_at
+        FROM cadastre.parcel_version AS v WHERE v.id = p_parcel_id
+        UNION ALL
+        SELECT x.dossier_id, NULL FROM cadastre.rrr_version AS r
+        CROSS JOIN LATERAL (VALUES (r.dossier_id), (r.ended_by_dossier)) AS x (dossier_id)
+        WHERE r.parcel_id = p_parcel_id AND x.dossier_id IS NOT NULL
+        UNION ALL
+        SELECT c.dossier_id, NULL FROM cadastre.certificate_version AS c
+        JOIN cadastre.certificate_parcel AS cp ON cp.certificate_id = c.id
+        WHERE cp.parcel_id = p_parcel_id
+        UNION ALL
+        SELECT l.dossier_id, NULL FROM cadastre.parcel_lineage AS l
+        WHERE l.parent_id = p_parcel_id OR l.child_id = p_parcel_id
     )
-    SELECT d.decided_on, min(lower(pv.sys_period)), d.kind, k.name_vi, k.name_en, d.number
-    FROM dossiers AS x
-    JOIN cadastre.dossier AS d ON d.id = x.dossier_id
+    SELECT d.decided_on, t.first_at, d.kind, k.name_vi, k.name_en, d.number
+    FROM (SELECT u.dossier_id, min(u.first_at) AS first_at FROM touched AS u
+          GROUP BY u.dossier_id) AS t
+    JOIN cadastre.dossier AS d ON d.id = t.dossier_id
     JOIN cadastre.dossier_kind AS k ON k.code = d.kind
-    LEFT JOIN cadastre.parcel_version AS pv ON pv.id = p_parcel_id AND pv.dossier_id = d.id
-    GROUP BY d.id, d.decided_on, d.kind, k.name_vi, k.name_en, d.number
     ORDER BY d.decided_on, d.id;
 END;
 $$;

@@ -327,6 +327,13 @@ def test_timeline_lists_each_dossier_kind_and_date_without_personal_data(registe
         (d("2018-02-01"), "mortgage_release", "XTC-01"),
         (d("2019-05-05"), "resurvey", "DD-01"),
     ]
+    # When the register first recorded the parcel as each dossier left it; none for the
+    # dossiers that changed only its rights or certificate.
+    recorded = {t["dossier_kind"]: t["recorded_at"] for t in timeline}
+    assert recorded["first_registration"] is not None
+    assert recorded["resurvey"] > recorded["first_registration"]
+    assert recorded["mortgage"] is None and recorded["mortgage_release"] is None
+    assert recorded["certificate_reissue"] is None
     assert timeline[2]["kind_vi"] == "Chuyển nhượng"
     assert timeline[2]["kind_en"] == "Transfer by sale"
     text = repr(timeline)

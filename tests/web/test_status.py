@@ -110,6 +110,10 @@ def test_masked_names_keep_only_initials(sample_url) -> None:
         with conn, conn.cursor() as cur:
             assert cur_scalar(cur, "SELECT public_register.mask_name('Bùi Văn  Khoa')") == \
                 "B*** V*** K***"
+            for name, masked in [(" Bùi\tVăn \n Khoa\t", "B*** V*** K***"), ("Ánh", "Á***"),
+                                 ("x \\1 y", "x*** \\*** y***"), ("", None), (" \t\n", None),
+                                 (None, None)]:
+                assert cur_scalar(cur, "SELECT public_register.mask_name(%s)", (name,)) == masked
             assert cur_scalar(cur, "SELECT public_register.fold('Đặng Thị Ánh NGUYỆT')") == \
                 "dang thi anh nguyet"
     finally:
