@@ -94,7 +94,8 @@ class PublicRegister:
         if row is None or row[0] is None:
             raise WebError(404, "not_found_parcel", ref=f"{commune}/{sheet}/{number}")
         answer = ParcelAnswer(row[0].encode())
-        if epoch == self.watcher.epoch:
+        # Parsing the document for its box costs as much as sending it: only when caching.
+        if self.lookups.capacity > 0 and epoch == self.watcher.epoch:
             box = lonlat_box_to_mercator(answer.document["location"]["bbox"])
             self.lookups.put(key, answer, box)
         return answer
