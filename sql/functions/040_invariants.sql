@@ -21,10 +21,13 @@ COMMENT ON FUNCTION cadastre.parcel_ref(text, text, integer) IS
 
 CREATE OR REPLACE FUNCTION cadastre.parcel_ref(p_id bigint)
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT cadastre.parcel_ref(commune_code, sheet_number, parcel_number)
-    FROM cadastre.parcel WHERE id = p_id
+BEGIN
+    -- PL/pgSQL so the look-up is planned once per session (messages, audit trail rows).
+    RETURN (SELECT cadastre.parcel_ref(commune_code, sheet_number, parcel_number)
+            FROM cadastre.parcel WHERE id = p_id);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.parcel_ref(bigint) IS 'Identity of a parcel by its id.';
 

@@ -218,12 +218,14 @@ COMMENT ON FUNCTION cadastre.add_shares(bigint, jsonb) IS 'Give a right its hold
 
 CREATE OR REPLACE FUNCTION cadastre.holders_json(p_rrr_id bigint)
 RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_object('party_id', party_id,
-                                                 'share', numerator || '/' || denominator)
-                              ORDER BY party_id), '[]'::jsonb)
-    FROM cadastre.rrr_share WHERE rrr_id = p_rrr_id
+BEGIN
+    RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object('party_id', party_id,
+                                                         'share', numerator || '/' || denominator)
+                                      ORDER BY party_id), '[]'::jsonb)
+            FROM cadastre.rrr_share WHERE rrr_id = p_rrr_id);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.holders_json(bigint) IS 'A right''s holders in the operations'' JSON form.';
 
@@ -303,9 +305,12 @@ COMMENT ON FUNCTION cadastre.open_rrrs(bigint, text) IS
 
 CREATE OR REPLACE FUNCTION cadastre.land_use_right(p_parcel_id bigint)
 RETURNS cadastre.rrr
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT * FROM cadastre.open_rrrs(p_parcel_id) WHERE kind = 'land_use_right' LIMIT 1
+BEGIN
+    RETURN (SELECT r FROM cadastre.open_rrrs(p_parcel_id) AS r
+            WHERE r.kind = 'land_use_right' LIMIT 1);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.land_use_right(bigint) IS 'The open land-use right of a parcel.';
 
@@ -364,8 +369,11 @@ CREATE OR REPLACE FUNCTION cadastre.insert_parcel(p_commune text, p_sheet text, 
                                                   p_land_uses jsonb, p_address text,
                                                   p_old_identifiers jsonb DEFAULT '[]')
 RETURNS bigint
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_id bigint;
+BEGIN
     INSERT INTO cadastre.parcel (commune_code, sheet_number, parcel_number, geom, legal_area,
                                  land_uses, address, old_identifiers, dossier_id)
     VALUES (p_commune, p_sheet, p_number, ST_Multi(cadastre.to_register_crs(p_geom)),
@@ -373,7 +381,9 @@ AS $$
                   1),
             p_land_uses, p_address, coalesce(p_old_identifiers, '[]'),
             cadastre.current_dossier())
-    RETURNING id
+    RETURNING id INTO v_id;
+    RETURN v_id;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.insert_parcel(text, text, integer, geometry, numeric, jsonb, text,
                                            jsonb) IS
@@ -580,13 +590,17 @@ COMMENT ON FUNCTION cadastre.carry_ended_rrrs(bigint, bigint, date) IS
 
 CREATE OR REPLACE FUNCTION cadastre.holder_set(p_parcel_id bigint)
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT coalesce(string_agg(s.party_id || ':' || s.numerator / gcd(s.numerator, s.denominator)
-                               || '/' || s.denominator / gcd(s.numerator, s.denominator), ','
-                               ORDER BY s.party_id), '')
-    FROM cadastre.rrr_share AS s
-    WHERE s.rrr_id = (cadastre.land_use_right(p_parcel_id)).id
+BEGIN
+    RETURN (
+        SELECT coalesce(string_agg(s.party_id || ':'
+                                   || s.numerator / gcd(s.numerator, s.denominator) || '/'
+                                   || s.denominator / gcd(s.numerator, s.denominator), ','
+                                   ORDER BY s.party_id), '')
+        FROM cadastre.rrr_share AS s
+        WHERE s.rrr_id = (cadastre.land_use_right(p_parcel_id)).id);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.holder_set(bigint) IS
     'The holders and shares of a parcel''s land-use right, as comparable text.';
@@ -900,11 +914,13 @@ COMMENT ON FUNCTION cadastre.cancel_certificate(bigint, text, date) IS 'Cancel a
 
 CREATE OR REPLACE FUNCTION cadastre.cancel_certificates_of(p_parcel_id bigint, p_on date)
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+BEGIN
     UPDATE cadastre.certificate AS c SET cancelled_on = greatest(p_on, c.issued_on)
     FROM cadastre.certificate_parcel AS cp
-    WHERE cp.certificate_id = c.id AND cp.parcel_id = p_parcel_id AND c.cancelled_on IS NULL
+    WHERE cp.certificate_id = c.id AND cp.parcel_id = p_parcel_id AND c.cancelled_on IS NULL;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.cancel_certificates_of(bigint, date) IS
     'Cancel the valid certificates covering a parcel that is retired.';

@@ -508,11 +508,14 @@ COMMENT ON FUNCTION public_register.note_geometries(geometry[]) IS
 
 CREATE OR REPLACE FUNCTION public_register.note_parcels(p_ids bigint[])
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
-    SELECT public_register.note_geometries(ARRAY(
-        SELECT geom FROM cadastre.parcel WHERE id = ANY (p_ids)))
+BEGIN
+    -- PL/pgSQL, planned once per session: every change to a right or certificate calls this.
+    PERFORM public_register.note_geometries(ARRAY(
+        SELECT geom FROM cadastre.parcel WHERE id = ANY (p_ids)));
+END;
 $$;
 COMMENT ON FUNCTION public_register.note_parcels(bigint[]) IS
     'Record where parcels (by id) are, because something public about them changed.';
