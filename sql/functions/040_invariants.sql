@@ -408,6 +408,27 @@ $$;
 COMMENT ON FUNCTION cadastre.width_of(geometry) IS
     'Mean width of a polygon (2·area/perimeter): tells a thin strip from a real area.';
 
+CREATE OR REPLACE FUNCTION cadastre.overlap_issue(p_shape geometry, p_ref text, p_other_ref text)
+RETURNS cadastre.issue
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    -- The overlap's issue row, built only for a pair that overlaps: a separate PL/pgSQL
+    -- function, so the statements that call overlap_between do not compile these message
+    -- expressions at every executor start (the common case: no overlap at all).
+    RETURN cadastre.make_issue('overlap', 'error', p_ref,
+               format('Chồng lấn với %s: %s m², rộng %s m', p_other_ref,
+                      round(ST_Area(p_shape)::numeric, 3),
+                      round(cadastre.width_of(p_shape)::numeric, 3)),
+               format('Overlaps %s by %s m² (width %s m)', p_other_ref,
+                      round(ST_Area(p_shape)::numeric, 3),
+                      round(cadastre.width_of(p_shape)::numeric, 3)),
+               p_shape, p_other_ref);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.overlap_issue(geometry, text, text) IS
+    'The issue row of an overlap found by cadastre.overlap_between (its messages).';
+
 CREATE OR REPLACE FUNCTION cadastre.overlap_between(p_geom geometry, p_other geometry,
                                                     p_ref text, p_other_ref text)
 RETURNS SETOF cadastre.issue
@@ -416,18 +437,12 @@ AS $$
     -- The one definition of an overlap: interiors intersect, and the shared part is larger
     -- than overlap_area AND wider than overlap_width (a long shared edge digitised twice has
     -- area but no width).
-    -- (…).* returns the issue's columns, not one composite column: that keeps the function
-    -- inlinable, so a caller's plan holds it (no planning per call, refs built only for issues).
-    SELECT (cadastre.make_issue('overlap', 'error', p_ref,
-               format('Chồng lấn với %s: %s m², rộng %s m', p_other_ref,
-                      round(ST_Area(o.shape)::numeric, 3),
-                      round(cadastre.width_of(o.shape)::numeric, 3)),
-               format('Overlaps %s by %s m² (width %s m)', p_other_ref,
-                      round(ST_Area(o.shape)::numeric, 3),
-                      round(cadastre.width_of(o.shape)::numeric, 3)),
-               o.shape, p_other_ref)).*
+    -- One SELECT: the function stays inlinable, so a caller's plan holds it (no planning per
+    -- call); the issue row comes from overlap_issue, called only for an overlap.
+    SELECT i.*
     FROM (SELECT ST_CollectionExtract(ST_Intersection(p_geom, p_other), 3) AS shape
-          WHERE ST_Relate(p_geom, p_other, '2********')) AS o
+          WHERE ST_Relate(p_geom, p_other, '2********')) AS o,
+         LATERAL cadastre.overlap_issue(o.shape, p_ref, p_other_ref) AS i
     WHERE ST_Area(o.shape) > cadastre.tolerance('overlap_area')
       AND cadastre.width_of(o.shape) > cadastre.tolerance('overlap_width')
 $$;

@@ -101,23 +101,39 @@ $$;
 COMMENT ON FUNCTION cadastre.area_tolerance(integer, numeric) IS
     'ΔP = factor · M · √P: how far a measured area may differ from the registered one.';
 
+CREATE OR REPLACE FUNCTION cadastre.area_issue(p_geom geometry, p_area numeric,
+                                               p_legal_area numeric, p_tolerance numeric,
+                                               p_ref text)
+RETURNS cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- The issue row, built only when the rule fires (see overlap_issue for why).
+    RETURN cadastre.rule_issue('area_tolerance', p_ref,
+               format('Diện tích đo %s m² lệch %s m² so với diện tích pháp lý %s m² '
+                      '(hạn sai %s m²)', round(p_area, 1), round(abs(p_area - p_legal_area), 1),
+                      p_legal_area, round(p_tolerance, 1)),
+               format('Measured area %s m² differs by %s m² from the registered %s m² '
+                      '(tolerance %s m²)', round(p_area, 1), round(abs(p_area - p_legal_area), 1),
+                      p_legal_area, round(p_tolerance, 1)),
+               ST_PointOnSurface(p_geom));
+END;
+$$;
+COMMENT ON FUNCTION cadastre.area_issue(geometry, numeric, numeric, numeric, text) IS
+    'The issue row of cadastre.area_issues (its messages).';
+
 CREATE OR REPLACE FUNCTION cadastre.area_issues(p_geom geometry, p_legal_area numeric,
                                                 p_scale integer, p_ref text)
 RETURNS SETOF cadastre.issue
 LANGUAGE sql STABLE
 AS $$
-    -- (…).* returns the issue's columns: the function stays inlinable (planned with its caller).
-    SELECT (cadastre.rule_issue('area_tolerance', p_ref,
-               format('Diện tích đo %s m² lệch %s m² so với diện tích pháp lý %s m² '
-                      '(hạn sai %s m²)', round(a, 1), round(abs(a - p_legal_area), 1),
-                      p_legal_area, round(t, 1)),
-               format('Measured area %s m² differs by %s m² from the registered %s m² '
-                      '(tolerance %s m²)', round(a, 1), round(abs(a - p_legal_area), 1),
-                      p_legal_area, round(t, 1)),
-               ST_PointOnSurface(p_geom))).*
+    -- One SELECT: the function stays inlinable (planned with its caller); the issue row comes
+    -- from area_issue, called only when the rule fires.
+    SELECT i.*
     FROM (SELECT ST_Area(p_geom)::numeric AS a,
-                 cadastre.area_tolerance(p_scale, p_legal_area) AS t) AS x
-    WHERE p_legal_area IS NOT NULL AND abs(a - p_legal_area) > t
+                 cadastre.area_tolerance(p_scale, p_legal_area) AS t) AS x,
+         LATERAL cadastre.area_issue(p_geom, x.a, p_legal_area, x.t, p_ref) AS i
+    WHERE p_legal_area IS NOT NULL AND abs(x.a - p_legal_area) > x.t
 $$;
 COMMENT ON FUNCTION cadastre.area_issues(geometry, numeric, integer, text) IS
     'The measured area differs from the registered area beyond the scale-dependent tolerance.';
