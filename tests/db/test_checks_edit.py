@@ -148,7 +148,10 @@ def test_an_edit_of_an_outdated_version_names_the_dossier_and_officer_that_chang
         dossier = open_dossier(cur, "correction", "2024-02-01", number="CORR-777",
                                officer="Trần Thị Đo đạc")
         approve(cur, dossier, "2024-02-01")
-        correct_boundary(cur, dossier, fabric.a, square(0, 0, 20))
+        # The same land surveyed again with one more vertex: a new version (a correction that
+        # changes nothing at all makes none).
+        correct_boundary(cur, dossier, fabric.a, ring_wkt([(0, 0), (10, 0), (20, 0), (20, 20),
+                                                           (0, 20)]))
 
     issues = check_edit(fabric.conn, [edit_of(fabric.a, square(0, 0, 20), version=1)])
 

@@ -99,6 +99,20 @@ def test_every_version_ends_where_the_next_begins(register) -> None:
     assert periods[-1]["until"] is None
 
 
+def test_an_update_that_changes_nothing_makes_no_version(register) -> None:
+    parcel_id, _ = first_registration(register, "2012-03-01", 45, square(0, 0, 10))
+    with change(register, "2014-06-01") as cur:
+        correct_boundary(cur, approved_dossier(cur, "resurvey", "2014-06-01"), parcel_id,
+                         square(0, 0, 10))
+        cur.execute("SELECT cadastre.begin_dossier_work(%s)",
+                    (approved_dossier(cur, "correction", "2014-06-01"),))
+        cur.execute("UPDATE cadastre.parcel SET address = address, land_uses = land_uses "
+                    "WHERE id = %s", (parcel_id,))
+    versions = rows(register, "SELECT version FROM cadastre.parcel_version WHERE id = %s",
+                    (parcel_id,))
+    assert [v["version"] for v in versions] == [1]
+
+
 def test_two_dossiers_recorded_at_the_same_instant_lose_no_version(register) -> None:
     """Loading old files records each dossier at its decision date, and two dossiers on one
     parcel are often decided the same day. The second must either be refused or keep the
