@@ -16,14 +16,18 @@ from urllib.parse import urlsplit
 from bench.measure import Figure, Results
 
 OGR2OGR = shutil.which("ogr2ogr")
-# The child exports and reports its own peak memory (RSS), so the bench process is not counted.
+# The child exports and reports its own peak memory, so the bench process is not counted: the
+# high-water mark of its own address space (VmHWM). getrusage's ru_maxrss is not: Linux keeps it
+# across exec, so it would report the parent's size whenever the parent was the larger.
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from cadastre.export import ExportRequest, export_parcels
 started = time.monotonic()
 result = export_parcels(sys.argv[2], ExportRequest(), url=sys.argv[1])
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(json.dumps({"seconds": time.monotonic() - started, "count": result.count,
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "max_rss_mb": peak_kb / 1024}))
 """
 RAW_SQL = (
     "SELECT id, commune_code, sheet_number, parcel_number, legal_area, land_uses::text, "
