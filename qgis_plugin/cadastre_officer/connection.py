@@ -15,6 +15,7 @@ from typing import Any
 
 from qgis.core import (
     QgsAbstractDatabaseProviderConnection,
+    QgsApplication,
     QgsDataSourceUri,
     QgsException,
     QgsProviderRegistry,
@@ -94,10 +95,20 @@ def explain(raw: str) -> RegisterError:
     return RegisterError(plain, raw, parts.get("hint"))
 
 
-class Register:
-    """One saved QGIS connection to the register database."""
+def desktop_user() -> str:
+    """Who is working at this QGIS: the operating system's full name, else the login."""
+    return QgsApplication.userFullName() or QgsApplication.userLoginName()
 
-    def __init__(self, connection_name: str) -> None:
+
+class Register:
+    """One saved QGIS connection to the register database.
+
+    `app_user` is the person the audit trail names beside the database role for every change
+    made through this connection (the setting cadastre.app_user).
+    """
+
+    def __init__(self, connection_name: str, app_user: str | None = None) -> None:
+        self.app_user = app_user or desktop_user()
         metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
         connections = metadata.connections()
         if connection_name not in connections:
@@ -125,6 +136,13 @@ class Register:
             return None
         value = found[0][0]
         return json.loads(value) if isinstance(value, str) else value
+
+    def change(self, sql: str) -> Any:
+        """Like json(), for a statement that writes: the audit trail names `app_user`.
+
+        The setting and the statement go in one string, so one transaction."""
+        return self.json(f"SELECT set_config('cadastre.app_user', {literal(self.app_user)}, "
+                         f"true); {sql}")
 
     def call(self, function: str, *args: Any) -> Any:
         """SELECT cadastre.<function>(args…)::text, decoded as JSON."""

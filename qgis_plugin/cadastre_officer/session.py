@@ -88,7 +88,7 @@ class OfficerSession:
     def open_dossier(self, number: str, kind: str, legal_basis: str | None, received_on: str,
                      decided_on: str, officer: str) -> Dossier:
         """Record a dossier and its approval in one transaction, and work for it."""
-        found = self.register.json(
+        found = self.register.change(
             "SELECT to_jsonb(cadastre.approve_dossier(cadastre.open_dossier("
             f"{literal(number)}, {literal(kind)}, {literal(received_on)}::date, "
             f"{literal(officer)}, {literal(legal_basis or None)}, {literal(self.commune)}), "
@@ -133,7 +133,7 @@ class OfficerSession:
             return SubmitResult("refused", edits.problems[0])
         if not edits.edits:
             return SubmitResult("refused", tr("There are no edits to submit."))
-        report: dict[str, Any] = self.register.json(
+        report: dict[str, Any] = self.register.change(
             f"SELECT cadastre.submit_edits_report({self.dossier.id}, "
             f"{json_array(edits.edits)}, {literal(list(acknowledged or []))})::text")
         result = SubmitResult(report["status"], report.get("message", ""), report.get("detail"),

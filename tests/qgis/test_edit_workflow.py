@@ -140,6 +140,12 @@ def test_a_split_made_with_qgis_split_tool_is_submitted_atomically(
     assert not layer.isEditable()
     ids = {f["id"] for f in layer.getFeatures()}
     assert plot not in ids and set(children) <= ids
+    audited = query(ward_url, "SELECT DISTINCT action, app_user FROM cadastre.audit_transaction "
+                              "WHERE dossier_id = %s ORDER BY action", session.dossier.id)
+    assert audited == [("change", session.register.app_user),
+                       ("decide", session.register.app_user),
+                       ("open", session.register.app_user)]
+    assert session.register.app_user
 
 
 def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
