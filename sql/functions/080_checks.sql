@@ -32,6 +32,29 @@ COMMENT ON FUNCTION cadastre.rule_issue(text, text, text, text, geometry, text) 
 
 -- Shape ---------------------------------------------------------------------------------------
 
+CREATE OR REPLACE FUNCTION cadastre.shape_issue(p_rule text, p_ref text, p_value float8,
+                                                p_location geometry)
+RETURNS cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- The issue row of a shape rule, built only when the rule fires: a separate function, so
+    -- shape_issues does not set up these message expressions at every executor start.
+    RETURN CASE p_rule
+        WHEN 'duplicate_vertex' THEN cadastre.rule_issue(p_rule, p_ref,
+            'Hai đỉnh liên tiếp trùng nhau', 'Two consecutive vertices coincide', p_location)
+        WHEN 'spike' THEN cadastre.rule_issue(p_rule, p_ref,
+            format('Gai nhọn: góc %s°', round(p_value::numeric, 2)),
+            format('Spike: angle of %s°', round(p_value::numeric, 2)), p_location)
+        WHEN 'too_thin' THEN cadastre.rule_issue(p_rule, p_ref,
+            format('Thửa quá hẹp (độ gọn %s)', round(p_value::numeric, 3)),
+            format('Parcel too thin (compactness %s)', round(p_value::numeric, 3)), p_location)
+    END;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.shape_issue(text, text, float8, geometry) IS
+    'The issue row of a shape rule of cadastre.shape_issues (its messages).';
+
 CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text,
                                                  p_linear boolean DEFAULT false)
 RETURNS SETOF cadastre.issue
@@ -39,7 +62,7 @@ LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
     -- PL/pgSQL so the plan is made once per session (a hot rule).
-    RETURN QUERY SELECT (q.x).* FROM (
+    RETURN QUERY SELECT i.* FROM (
     WITH points AS (
         SELECT d.path[1] AS part, d.path[2] AS ring, d.path[3] AS n, d.geom,
                lag(d.geom) OVER w AS prev, lead(d.geom) OVER w AS next,
@@ -52,22 +75,16 @@ BEGIN
         WHERE prev IS NOT NULL AND next IS NOT NULL
           AND NOT ST_Equals(prev, geom) AND NOT ST_Equals(next, geom)
     )
-    SELECT cadastre.rule_issue('duplicate_vertex', p_ref,
-               'Hai đỉnh liên tiếp trùng nhau', 'Two consecutive vertices coincide', geom)
+    SELECT 'duplicate_vertex' AS rule, NULL::float8 AS v, geom
     FROM points WHERE prev IS NOT NULL AND ST_DWithin(prev, geom, 0.0005)
     UNION ALL
-    SELECT cadastre.rule_issue('spike', p_ref,
-               format('Gai nhọn: góc %s°', round(least(angle, 360 - angle)::numeric, 2)),
-               format('Spike: angle of %s°', round(least(angle, 360 - angle)::numeric, 2)), geom)
+    SELECT 'spike', least(angle, 360 - angle), geom
     FROM spikes WHERE least(angle, 360 - angle) < (SELECT cadastre.tolerance('spike_angle'))
     UNION ALL
-    SELECT cadastre.rule_issue('too_thin', p_ref,
-               format('Thửa quá hẹp (độ gọn %s)', round(c::numeric, 3)),
-               format('Parcel too thin (compactness %s)', round(c::numeric, 3)),
-               ST_PointOnSurface(p_geom))
+    SELECT 'too_thin', c, ST_PointOnSurface(p_geom)
     FROM (SELECT 4 * pi() * ST_Area(p_geom) / nullif(ST_Perimeter(p_geom), 0) ^ 2 AS c) AS x
     WHERE c < cadastre.tolerance('thin_ratio') AND NOT p_linear
-    ) AS q(x);
+    ) AS q, LATERAL cadastre.shape_issue(q.rule, p_ref, q.v, q.geom) AS i;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.shape_issues(geometry, text, boolean) IS
@@ -140,6 +157,29 @@ COMMENT ON FUNCTION cadastre.area_issues(geometry, numeric, integer, text) IS
 
 -- Placement: commune boundary and map sheet ---------------------------------------------------
 
+CREATE OR REPLACE FUNCTION cadastre.placement_issue(p_rule text, p_ref text, p_commune text,
+                                                    p_sheet text, p_location geometry)
+RETURNS cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- The issue row of a placement rule, built only when the rule fires (see shape_issue).
+    RETURN CASE p_rule
+        WHEN 'outside_commune' THEN cadastre.rule_issue(p_rule, p_ref,
+            format('%s m² nằm ngoài ranh giới xã %s', round(ST_Area(p_location)::numeric, 2),
+                   p_commune),
+            format('%s m² lie outside the boundary of commune %s',
+                   round(ST_Area(p_location)::numeric, 2), p_commune), p_location)
+        WHEN 'crosses_sheet' THEN cadastre.rule_issue(p_rule, p_ref,
+            format('Điểm nhãn của thửa nằm ngoài tờ bản đồ số %s', p_sheet),
+            format('The parcel''s label point lies outside its map sheet %s', p_sheet),
+            p_location)
+    END;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.placement_issue(text, text, text, text, geometry) IS
+    'The issue row of a placement rule of cadastre.placement_issues (its messages).';
+
 CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_geom geometry, p_commune text,
                                                      p_sheet text, p_ref text)
 RETURNS SETOF cadastre.issue
@@ -147,29 +187,32 @@ LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
     -- PL/pgSQL so the plan is made once per session (a hot rule).
-    RETURN QUERY SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('outside_commune', p_ref,
-               format('%s m² nằm ngoài ranh giới xã %s', round(ST_Area(o)::numeric, 2),
-                      p_commune),
-               format('%s m² lie outside the boundary of commune %s',
-                      round(ST_Area(o)::numeric, 2), p_commune), o)
+    RETURN QUERY SELECT i.* FROM (
+    SELECT 'outside_commune' AS rule, o AS geom
     FROM (SELECT ST_CollectionExtract(ST_Difference(p_geom, u.boundary), 3) AS o
           FROM cadastre.admin_unit AS u
           WHERE u.code = p_commune AND u.boundary IS NOT NULL
-            AND NOT ST_CoveredBy(p_geom, u.boundary)) AS x
+            -- ST_CoveredBy against the whole boundary costs most of this function. When no
+            -- part of the boundary line comes within 1 m of the parcel's box (a cheap clip),
+            -- that box lies wholly inside or wholly outside the commune, so one vertex of the
+            -- parcel gives the same verdict; near the boundary, the full test decides.
+            AND NOT CASE WHEN ST_IsEmpty(ST_ClipByBox2D(ST_Boundary(u.boundary),
+                                                        ST_Expand(box2d(p_geom), 1)))
+                         THEN coalesce(ST_Intersects(u.boundary, ST_PointN(ST_ExteriorRing(
+                                           ST_GeometryN(p_geom, 1)), 1)),
+                                       ST_CoveredBy(p_geom, u.boundary))
+                         ELSE ST_CoveredBy(p_geom, u.boundary) END
+          OFFSET 0) AS x  -- kept apart: the difference only for a parcel not covered
     WHERE ST_Area(o) > cadastre.tolerance('gap_area')
     UNION ALL
     -- A parcel drawn across a sheet edge is normal: it is numbered on the sheet holding its
     -- label point. One whose label point lies outside its sheet is on the wrong sheet.
-    SELECT cadastre.rule_issue('crosses_sheet', p_ref,
-               format('Điểm nhãn của thửa nằm ngoài tờ bản đồ số %s', p_sheet),
-               format('The parcel''s label point lies outside its map sheet %s', p_sheet),
-               ST_PointOnSurface(p_geom))
+    SELECT 'crosses_sheet', ST_PointOnSurface(p_geom)
     FROM cadastre.map_sheet AS s
     WHERE s.commune_code = p_commune AND s.number = p_sheet AND upper_inf(s.valid)
       AND s.footprint IS NOT NULL
       AND NOT ST_Intersects(ST_PointOnSurface(p_geom), s.footprint)
-    ) AS q(x);
+    ) AS q, LATERAL cadastre.placement_issue(q.rule, p_ref, p_commune, p_sheet, q.geom) AS i;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.placement_issues(geometry, text, text, text) IS
