@@ -285,14 +285,7 @@ def first_registration(
         party_ids = [add_party(cur, name) for name, _ in holder_names]
         pairs = [(pid, share) for pid, (_, share) in zip(party_ids, holder_names, strict=True)]
         parcel_id = register_parcel(
-            cur,
-            dossier_id,
-            number,
-            wkt,
-            holders(*pairs),
-            uses=uses,
-            commune=commune,
-            sheet=sheet,
+            cur, dossier_id, number, wkt, holders(*pairs), uses=uses, commune=commune, sheet=sheet
         )
     return parcel_id, party_ids
 
@@ -311,14 +304,7 @@ def register_to(
     with change(conn, at) as cur:
         dossier_id = approved_dossier(cur, "first_registration", at[:10])
         return register_parcel(
-            cur,
-            dossier_id,
-            number,
-            wkt,
-            holders(*pairs),
-            uses=uses,
-            commune=commune,
-            sheet=sheet,
+            cur, dossier_id, number, wkt, holders(*pairs), uses=uses, commune=commune, sheet=sheet
         )
 
 

@@ -79,12 +79,9 @@ def neighbour(register):
     return register
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(geom=hostile_wkt())
-def test_checking_any_hostile_geometry_reports_issues_and_never_fails(neighbour, geom) -> None:
-    edit = {
+def new_parcel_edit(geom: str) -> dict:
+    """An edit drawing a new parcel 77 with this geometry text, as the plugin sends it."""
+    return {
         "parcel_id": None,
         "geom": geom,
         "commune_code": COMMUNE,
@@ -92,7 +89,13 @@ def test_checking_any_hostile_geometry_reports_issues_and_never_fails(neighbour,
         "parcel_number": 77,
     }
 
-    issues = check_edit(neighbour, [edit])
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(geom=hostile_wkt())
+def test_checking_any_hostile_geometry_reports_issues_and_never_fails(neighbour, geom) -> None:
+    issues = check_edit(neighbour, [new_parcel_edit(geom)])
 
     assert all(issue.message_vi and issue.message_en for issue in issues)
     assert any(issue.severity == "error" for issue in issues) or _is_plain_polygon(geom)
@@ -165,15 +168,7 @@ def test_a_parcel_with_a_non_finite_or_huge_coordinate_is_refused_by_name(
 
 @pytest.mark.parametrize("geom", ["00\x80", "SRID=5897;POLYGON((0 0, 1 1, é 2, 0 0))", "Đất"])
 def test_non_ascii_geometry_text_is_an_issue_not_a_broken_message(neighbour, geom: str) -> None:
-    edit = {
-        "parcel_id": None,
-        "geom": geom,
-        "commune_code": COMMUNE,
-        "sheet_number": SHEET,
-        "parcel_number": 77,
-    }
-
-    issues = check_edit(neighbour, [edit])
+    issues = check_edit(neighbour, [new_parcel_edit(geom)])
 
     assert [issue.rule for issue in issues] == ["geometry_invalid"]
     assert "non-ASCII" in issues[0].message_en

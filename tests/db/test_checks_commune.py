@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 import shapely
 
-from cadastre.checks.runner import Issue, check_commune
+from cadastre.checks.runner import Issue, check_commune, check_edit
 from cadastre.db.connection import connect
 from cadastre.samples.loader import load_ward
 from data_samples.generator import generate
@@ -182,3 +182,24 @@ def test_a_parcel_outside_its_commune_boundary_is_refused_at_commit(
                     "NULL)", (dossier, WARD, square))
     ward_copy.rollback()
     assert table_counts(ward_copy) == before
+
+
+def test_a_parcel_drawn_wholly_outside_its_commune_is_outside_and_one_well_inside_is_not(
+    ward_copy: Connection,
+) -> None:
+    # Far from the boundary line the placement rule decides by one vertex instead of the full
+    # ST_CoveredBy: both verdicts of that shortcut, against the full rule's result.
+    east, north = row(ward_copy, "SELECT ST_XMax(boundary) AS x, ST_YMax(boundary) AS y "
+                                 "FROM cadastre.admin_unit WHERE code = %s", (WARD,)).values()
+    plot = an_inner_house_plot(ward_copy)
+    inside = shapely.from_wkb(bytes(plot["wkb"]))
+    outside = shapely.box(east + 200, north - 20, east + 220, north)
+
+    def placement(geom) -> list[Issue]:
+        edit = {"parcel_id": None, "geom": f"SRID=5897;{geom.wkt}", "commune_code": WARD,
+                "sheet_number": "1", "parcel_number": 99999}
+        return [i for i in check_edit(ward_copy, [edit]) if i.rule == "outside_commune"]
+
+    far = placement(outside)
+    assert len(far) == 1 and "400" in far[0].message_en  # the whole 20 m × 20 m square
+    assert placement(inside) == []
