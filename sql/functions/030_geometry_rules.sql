@@ -22,6 +22,9 @@ DECLARE
     v_srid    integer := cadastre.register_srid();
     v_detail  valid_detail;
 BEGIN
+    IF cadastre.geometry_sound(p_geom, v_srid) THEN
+        RETURN;
+    END IF;
     IF p_geom IS NULL OR ST_IsEmpty(p_geom) THEN
         RETURN NEXT cadastre.make_issue('geometry_empty', 'error', p_ref,
             'Thửa đất không có hình học (rỗng)', 'The parcel has no geometry (empty)');
@@ -82,6 +85,19 @@ $$;
 COMMENT ON FUNCTION cadastre.within_crs_range(geometry) IS
     'False for coordinates no survey could produce (e.g. 1e300): valid for GEOS, absurd here. '
     'NaN and infinite coordinates are caught by the validity rule (GEOS: Invalid Coordinate).';
+
+CREATE OR REPLACE FUNCTION cadastre.geometry_sound(p_geom geometry, p_srid integer)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- One expression, so it is inlined: a whole commune's parcels are screened in one pass.
+    SELECT p_geom IS NOT NULL AND NOT ST_IsEmpty(p_geom)
+           AND GeometryType(p_geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_SRID(p_geom) = p_srid
+           AND ST_IsValid(p_geom) AND cadastre.within_crs_range(p_geom)
+$$;
+COMMENT ON FUNCTION cadastre.geometry_sound(geometry, integer) IS
+    'True when cadastre.geometry_issues finds nothing in a geometry of the register''s SRID: '
+    'its first test, and the screen a batch check applies before asking it why.';
 
 CREATE OR REPLACE FUNCTION cadastre.raise_on_errors(p_issues cadastre.issue[], p_hint text)
 RETURNS void

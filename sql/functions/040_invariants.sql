@@ -522,29 +522,27 @@ $$;
 COMMENT ON FUNCTION cadastre.validate_rrr() IS
     'BEFORE INSERT/UPDATE trigger on rights and restrictions.';
 
+CREATE OR REPLACE AGGREGATE cadastre.lcm_of(numeric) (
+    SFUNC = lcm, STYPE = numeric, INITCOND = '1'
+);
+COMMENT ON AGGREGATE cadastre.lcm_of(numeric) IS
+    'Least common multiple of a set of integers (1 for none): the common denominator of shares.';
+
 CREATE OR REPLACE FUNCTION cadastre.share_total(p_rrr_id bigint)
 RETURNS TABLE (numerator numeric, denominator numeric, holders integer)
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 AS $$
-DECLARE
-    v_share record;
-    v_num   numeric := 0;
-    v_den   numeric := 1;
-    v_gcd   numeric;
-    v_count integer := 0;
-BEGIN
-    -- Exact rational sum: 1/3 + 1/3 + 1/3 is 1, not 0.999…
-    FOR v_share IN SELECT s.numerator, s.denominator FROM cadastre.rrr_share AS s
-                   WHERE s.rrr_id = p_rrr_id LOOP
-        v_num := v_num * v_share.denominator + v_share.numerator * v_den;
-        v_den := v_den * v_share.denominator;
-        v_gcd := gcd(v_num, v_den);
-        v_num := div(v_num, v_gcd);
-        v_den := div(v_den, v_gcd);
-        v_count := v_count + 1;
-    END LOOP;
-    RETURN QUERY SELECT v_num, v_den, v_count;
-END;
+    -- Exact rational sum over the common denominator: 1/3 + 1/3 + 1/3 is 1, not 0.999…
+    -- One SELECT, so the function is inlined into its caller (a whole commune's rights are
+    -- summed in one query).
+    SELECT div(t.total, gcd(t.total, t.common)), div(t.common, gcd(t.total, t.common)),
+           t.holders
+    FROM (SELECT coalesce(sum(s.numerator * div(c.common, s.denominator)), 0) AS total,
+                 c.common, count(s.rrr_id)::integer AS holders
+          FROM (SELECT cadastre.lcm_of(d.denominator) AS common
+                FROM cadastre.rrr_share AS d WHERE d.rrr_id = p_rrr_id) AS c
+          LEFT JOIN cadastre.rrr_share AS s ON s.rrr_id = p_rrr_id
+          GROUP BY c.common) AS t
 $$;
 COMMENT ON FUNCTION cadastre.share_total(bigint) IS
     'The exact sum of a right''s holder shares as a reduced fraction, and the holder count.';

@@ -55,56 +55,44 @@ $$;
 COMMENT ON FUNCTION cadastre.shape_issue(text, text, float8, geometry) IS
     'The issue row of a shape rule of cadastre.shape_issues (its messages).';
 
-CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_geom geometry, p_ref text,
-                                                 p_linear boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION cadastre.shape_issues(p_items cadastre.edit_item[])
 RETURNS SETOF cadastre.issue
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 AS $$
-BEGIN
-    -- PL/pgSQL so the plan is made once per session (a hot rule).
-    RETURN QUERY SELECT i.* FROM (
+    -- One SELECT over every item's vertices: inlined into its caller, so an edit check starts
+    -- no executor of its own for it, and a commune's parcels cost one window pass.
+    SELECT i.* FROM (
     WITH points AS (
-        SELECT d.path[1] AS part, d.path[2] AS ring, d.path[3] AS n, d.geom,
-               lag(d.geom) OVER w AS prev, lead(d.geom) OVER w AS next,
-               count(*) OVER (PARTITION BY d.path[1], d.path[2]) AS total
-        FROM ST_DumpPoints(ST_Multi(p_geom)) AS d
-        WINDOW w AS (PARTITION BY d.path[1], d.path[2] ORDER BY d.path[3])
+        SELECT w.ref, d.geom, lag(d.geom) OVER ring AS prev, lead(d.geom) OVER ring AS next
+        FROM unnest(p_items) AS w, ST_DumpPoints(ST_Multi(w.geom)) AS d
+        WINDOW ring AS (PARTITION BY w.n, d.path[1], d.path[2] ORDER BY d.path[3])
     ),
     spikes AS (
-        SELECT geom, degrees(ST_Angle(prev, geom, next)) AS angle FROM points
+        SELECT ref, geom, degrees(ST_Angle(prev, geom, next)) AS angle FROM points
         WHERE prev IS NOT NULL AND next IS NOT NULL
           AND NOT ST_Equals(prev, geom) AND NOT ST_Equals(next, geom)
     )
-    SELECT 'duplicate_vertex' AS rule, NULL::float8 AS v, geom
+    SELECT ref, 'duplicate_vertex' AS rule, NULL::float8 AS v, geom
     FROM points WHERE prev IS NOT NULL AND ST_DWithin(prev, geom, 0.0005)
     UNION ALL
-    SELECT 'spike', least(angle, 360 - angle), geom
+    SELECT ref, 'spike', least(angle, 360 - angle), geom
     FROM spikes WHERE least(angle, 360 - angle) < (SELECT cadastre.tolerance('spike_angle'))
     UNION ALL
-    SELECT 'too_thin', c, ST_PointOnSurface(p_geom)
-    FROM (SELECT 4 * pi() * ST_Area(p_geom) / nullif(ST_Perimeter(p_geom), 0) ^ 2 AS c) AS x
-    WHERE c < cadastre.tolerance('thin_ratio') AND NOT p_linear
-    ) AS q, LATERAL cadastre.shape_issue(q.rule, p_ref, q.v, q.geom) AS i;
-END;
+    SELECT t.ref, 'too_thin', t.c, ST_PointOnSurface(t.geom)
+    FROM (SELECT w.ref, w.geom, w.land_uses,
+                 4 * pi() * ST_Area(w.geom) / nullif(ST_Perimeter(w.geom), 0) ^ 2 AS c
+          FROM unnest(p_items) AS w) AS t
+    WHERE t.c < (SELECT cadastre.tolerance('thin_ratio'))
+      -- Roads, canals and rivers are long and narrow by nature.
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(t.land_uses, '[]')) AS e
+                      JOIN cadastre.land_use_code AS c ON c.code = e ->> 'code'
+                      WHERE c.linear)
+    ) AS q, LATERAL cadastre.shape_issue(q.rule, q.ref, q.v, q.geom) AS i
 $$;
-COMMENT ON FUNCTION cadastre.shape_issues(geometry, text, boolean) IS
+COMMENT ON FUNCTION cadastre.shape_issues(cadastre.edit_item[]) IS
     'Spikes (an interior angle below spike_angle), duplicate consecutive vertices and parcels '
-    'too thin (compactness 4π·area/perimeter² below thin_ratio) unless the land is linear '
-    '(roads, canals, rivers).';
-
-CREATE OR REPLACE FUNCTION cadastre.is_linear(p_land_uses jsonb)
-RETURNS boolean
-LANGUAGE plpgsql STABLE
-AS $$
-BEGIN
-    -- PL/pgSQL so the plan is made once per session (a hot rule).
-    RETURN EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(p_land_uses, '[]')) AS e
-                   JOIN cadastre.land_use_code AS c ON c.code = e ->> 'code'
-                   WHERE c.linear);
-END;
-$$;
-COMMENT ON FUNCTION cadastre.is_linear(jsonb) IS
-    'True when one of the land uses is linear (a road, canal or river).';
+    'too thin (compactness 4π·area/perimeter² below thin_ratio) unless one of their land uses '
+    'is linear (roads, canals, rivers).';
 
 -- Area against the registered area ------------------------------------------------------------
 
@@ -180,44 +168,61 @@ $$;
 COMMENT ON FUNCTION cadastre.placement_issue(text, text, text, text, geometry) IS
     'The issue row of a placement rule of cadastre.placement_issues (its messages).';
 
-CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_geom geometry, p_commune text,
-                                                     p_sheet text, p_ref text)
+CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_items cadastre.edit_item[])
 RETURNS SETOF cadastre.issue
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 AS $$
-BEGIN
-    -- PL/pgSQL so the plan is made once per session (a hot rule).
-    RETURN QUERY SELECT i.* FROM (
-    SELECT 'outside_commune' AS rule, o AS geom
-    FROM (SELECT ST_CollectionExtract(ST_Difference(p_geom, u.boundary), 3) AS o
-          FROM cadastre.admin_unit AS u
-          WHERE u.code = p_commune AND u.boundary IS NOT NULL
-            -- ST_CoveredBy against the whole boundary costs most of this function. When no
-            -- part of the boundary line comes within 1 m of the parcel's box (a cheap clip),
-            -- that box lies wholly inside or wholly outside the commune, so one vertex of the
-            -- parcel gives the same verdict; near the boundary, the full test decides.
-            AND NOT CASE WHEN ST_IsEmpty(ST_ClipByBox2D(ST_Boundary(u.boundary),
-                                                        ST_Expand(box2d(p_geom), 1)))
+    -- One SELECT over every item: inlined into its caller, so an edit check starts no executor
+    -- of its own for it, and a commune's parcels cost one pass.
+    SELECT i.* FROM (
+    WITH commune AS MATERIALIZED (
+        -- Each commune's boundary line once, for the cheap test below.
+        SELECT u.code, u.boundary, ST_Boundary(u.boundary) AS line
+        FROM cadastre.admin_unit AS u
+        WHERE u.code IN (SELECT w.commune_code FROM unnest(p_items) AS w)
+          AND u.boundary IS NOT NULL
+    )
+    SELECT x.ref, x.commune_code, x.sheet_number, 'outside_commune' AS rule, x.o AS geom
+    FROM (SELECT w.ref, w.commune_code, w.sheet_number,
+                 ST_CollectionExtract(ST_Difference(w.geom, u.boundary), 3) AS o
+          FROM unnest(p_items) AS w
+          JOIN commune AS u ON u.code = w.commune_code
+          -- ST_CoveredBy against the whole boundary costs most of this rule. When no part of
+          -- the boundary line comes within 1 m of the parcel's box (a cheap clip), that box
+          -- lies wholly inside or wholly outside the commune, so one vertex of the parcel
+          -- gives the same verdict; near the boundary, the full test decides.
+          WHERE NOT CASE WHEN ST_IsEmpty(ST_ClipByBox2D(u.line, ST_Expand(box2d(w.geom), 1)))
                          THEN coalesce(ST_Intersects(u.boundary, ST_PointN(ST_ExteriorRing(
-                                           ST_GeometryN(p_geom, 1)), 1)),
-                                       ST_CoveredBy(p_geom, u.boundary))
-                         ELSE ST_CoveredBy(p_geom, u.boundary) END
+                                           ST_GeometryN(w.geom, 1)), 1)),
+                                       ST_CoveredBy(w.geom, u.boundary))
+                         ELSE ST_CoveredBy(w.geom, u.boundary) END
           OFFSET 0) AS x  -- kept apart: the difference only for a parcel not covered
-    WHERE ST_Area(o) > cadastre.tolerance('gap_area')
+    WHERE ST_Area(x.o) > (SELECT cadastre.tolerance('gap_area'))
     UNION ALL
     -- A parcel drawn across a sheet edge is normal: it is numbered on the sheet holding its
     -- label point. One whose label point lies outside its sheet is on the wrong sheet.
-    SELECT 'crosses_sheet', ST_PointOnSurface(p_geom)
-    FROM cadastre.map_sheet AS s
-    WHERE s.commune_code = p_commune AND s.number = p_sheet AND upper_inf(s.valid)
-      AND s.footprint IS NOT NULL
-      AND NOT ST_Intersects(ST_PointOnSurface(p_geom), s.footprint)
-    ) AS q, LATERAL cadastre.placement_issue(q.rule, p_ref, p_commune, p_sheet, q.geom) AS i;
-END;
+    SELECT w.ref, w.commune_code, w.sheet_number, 'crosses_sheet', ST_PointOnSurface(w.geom)
+    FROM unnest(p_items) AS w
+    JOIN cadastre.map_sheet AS s
+      ON s.commune_code = w.commune_code AND s.number = w.sheet_number AND upper_inf(s.valid)
+    WHERE s.footprint IS NOT NULL AND NOT ST_Intersects(ST_PointOnSurface(w.geom), s.footprint)
+    ) AS q,
+    LATERAL cadastre.placement_issue(q.rule, q.ref, q.commune_code, q.sheet_number, q.geom) AS i
+$$;
+COMMENT ON FUNCTION cadastre.placement_issues(cadastre.edit_item[]) IS
+    'Parcels outside (or across) their commune boundary (error), or whose label point lies '
+    'outside their map sheet (warning).';
+
+CREATE OR REPLACE FUNCTION cadastre.placement_issues(p_geom geometry, p_commune text,
+                                                     p_sheet text, p_ref text)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT * FROM cadastre.placement_issues(ARRAY[ROW(1, p_ref, NULL, p_geom, p_commune, p_sheet,
+        NULL, NULL, NULL, NULL, NULL)::cadastre.edit_item])
 $$;
 COMMENT ON FUNCTION cadastre.placement_issues(geometry, text, text, text) IS
-    'A parcel outside (or across) its commune boundary (error), or whose label point lies '
-    'outside its map sheet (warning).';
+    'The placement rules for one parcel (the commit-time trigger and the import call this).';
 
 -- Split minimums ------------------------------------------------------------------------------
 
@@ -266,32 +271,34 @@ COMMENT ON FUNCTION cadastre.split_minimum_issues(geometry, text, text, date, te
 
 -- Parcels of the register: rights and shares ---------------------------------------------------
 
-CREATE OR REPLACE FUNCTION cadastre.right_issues(p_parcel_id bigint, p_ref text, p_geom geometry)
+CREATE OR REPLACE FUNCTION cadastre.right_issues(p_items cadastre.edit_item[])
 RETURNS SETOF cadastre.issue
 LANGUAGE plpgsql STABLE
--- The generic plan: PostgreSQL otherwise re-plans this query for every parcel (its custom
--- plans look cheaper), which made it nine tenths of a whole-commune check.
-SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    -- PL/pgSQL so the plan is made once per session (a hot rule).
+    -- One query over every item that is a parcel of the register.
     RETURN QUERY SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('missing_right', p_ref,
+    SELECT cadastre.rule_issue('missing_right', w.ref,
                'Thửa chưa đăng ký quyền sử dụng đất', 'The parcel has no land-use right',
-               ST_PointOnSurface(p_geom))
-    WHERE (cadastre.land_use_right(p_parcel_id)).id IS NULL
+               ST_PointOnSurface(w.geom))
+    FROM unnest(p_items) AS w
+    WHERE w.parcel_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM cadastre.open_rrrs(w.parcel_id) AS r
+                      WHERE r.kind = 'land_use_right')
     UNION ALL
-    SELECT cadastre.rule_issue('shares_sum', p_ref,
+    SELECT cadastre.rule_issue('shares_sum', w.ref,
                format('Tổng phần quyền là %s/%s, không bằng 1', t.numerator, t.denominator),
                format('Holders'' shares sum to %s/%s, not 1', t.numerator, t.denominator),
-               ST_PointOnSurface(p_geom))
-    FROM cadastre.open_rrrs(p_parcel_id, 'right') AS r, cadastre.share_total(r.id) AS t
+               ST_PointOnSurface(w.geom))
+    FROM unnest(p_items) AS w, cadastre.open_rrrs(w.parcel_id, 'right') AS r,
+         cadastre.share_total(r.id) AS t
     WHERE t.numerator <> t.denominator
     ) AS q(x);
 END;
 $$;
-COMMENT ON FUNCTION cadastre.right_issues(bigint, text, geometry) IS
-    'A parcel without a land-use right (warning), or whose right''s shares do not sum to 1.';
+COMMENT ON FUNCTION cadastre.right_issues(cadastre.edit_item[]) IS
+    'Parcels of the register without a land-use right (warning), or whose right''s shares do '
+    'not sum to 1.';
 
 -- The fast path: an officer's edit --------------------------------------------------------------
 
@@ -399,11 +406,15 @@ BEGIN
                 coalesce((v_edit.e ->> 'parcel_number')::int, v_parcel.parcel_number),
                 coalesce((v_edit.e ->> 'legal_area')::numeric, v_parcel.legal_area),
                 coalesce(v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code'),
-                (v_edit.e ->> 'split_of')::bigint)::cadastre.edit_item;
+                (v_edit.e ->> 'split_of')::bigint,
+                jsonb_build_array(jsonb_build_object('code', coalesce(
+                    v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code')))
+                )::cadastre.edit_item;
         END;
     END LOOP;
 
-    -- Rules on each edited geometry.
+    -- Rules on the edited geometries, duplicate identities and gaps, in one statement: each
+    -- statement costs an executor start, a good part of a one-edit check.
     RETURN QUERY
     SELECT i.* FROM unnest(v_work) AS w
     -- The sheet's scale as a join, not a subquery argument: area_issues then stays inlined.
@@ -411,26 +422,15 @@ BEGIN
                        WHERE s.commune_code = w.commune_code AND s.number = w.sheet_number
                          AND upper_inf(s.valid) LIMIT 1) AS sheet ON true,
          LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.ref, v_replaced)
-                  UNION ALL SELECT * FROM cadastre.shape_issues(
-                      w.geom, w.ref, cadastre.is_linear(jsonb_build_array(
-                          jsonb_build_object('code', w.land_use))))
                   UNION ALL SELECT * FROM cadastre.area_issues(w.geom, w.legal_area,
                                                                sheet.scale, w.ref)
-                  UNION ALL SELECT * FROM cadastre.placement_issues(w.geom, w.commune_code,
-                                                                    w.sheet_number, w.ref)
                   UNION ALL SELECT * FROM cadastre.split_minimum_issues(
                       w.geom, w.commune_code, w.land_use, v_on, w.ref)
-                  WHERE w.split_of IS NOT NULL) AS i;
-    -- Overlaps between the edited geometries themselves (a split's children, say): skipped
-    -- for a single edit, as starting a statement is a good part of a one-edit check's cost.
-    IF cardinality(v_work) > 1 THEN
-        RETURN QUERY
-        SELECT i.* FROM unnest(v_work) AS a
-        JOIN unnest(v_work) AS b ON a.n < b.n AND a.geom && b.geom,
-             LATERAL cadastre.overlap_between(b.geom, a.geom, b.ref, a.ref) AS i;
-    END IF;
+                  WHERE w.split_of IS NOT NULL) AS i
+    UNION ALL SELECT * FROM cadastre.shape_issues(v_work)
+    UNION ALL SELECT * FROM cadastre.placement_issues(v_work)
     -- Duplicate identities: with current parcels not being replaced, and among the edits.
-    RETURN QUERY
+    UNION ALL
     SELECT (q.x).* FROM (
     SELECT cadastre.rule_issue('duplicate_identity', w.ref,
                format('Số hiệu %s đã được dùng', w.ref),
@@ -444,11 +444,10 @@ BEGIN
        OR (SELECT count(*) FROM unnest(v_work) AS o
            WHERE o.commune_code = w.commune_code AND o.sheet_number = w.sheet_number
              AND o.parcel_number = w.parcel_number) > 1
-    ) AS q(x);
+    ) AS q(x)
     -- Gaps: land the replaced parcels covered that no edited geometry covers any more
     -- (only when every edited geometry could be read and is valid: else the gap is noise).
-    -- One statement, the two unions its subqueries: each statement costs an executor start.
-    RETURN QUERY
+    UNION ALL
     SELECT (q.x).* FROM (
     SELECT cadastre.rule_issue(
                CASE WHEN cadastre.width_of(g.geom) < cadastre.tolerance('sliver_width')
@@ -470,6 +469,14 @@ BEGIN
     WHERE v_all_ok AND replaced.geom IS NOT NULL
       AND ST_Area(g.geom) > cadastre.tolerance('gap_area')
     ) AS q(x);
+    -- Overlaps between the edited geometries themselves (a split's children, say): skipped
+    -- for a single edit.
+    IF cardinality(v_work) > 1 THEN
+        RETURN QUERY
+        SELECT i.* FROM unnest(v_work) AS a
+        JOIN unnest(v_work) AS b ON a.n < b.n AND a.geom && b.geom,
+             LATERAL cadastre.overlap_between(b.geom, a.geom, b.ref, a.ref) AS i;
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.check_edit(jsonb, date) IS
@@ -485,22 +492,31 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     v_boundary geometry;
+    v_srid     integer := cadastre.register_srid();
+    v_items    cadastre.edit_item[];
+    v_union    geometry;
 BEGIN
+    -- The commune's current parcels as one set: each rule below runs once over all of them.
+    SELECT array_agg(ROW(p.n, cadastre.parcel_ref(p.commune_code, p.sheet_number,
+                                                  p.parcel_number),
+                         p.id, p.geom, p.commune_code, p.sheet_number, p.parcel_number,
+                         p.legal_area, p.land_uses -> 0 ->> 'code', NULL, p.land_uses
+                        )::cadastre.edit_item)
+    INTO v_items
+    FROM (SELECT row_number() OVER ()::int AS n, * FROM cadastre.parcel
+          WHERE commune_code = p_commune AND status = 'current') AS p;
     RETURN QUERY
-    SELECT i.* FROM cadastre.parcel AS p,
-         LATERAL (SELECT cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number)
-                  AS ref) AS r,
-         LATERAL (SELECT * FROM cadastre.geometry_issues(p.geom, r.ref)
-                  UNION ALL SELECT * FROM cadastre.shape_issues(p.geom, r.ref,
-                                                                cadastre.is_linear(p.land_uses))
-                  UNION ALL SELECT * FROM cadastre.area_issues(p.geom, p.legal_area,
-                      (SELECT s.scale FROM cadastre.map_sheet AS s
-                       WHERE s.commune_code = p.commune_code AND s.number = p.sheet_number
-                         AND upper_inf(s.valid) LIMIT 1), r.ref)
-                  UNION ALL SELECT * FROM cadastre.placement_issues(p.geom, p.commune_code,
-                                                                    p.sheet_number, r.ref)
-                  UNION ALL SELECT * FROM cadastre.right_issues(p.id, r.ref, p.geom)) AS i
-    WHERE p.commune_code = p_commune AND p.status = 'current';
+    SELECT i.* FROM unnest(v_items) AS w, LATERAL cadastre.geometry_issues(w.geom, w.ref) AS i
+    WHERE NOT cadastre.geometry_sound(w.geom, v_srid);
+    RETURN QUERY SELECT * FROM cadastre.shape_issues(v_items);
+    RETURN QUERY
+    SELECT i.* FROM unnest(v_items) AS w
+    -- A commune has one current sheet per number (map_sheet_current_idx): a plain join.
+    LEFT JOIN cadastre.map_sheet AS s
+      ON s.commune_code = w.commune_code AND s.number = w.sheet_number AND upper_inf(s.valid),
+         LATERAL cadastre.area_issues(w.geom, w.legal_area, s.scale, w.ref) AS i;
+    RETURN QUERY SELECT * FROM cadastre.placement_issues(v_items);
+    RETURN QUERY SELECT * FROM cadastre.right_issues(v_items);
     -- Every overlapping pair once (a lateral index probe per parcel, then a < b). OFFSET 0
     -- keeps a < b out of the probe: pushed into it, the planner ANDs the spatial index with a
     -- primary-key range scan of every later id, once per parcel (minutes at 1M parcels).
@@ -513,37 +529,34 @@ BEGIN
         b.geom, a.geom, cadastre.parcel_ref(b.commune_code, b.sheet_number, b.parcel_number),
         cadastre.parcel_ref(a.commune_code, a.sheet_number, a.parcel_number)) AS i
     WHERE a.commune_code = p_commune AND a.status = 'current' AND a.id < b.id;
-    -- Holes: parts of the commune that no parcel covers (roads and water are parcels too).
+    -- Holes: parts of the commune that no parcel covers (roads and water are parcels too);
+    -- without a recorded boundary, holes inside the fabric (interior rings of its union).
     SELECT boundary INTO v_boundary FROM cadastre.admin_unit WHERE code = p_commune;
-    RETURN QUERY
-    SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('hole', NULL,
-               format('%s m² của xã %s không thuộc thửa nào', round(ST_Area(g.geom)::numeric, 2),
-                      p_commune),
-               format('%s m² of commune %s are covered by no parcel',
-                      round(ST_Area(g.geom)::numeric, 2), p_commune), g.geom)
-    FROM ST_Dump(ST_CollectionExtract(ST_Difference(
-             coalesce(v_boundary, (SELECT ST_Envelope(ST_Collect(geom)) FROM cadastre.parcel
-                                   WHERE commune_code = p_commune AND status = 'current'
-                                   HAVING v_boundary IS NOT NULL)),
-             (SELECT ST_Union(geom) FROM cadastre.parcel
-              WHERE commune_code = p_commune AND status = 'current')), 3)) AS g
-    WHERE v_boundary IS NOT NULL AND ST_Area(g.geom) > cadastre.tolerance('gap_area')
-    ) AS q(x);
-    -- Without a recorded boundary: holes inside the fabric (interior rings of its union).
-    RETURN QUERY
-    SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('hole', NULL,
-               format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
-               format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
-               h.geom)
-    FROM (SELECT ST_Union(geom) AS u FROM cadastre.parcel
-          WHERE commune_code = p_commune AND status = 'current') AS f,
-         LATERAL ST_Dump(f.u) AS part,
-         LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
-                  FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
-    WHERE v_boundary IS NULL AND ST_Area(h.geom) > cadastre.tolerance('gap_area')
-    ) AS q(x);
+    SELECT ST_Union(w.geom) INTO v_union FROM unnest(v_items) AS w;
+    IF v_boundary IS NOT NULL THEN
+        RETURN QUERY
+        SELECT (q.x).* FROM (
+        SELECT cadastre.rule_issue('hole', NULL,
+                   format('%s m² của xã %s không thuộc thửa nào',
+                          round(ST_Area(g.geom)::numeric, 2), p_commune),
+                   format('%s m² of commune %s are covered by no parcel',
+                          round(ST_Area(g.geom)::numeric, 2), p_commune), g.geom)
+        FROM ST_Dump(ST_CollectionExtract(ST_Difference(v_boundary, v_union), 3)) AS g
+        WHERE ST_Area(g.geom) > cadastre.tolerance('gap_area')
+        ) AS q(x);
+    ELSE
+        RETURN QUERY
+        SELECT (q.x).* FROM (
+        SELECT cadastre.rule_issue('hole', NULL,
+                   format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
+                   format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
+                   h.geom)
+        FROM ST_Dump(v_union) AS part,
+             LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
+                      FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
+        WHERE ST_Area(h.geom) > cadastre.tolerance('gap_area')
+        ) AS q(x);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.check_commune(text) IS
@@ -580,10 +593,14 @@ BEGIN
     CREATE INDEX ON check_file_geom USING gist (geom);
     ANALYZE check_file_geom;
     RETURN QUERY
+    SELECT * FROM cadastre.shape_issues(ARRAY(
+        SELECT ROW(row_number() OVER ()::int, 'FID ' || w.ref, NULL, w.geom, w.commune_code,
+                   w.sheet_number, w.parcel_number, w.legal_area, NULL, NULL,
+                   NULL)::cadastre.edit_item
+        FROM check_file_geom AS w));
+    RETURN QUERY
     SELECT i.* FROM check_file_geom AS w,
-         LATERAL (SELECT * FROM cadastre.shape_issues(w.geom, 'FID ' || w.ref)
-                  UNION ALL SELECT * FROM cadastre.area_issues(w.geom, w.legal_area, NULL,
-                                                               'FID ' || w.ref)) AS i;
+         LATERAL cadastre.area_issues(w.geom, w.legal_area, NULL, 'FID ' || w.ref) AS i;
     RETURN QUERY
     SELECT i.* FROM check_file_geom AS a
     JOIN check_file_geom AS b ON b.geom && a.geom AND a.ref < b.ref,

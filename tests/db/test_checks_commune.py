@@ -146,6 +146,27 @@ def test_seeded_defects_are_each_reported_once_and_nothing_else(ward_copy: Conne
     assert "3.1" in by_rule["outside_commune"].message_en  # π m² outside
 
 
+def test_parcel_rules_name_the_one_parcel_at_fault_among_the_whole_ward(
+    ward_copy: Connection,
+) -> None:
+    # The per-parcel rules run as one query over the commune: each finding must still name
+    # the parcel it is about, and no other.
+    plot = an_inner_house_plot(ward_copy)
+    with change(ward_copy, "2030-01-02 12:00+00") as cur:
+        cur.execute("SELECT cadastre.begin_dossier_work(%s)", (correction_dossier(cur),))
+        cur.execute(
+            "SELECT cadastre.end_rrr(r.id, '2030-01-02') FROM cadastre.open_rrrs(%s) AS r "
+            "WHERE r.kind = 'land_use_right'",
+            (plot["id"],),
+        )
+
+    issues = check_commune(ward_copy, WARD)
+
+    assert keys(issues) == [("missing_right", "warning", plot["ref"])]
+    location = shapely.from_wkb(issues[0].location)
+    assert location.within(shapely.from_wkb(bytes(plot["wkb"])))
+
+
 def test_a_boundary_correction_that_overlaps_a_neighbour_is_refused_by_the_register(
     ward_copy: Connection,
 ) -> None:
