@@ -179,7 +179,9 @@ AS $$
         -- Each commune's boundary line once, for the cheap test below.
         SELECT u.code, u.boundary, ST_Boundary(u.boundary) AS line
         FROM cadastre.admin_unit AS u
-        WHERE u.code IN (SELECT w.commune_code FROM unnest(p_items) AS w)
+        -- An array, so the look-up is an index scan: an edit check's plan is generic (made
+        -- without knowing how many items come), and would otherwise read every unit.
+        WHERE u.code = ANY (ARRAY(SELECT DISTINCT w.commune_code FROM unnest(p_items) AS w))
           AND u.boundary IS NOT NULL
     )
     SELECT x.ref, x.commune_code, x.sheet_number, 'outside_commune' AS rule, x.o AS geom
@@ -203,8 +205,10 @@ AS $$
     -- label point. One whose label point lies outside its sheet is on the wrong sheet.
     SELECT w.ref, w.commune_code, w.sheet_number, 'crosses_sheet', ST_PointOnSurface(w.geom)
     FROM unnest(p_items) AS w
-    JOIN cadastre.map_sheet AS s
-      ON s.commune_code = w.commune_code AND s.number = w.sheet_number AND upper_inf(s.valid)
+    -- One index probe per item (LIMIT 1: never a merge join over every sheet of the city).
+    CROSS JOIN LATERAL (SELECT s.footprint FROM cadastre.map_sheet AS s
+                        WHERE s.commune_code = w.commune_code AND s.number = w.sheet_number
+                          AND upper_inf(s.valid) LIMIT 1) AS s
     WHERE s.footprint IS NOT NULL AND NOT ST_Intersects(ST_PointOnSurface(w.geom), s.footprint)
     ) AS q,
     LATERAL cadastre.placement_issue(q.rule, q.ref, q.commune_code, q.sheet_number, q.geom) AS i
