@@ -1,9 +1,10 @@
 """Server-side caches of tiles and look-ups, evicted by where the register changed.
 
-Every cached entry remembers its box in Web Mercator (EPSG:3857). Triggers in the database
-write the box of every changed parcel to `public_register.map_change`; the `ChangeWatcher`
-reads the new rows (at most every `poll_seconds`, when a request comes) and evicts only the
-entries whose boxes they intersect.
+Every cached entry remembers its box in Web Mercator (EPSG:3857). The database tells where
+the public picture changed (`public_register.changes_since`: parcels by the transaction that
+wrote them, and the notes triggers write to `public_register.map_change`); the `ChangeWatcher`
+reads what is new (at most every `poll_seconds`, when a request comes) and evicts only the
+entries whose boxes it intersects.
 """
 
 from __future__ import annotations
@@ -119,23 +120,19 @@ class SpatialCache:
 
 POLL_SQL = """
     WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-    SELECT s.xmin, m.id, m.tx::text::bigint,
-           ST_XMin(m.box), ST_YMin(m.box), ST_XMax(m.box), ST_YMax(m.box)
-    FROM s LEFT JOIN LATERAL (
-        -- Notes keep their boxes in the register's CRS; the caches key on Web Mercator.
-        SELECT id, tx, ST_Transform(bbox, 3857)::box2d AS box
-        FROM public_register.map_change WHERE tx >= %s::text::xid8
-    ) AS m ON true
-    ORDER BY m.id
+    SELECT s.xmin, c.change_key, c.tx,
+           ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box)
+    FROM s LEFT JOIN LATERAL public_register.changes_since(%s::bigint) AS c ON true
+    ORDER BY c.tx, c.change_key
 """
 
 
 class ChangeWatcher:
-    """Reads new rows of public_register.map_change and evicts what they made stale.
+    """Reads what changed in the register since its last read and evicts what it made stale.
 
-    A change is read once its transaction has committed, whatever its id: the watcher re-reads
-    from the oldest transaction that was still running at its previous read (the snapshot's
-    xmin) and skips the rows it has already applied.
+    A change is read once its transaction has committed, whatever its number: the watcher
+    re-reads from the oldest transaction that was still running at its previous read (the
+    snapshot's xmin) and skips the changes (by key) it has already applied.
     """
 
     def __init__(self, db: Database, caches: list[SpatialCache], poll_seconds: float) -> None:
@@ -143,7 +140,7 @@ class ChangeWatcher:
         self.caches = caches
         self.poll_seconds = poll_seconds
         self._xmin = 0
-        self._applied: dict[int, int] = {}  # change id -> its transaction id
+        self._applied: dict[str, int] = {}  # change key -> its transaction id
         self._last_poll = -math.inf
         self._lock = threading.Lock()
         self.started = False
@@ -176,13 +173,13 @@ class ChangeWatcher:
         xmin = self._xmin
         for row in rows:
             xmin = int(row[0])
-            change_id = row[1]
-            if change_id is None or change_id in self._applied:
+            key = row[1]
+            if key is None or key in self._applied:
                 continue
-            self._applied[change_id] = int(row[2])
+            self._applied[key] = int(row[2])
             boxes.append((row[3], row[4], row[5], row[6]))
         self._xmin = xmin
-        self._applied = {cid: tx for cid, tx in self._applied.items() if tx >= xmin}
+        self._applied = {key: tx for key, tx in self._applied.items() if tx >= xmin}
         if not apply or not boxes:
             return 0
         self.epoch += 1

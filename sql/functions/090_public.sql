@@ -520,25 +520,47 @@ $$;
 COMMENT ON FUNCTION public_register.note_parcels(bigint[]) IS
     'Record where parcels (by id) are, because something public about them changed.';
 
-CREATE OR REPLACE FUNCTION public_register.parcel_changed()
+CREATE OR REPLACE FUNCTION public_register.parcel_moved()
 RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, public
+LANGUAGE plpgsql
 AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM public_register.note_geometries(ARRAY(SELECT geom FROM new_rows));
-    ELSE
-        PERFORM public_register.note_geometries(ARRAY(
-            SELECT geom FROM old_rows UNION ALL
-            SELECT n.geom FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
-            WHERE NOT ST_Equals(n.geom::box2d::geometry, o.geom::box2d::geometry)));
-    END IF;
+    -- Where the parcel is now, the web view reads from the parcel itself (changes_since); where
+    -- it was is only here. A plain row trigger: writers of parcels may insert notes (099_roles),
+    -- and an edit that does not move the parcel does not come here at all.
+    INSERT INTO public_register.map_change (bbox)
+    VALUES (ST_SetSRID(ST_Expand(OLD.geom::box2d, 1.0)::geometry, ST_SRID(OLD.geom)));
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION public_register.parcel_changed() IS
-    'Statement trigger on cadastre.parcel: note where inserted or updated parcels were and are.';
+COMMENT ON FUNCTION public_register.parcel_moved() IS
+    'Row trigger on cadastre.parcel updates that move a parcel: note where it was.';
+
+CREATE OR REPLACE FUNCTION public_register.changes_since(p_tx bigint)
+RETURNS TABLE (change_key text, tx bigint, box box2d)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    -- The notes the triggers wrote (a parcel moved; rights, certificates, dossiers, communes)…
+    SELECT 'note ' || m.id, m.tx::text::bigint, ST_Transform(m.bbox, 3857)::box2d
+    FROM public_register.map_change AS m
+    WHERE m.tx >= p_tx::text::xid8
+    UNION ALL
+    -- …and the parcels whose current version a transaction since wrote (added, edited,
+    -- retired): where they are now. A transaction that wrote more than 64 (an import, a commune
+    -- merger) is one box around them all.
+    SELECT CASE WHEN c.n > 64 THEN 'parcels of ' || c.sys_txid
+                ELSE 'parcel ' || c.id || ' of ' || c.sys_txid END,
+           c.sys_txid,
+           ST_Transform(ST_SetSRID(ST_Expand(ST_Extent(c.geom), 1.0)::geometry,
+                                   max(ST_SRID(c.geom))), 3857)::box2d
+    FROM (SELECT p.id, p.sys_txid, p.geom, count(*) OVER (PARTITION BY p.sys_txid) AS n
+          FROM cadastre.parcel AS p WHERE p.sys_txid >= p_tx) AS c
+    GROUP BY 1, 2
+$$;
+COMMENT ON FUNCTION public_register.changes_since(bigint) IS
+    'Boxes (Web Mercator) of what changed in the public picture in transactions from p_tx on, '
+    'each under a stable key: what the web view''s caches evict.';
 
 CREATE OR REPLACE FUNCTION public_register.related_parcels_changed()
 RETURNS trigger
@@ -619,12 +641,9 @@ $$;
 COMMENT ON FUNCTION public_register.commune_changed() IS
     'Statement trigger on cadastre.admin_unit: a commune''s boundary or name changed.';
 
-CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.parcel
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION public_register.parcel_changed();
-CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.parcel
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION public_register.parcel_changed();
+CREATE OR REPLACE TRIGGER zz_public_moved AFTER UPDATE ON cadastre.parcel
+    FOR EACH ROW WHEN (OLD.geom::bytea IS DISTINCT FROM NEW.geom::bytea)
+    EXECUTE FUNCTION public_register.parcel_moved();
 CREATE OR REPLACE TRIGGER zz_public_insert AFTER INSERT ON cadastre.rrr
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
@@ -661,12 +680,13 @@ REVOKE ALL ON FUNCTION public_register.parcel_document_by_id(bigint),
     public_register.search_address(text, integer),
     public_register.parcel_tile(integer, integer, integer),
     public_register.note_geometries(geometry[]), public_register.note_parcels(bigint[]),
-    public_register.open_statuses(bigint[])
+    public_register.open_statuses(bigint[]), public_register.changes_since(bigint)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_at(double precision, double precision),
     public_register.search_address(text, integer),
     public_register.parcel_tile(integer, integer, integer),
     public_register.mask_name(text), public_register.is_open(daterange),
-    public_register.status_codes(bigint, text), public_register.status_severity(text)
+    public_register.status_codes(bigint, text), public_register.status_severity(text),
+    public_register.changes_since(bigint)
     TO cadastre_web;

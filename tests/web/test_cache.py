@@ -85,3 +85,66 @@ def test_a_change_committed_after_a_later_one_is_still_read(fresh_sample_url, fa
         first.close()
         second.close()
         db.close()
+
+
+def mercator_box(conn, query: str, params: tuple) -> tuple[float, float, float, float]:
+    """The Web Mercator box of the geometry a query returns."""
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            f"SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) "
+            f"FROM (SELECT ST_Transform(({query}), 3857)::box2d AS b) AS x",
+            params,
+        )
+        return tuple(float(v) for v in cur.fetchone())
+
+
+def test_a_parcel_edit_evicts_where_it_is_and_where_it_was_only(fresh_sample_url, facts) -> None:
+    db = Database(web_database_url(WebSettings(database_url=fresh_sample_url)), 2)
+    cache = SpatialCache(capacity=100)
+    watcher = ChangeWatcher(db, [cache], poll_seconds=0)
+    watcher.start()
+    conn = connect(fresh_sample_url)
+    try:
+        commune, sheet, number = facts.plain.split("/")
+        parcel_id = scalar(conn, "SELECT id FROM cadastre.parcel WHERE commune_code = %s "
+                           "AND sheet_number = %s AND parcel_number = %s "
+                           "AND status = 'current'", (commune, sheet, int(number)))
+        geom = "SELECT geom FROM cadastre.parcel WHERE id = %s"
+        centre = mercator_box(conn, f"SELECT ST_PointOnSurface(({geom}))", (parcel_id,))
+        # A corner of the parcel's box that a 2 m smaller parcel no longer reaches.
+        corner = mercator_box(
+            conn, "SELECT ST_SetSRID(ST_MakePoint(ST_XMin(geom), ST_YMin(geom)), ST_SRID(geom)) "
+            "FROM cadastre.parcel WHERE id = %s", (parcel_id,))
+        far = mercator_box(conn, "SELECT ST_Translate(ST_PointOnSurface(geom), 5000, 5000) "
+                           "FROM cadastre.parcel WHERE id = %s", (parcel_id,))
+
+        def fill() -> None:
+            for key, box in (("centre", centre), ("corner", corner), ("far", far)):
+                cache.put(key, key, box)
+
+        fill()
+        with conn, conn.cursor() as cur:  # an attribute edit: where the parcel is
+            cur.execute("SELECT cadastre.set_clock('2026-01-15 12:00+00')")
+            cur.execute("SELECT cadastre.begin_dossier_work(%s)",
+                        (sample_dossier(cur, "correction", "2026-01-15"),))
+            cur.execute("UPDATE cadastre.parcel SET address = 'Số 1 phố Thử' WHERE id = %s",
+                        (parcel_id,))
+        assert watcher.poll() == 2
+        assert "far" in cache and "centre" not in cache and "corner" not in cache
+
+        fill()
+        with conn, conn.cursor() as cur:  # a move: where it was too
+            cur.execute("SELECT cadastre.set_clock('2026-01-16 12:00+00')")
+            cur.execute("SELECT cadastre.begin_dossier_work(%s)",
+                        (sample_dossier(cur, "correction", "2026-01-16"),))
+            cur.execute("UPDATE cadastre.parcel SET geom = ST_Multi(ST_Buffer(geom, -2, "
+                        "'join=mitre')), legal_area = round(ST_Area(ST_Buffer(geom, -2, "
+                        "'join=mitre'))::numeric, 1), land_uses = jsonb_build_array("
+                        "land_uses -> 0 || jsonb_build_object('area', round(ST_Area("
+                        "ST_Buffer(geom, -2, 'join=mitre'))::numeric, 1))) WHERE id = %s",
+                        (parcel_id,))
+        assert watcher.poll() == 2
+        assert "far" in cache and "corner" not in cache
+    finally:
+        conn.close()
+        db.close()
