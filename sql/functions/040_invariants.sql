@@ -279,17 +279,21 @@ BEGIN
         IF NEW.id <> OLD.id THEN
             RAISE EXCEPTION 'Parcel %: its id cannot change', v_ref USING ERRCODE = 'check_violation';
         END IF;
-        IF NEW.status = 'retired' AND (
-               EXISTS (SELECT 1 FROM cadastre.rrr WHERE parcel_id = NEW.id AND upper_inf(valid))
+        -- Two IFs, not one AND: an expression with sub-queries starts an executor (and its
+        -- sub-plans) on every call, even when the first operand is false; the plain test
+        -- is evaluated directly, so an edit that does not retire the parcel pays nothing.
+        IF NEW.status = 'retired' THEN
+            IF EXISTS (SELECT 1 FROM cadastre.rrr WHERE parcel_id = NEW.id AND upper_inf(valid))
                OR EXISTS (SELECT 1 FROM cadastre.certificate AS c
                           JOIN cadastre.certificate_parcel AS cp ON cp.certificate_id = c.id
-                          WHERE cp.parcel_id = NEW.id AND c.cancelled_on IS NULL)) THEN
-            RAISE EXCEPTION 'Parcel % cannot be retired while it has open rights or valid '
-                            'certificates', v_ref
-                USING ERRCODE = 'check_violation',
-                      HINT = 'Retire parcels through a split, merge or acquisition dossier '
-                             '(cadastre.split_parcel, merge_parcels, acquire_parcel), which end '
-                             'the rights and cancel the certificates.';
+                          WHERE cp.parcel_id = NEW.id AND c.cancelled_on IS NULL) THEN
+                RAISE EXCEPTION 'Parcel % cannot be retired while it has open rights or valid '
+                                'certificates', v_ref
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'Retire parcels through a split, merge or acquisition dossier '
+                                 '(cadastre.split_parcel, merge_parcels, acquire_parcel), which '
+                                 'end the rights and cancel the certificates.';
+            END IF;
         END IF;
     END IF;
     -- Check what changed (an attribute edit does not re-validate an unchanged geometry).
