@@ -15,7 +15,7 @@ COMMENT ON FUNCTION cadastre.register_srid() IS
 
 CREATE OR REPLACE FUNCTION cadastre.tolerance(p_name text)
 RETURNS numeric
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
 BEGIN
     -- PL/pgSQL so the plan is made once per session (see register_srid): every rule calls this.

@@ -6,7 +6,7 @@ CREATE OR REPLACE FUNCTION cadastre.make_issue(p_rule text, p_severity text, p_p
                                                p_location geometry DEFAULT NULL,
                                                p_other_ref text DEFAULT NULL)
 RETURNS cadastre.issue
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT ROW(p_rule, p_severity, p_parcel_ref, p_other_ref, p_message_vi, p_message_en,
                p_location)::cadastre.issue

@@ -10,7 +10,7 @@
 
 CREATE OR REPLACE FUNCTION cadastre.parcel_ref(p_commune text, p_sheet text, p_number integer)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     -- p_number::text, not text || integer (a stable operator): an immutable body lets the
     -- planner inline the call, in every checked neighbour and every trigger that names a parcel.
@@ -404,7 +404,7 @@ COMMENT ON FUNCTION cadastre.lock_neighbourhood(geometry) IS
 
 CREATE OR REPLACE FUNCTION cadastre.width_of(p_geom geometry)
 RETURNS float8
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT CASE WHEN ST_Perimeter(p_geom) > 0 THEN 2 * ST_Area(p_geom) / ST_Perimeter(p_geom)
                 ELSE 0 END
@@ -414,7 +414,7 @@ COMMENT ON FUNCTION cadastre.width_of(geometry) IS
 
 CREATE OR REPLACE FUNCTION cadastre.overlap_issue(p_shape geometry, p_ref text, p_other_ref text)
 RETURNS cadastre.issue
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
 BEGIN
     -- The overlap's issue row, built only for a pair that overlaps: a separate PL/pgSQL
@@ -436,7 +436,7 @@ COMMENT ON FUNCTION cadastre.overlap_issue(geometry, text, text) IS
 CREATE OR REPLACE FUNCTION cadastre.overlap_between(p_geom geometry, p_other geometry,
                                                     p_ref text, p_other_ref text)
 RETURNS SETOF cadastre.issue
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE  -- a commune's overlap query may run in parallel
 AS $$
     -- The one definition of an overlap: interiors intersect, and the shared part is larger
     -- than overlap_area AND wider than overlap_width (a long shared edge digitised twice has

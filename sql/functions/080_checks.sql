@@ -62,9 +62,22 @@ AS $$
     -- One SELECT over every item's vertices: inlined into its caller, so an edit check starts
     -- no executor of its own for it, and a commune's parcels cost one window pass.
     SELECT i.* FROM (
-    WITH points AS (
+    WITH suspects AS (
+        -- Only a parcel with a vertex very near another vertex or edge can hold a spike or a
+        -- duplicate vertex, and GEOS's minimum clearance is that distance (exact repeats
+        -- aside, which it skips: ST_RemoveRepeatedPoints finds them). A spike of angle θ
+        -- brings the nearer of its two neighbours within (edge length)·sin θ of the other
+        -- edge, and no edge is longer than half the perimeter. The vertex-by-vertex pass below
+        -- then runs on these few parcels only.
+        SELECT w.n, w.ref, w.geom FROM unnest(p_items) AS w
+        WHERE ST_MinimumClearance(w.geom)
+                  <= greatest(0.0005, ST_Perimeter(w.geom) / 2
+                                      * sin(radians((SELECT cadastre.tolerance('spike_angle')))))
+           OR ST_NPoints(ST_RemoveRepeatedPoints(w.geom)) < ST_NPoints(w.geom)
+    ),
+    points AS (
         SELECT w.ref, d.geom, lag(d.geom) OVER ring AS prev, lead(d.geom) OVER ring AS next
-        FROM unnest(p_items) AS w, ST_DumpPoints(ST_Multi(w.geom)) AS d
+        FROM suspects AS w, ST_DumpPoints(ST_Multi(w.geom)) AS d
         WINDOW ring AS (PARTITION BY w.n, d.path[1], d.path[2] ORDER BY d.path[3])
     ),
     spikes AS (
@@ -521,18 +534,19 @@ BEGIN
          LATERAL cadastre.area_issues(w.geom, w.legal_area, s.scale, w.ref) AS i;
     RETURN QUERY SELECT * FROM cadastre.placement_issues(v_items);
     RETURN QUERY SELECT * FROM cadastre.right_issues(v_items);
-    -- Every overlapping pair once (a lateral index probe per parcel, then a < b). OFFSET 0
-    -- keeps a < b out of the probe: pushed into it, the planner ANDs the spatial index with a
-    -- primary-key range scan of every later id, once per parcel (minutes at 1M parcels).
+    -- Every overlapping pair once (a lateral index probe per parcel, each pair from its lower
+    -- id). "n.id + 0": a plain n.id > a.id makes the planner AND the spatial index with a
+    -- primary-key range scan of every later id, once per parcel (minutes at 1M parcels). The
+    -- query may run in parallel (its functions are PARALLEL SAFE), as a raw one would.
     RETURN QUERY
     SELECT i.* FROM cadastre.parcel AS a
     CROSS JOIN LATERAL (SELECT * FROM cadastre.parcel AS n
-                        WHERE n.status = 'current' AND n.geom && a.geom AND n.id <> a.id
-                        OFFSET 0) AS b
+                        WHERE n.status = 'current' AND n.geom && a.geom
+                          AND n.id + 0 > a.id) AS b
     CROSS JOIN LATERAL cadastre.overlap_between(
         b.geom, a.geom, cadastre.parcel_ref(b.commune_code, b.sheet_number, b.parcel_number),
         cadastre.parcel_ref(a.commune_code, a.sheet_number, a.parcel_number)) AS i
-    WHERE a.commune_code = p_commune AND a.status = 'current' AND a.id < b.id;
+    WHERE a.commune_code = p_commune AND a.status = 'current';
     -- Holes: parts of the commune that no parcel covers (roads and water are parcels too);
     -- without a recorded boundary, holes inside the fabric (interior rings of its union).
     SELECT boundary INTO v_boundary FROM cadastre.admin_unit WHERE code = p_commune;
