@@ -62,17 +62,22 @@ AS $$
     -- One SELECT over every item's vertices: inlined into its caller, so an edit check starts
     -- no executor of its own for it, and a commune's parcels cost one window pass.
     SELECT i.* FROM (
-    WITH suspects AS (
+    WITH limits AS (
+        -- Read here, not through cadastre.tolerance(): planned with the caller, no call each.
+        SELECT max(value) FILTER (WHERE name = 'spike_angle') AS spike_angle,
+               max(value) FILTER (WHERE name = 'thin_ratio') AS thin_ratio
+        FROM cadastre.tolerance
+    ),
+    suspects AS (
         -- Only a parcel with a vertex very near another vertex or edge can hold a spike or a
         -- duplicate vertex, and GEOS's minimum clearance is that distance (exact repeats
         -- aside, which it skips: ST_RemoveRepeatedPoints finds them). A spike of angle θ
         -- brings the nearer of its two neighbours within (edge length)·sin θ of the other
         -- edge, and no edge is longer than half the perimeter. The vertex-by-vertex pass below
         -- then runs on these few parcels only.
-        SELECT w.n, w.ref, w.geom FROM unnest(p_items) AS w
+        SELECT w.n, w.ref, w.geom FROM unnest(p_items) AS w, limits AS l
         WHERE ST_MinimumClearance(w.geom)
-                  <= greatest(0.0005, ST_Perimeter(w.geom) / 2
-                                      * sin(radians((SELECT cadastre.tolerance('spike_angle')))))
+                  <= greatest(0.0005, ST_Perimeter(w.geom) / 2 * sin(radians(l.spike_angle)))
            OR ST_NPoints(ST_RemoveRepeatedPoints(w.geom)) < ST_NPoints(w.geom)
     ),
     points AS (
@@ -89,13 +94,13 @@ AS $$
     FROM points WHERE prev IS NOT NULL AND ST_DWithin(prev, geom, 0.0005)
     UNION ALL
     SELECT ref, 'spike', least(angle, 360 - angle), geom
-    FROM spikes WHERE least(angle, 360 - angle) < (SELECT cadastre.tolerance('spike_angle'))
+    FROM spikes, limits AS l WHERE least(angle, 360 - angle) < l.spike_angle
     UNION ALL
     SELECT t.ref, 'too_thin', t.c, ST_PointOnSurface(t.geom)
     FROM (SELECT w.ref, w.geom, w.land_uses,
                  4 * pi() * ST_Area(w.geom) / nullif(ST_Perimeter(w.geom), 0) ^ 2 AS c
-          FROM unnest(p_items) AS w) AS t
-    WHERE t.c < (SELECT cadastre.tolerance('thin_ratio'))
+          FROM unnest(p_items) AS w) AS t, limits AS l
+    WHERE t.c < l.thin_ratio
       -- Roads, canals and rivers are long and narrow by nature.
       AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(t.land_uses, '[]')) AS e
                       JOIN cadastre.land_use_code AS c ON c.code = e ->> 'code'
@@ -409,10 +414,13 @@ BEGIN
                 CONTINUE;
             END;
             v_ok := true;
-            FOR v_issue IN SELECT * FROM cadastre.geometry_issues(v_geom, v_ref) LOOP
-                v_ok := false;
-                RETURN NEXT v_issue;
-            END LOOP;
+            -- The screen is an expression (no statement to start): most edits are sound.
+            IF NOT cadastre.geometry_sound(v_geom, v_srid) THEN
+                FOR v_issue IN SELECT * FROM cadastre.geometry_issues(v_geom, v_ref) LOOP
+                    v_ok := false;
+                    RETURN NEXT v_issue;
+                END LOOP;
+            END IF;
             v_all_ok := v_all_ok AND v_ok;
             CONTINUE WHEN NOT v_ok;
             v_geom := ST_Multi(v_geom);
