@@ -81,14 +81,22 @@ AS $$
            OR ST_NPoints(ST_RemoveRepeatedPoints(w.geom)) < ST_NPoints(w.geom)
     ),
     points AS (
-        SELECT w.ref, d.geom, lag(d.geom) OVER ring AS prev, lead(d.geom) OVER ring AS next
+        SELECT w.ref, d.path[3] AS k, d.geom,
+               lag(d.geom) OVER ring AS prev, lead(d.geom) OVER ring AS next,
+               nth_value(d.geom, 2) OVER ring_back AS before_last
         FROM suspects AS w, ST_DumpPoints(ST_Multi(w.geom)) AS d
-        WINDOW ring AS (PARTITION BY w.n, d.path[1], d.path[2] ORDER BY d.path[3])
+        WINDOW ring AS (PARTITION BY w.n, d.path[1], d.path[2] ORDER BY d.path[3]),
+               ring_back AS (PARTITION BY w.n, d.path[1], d.path[2] ORDER BY d.path[3] DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ),
     spikes AS (
-        SELECT ref, geom, degrees(ST_Angle(prev, geom, next)) AS angle FROM points
-        WHERE prev IS NOT NULL AND next IS NOT NULL
-          AND NOT ST_Equals(prev, geom) AND NOT ST_Equals(next, geom)
+        -- A ring is closed (its last point is its first): the first vertex's neighbours are
+        -- the second point and the point before the last.
+        SELECT ref, geom, degrees(ST_Angle(before, geom, next)) AS angle
+        FROM (SELECT ref, geom, next, CASE WHEN k = 1 THEN before_last ELSE prev END AS before
+              FROM points) AS v
+        WHERE before IS NOT NULL AND next IS NOT NULL
+          AND NOT ST_Equals(before, geom) AND NOT ST_Equals(next, geom)
     )
     SELECT ref, 'duplicate_vertex' AS rule, NULL::float8 AS v, geom
     FROM points WHERE prev IS NOT NULL AND ST_DWithin(prev, geom, 0.0005)

@@ -240,6 +240,18 @@ def test_a_needle_sharper_than_one_degree_is_a_spike(fabric: Fabric) -> None:
     assert (tip.x, tip.y) == pytest.approx((586105.0, 2326030.0))
 
 
+def test_a_needle_whose_tip_opens_the_ring_is_a_spike(fabric: Fabric) -> None:
+    half = 0.05
+    tip_first = ring_wkt([(105, 30), (105 - half, 10), (100, 10), (100, 0), (110, 0), (110, 10),
+                          (105 + half, 10)])
+
+    issues = check_edit(fabric.conn, [new_parcel(tip_first, 5)])
+
+    assert rules(issues) == ["spike"]
+    tip = location(only(issues, "spike"))
+    assert (tip.x, tip.y) == pytest.approx((586105.0, 2326030.0))
+
+
 def test_a_blunt_point_is_not_a_spike(fabric: Fabric) -> None:
     assert check_edit(fabric.conn, [new_parcel(needle(2.0), 5)]) == []
 

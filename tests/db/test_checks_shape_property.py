@@ -20,16 +20,15 @@ X0, Y0 = 586000.0, 2326000.0
 
 
 def expected_rules(ring: list[tuple[float, float]]) -> list[str]:
-    """The rule as defined, vertex by vertex (the ring closed; its first vertex has no
-    predecessor and its last no successor, as in the SQL)."""
+    """The rule as defined, vertex by vertex, on a closed ring (its last point is its first)."""
     found = []
     for i in range(1, len(ring)):
-        prev, cur = ring[i - 1], ring[i]
-        if math.dist(prev, cur) <= DUPLICATE:
+        if math.dist(ring[i - 1], ring[i]) <= DUPLICATE:
             found.append("duplicate_vertex")
-        if i == len(ring) - 1 or prev == cur or ring[i + 1] == cur:
+    for i in range(len(ring) - 1):
+        prev, cur, nxt = ring[i - 1] if i > 0 else ring[-2], ring[i], ring[i + 1]
+        if prev == cur or nxt == cur:
             continue
-        nxt = ring[i + 1]
         a = (prev[0] - cur[0], prev[1] - cur[1])
         b = (nxt[0] - cur[0], nxt[1] - cur[1])
         angle = math.degrees(math.atan2(abs(a[0] * b[1] - a[1] * b[0]), a[0] * b[0] + a[1] * b[1]))
@@ -40,7 +39,8 @@ def expected_rules(ring: list[tuple[float, float]]) -> list[str]:
 
 @st.composite
 def needled_parcels(draw) -> list[tuple[float, float]]:
-    """A rectangle with a needle on its north edge, perhaps one vertex repeated nearby."""
+    """A rectangle with a needle on its north edge, perhaps one vertex repeated nearby,
+    starting at any of its vertices."""
     width = draw(st.floats(6, 60))
     height = draw(st.floats(4, 60))
     x = draw(st.floats(2, width - 2))
@@ -53,6 +53,8 @@ def needled_parcels(draw) -> list[tuple[float, float]]:
         gap = draw(st.sampled_from([0.0, 0.0002, 0.0005, 0.0011, 0.01]))
         px, py = ring[repeat]
         ring.insert(repeat + 1, (px + gap, py))
+    start = draw(st.integers(0, len(ring) - 1))  # any vertex may open the ring, the tip too
+    ring = ring[start:] + ring[:start]
     ring.append(ring[0])
     return [(X0 + px, Y0 + py) for px, py in ring]
 
