@@ -517,6 +517,25 @@ COMMENT ON FUNCTION cadastre.check_edit(jsonb, date) IS
     'against the live register: every rule at once, with locations. What the QGIS plugin calls '
     'before submitting.';
 
+CREATE OR REPLACE FUNCTION cadastre.holes_between(p_fabric geometry)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('hole', NULL,
+               format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
+               format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
+               h.geom)
+    FROM ST_Dump(p_fabric) AS part,
+         LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
+                  FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
+    WHERE ST_Area(h.geom) > cadastre.tolerance('gap_area')
+    ) AS q(x)
+$$;
+COMMENT ON FUNCTION cadastre.holes_between(geometry) IS
+    'Holes inside a fabric (the union of its parcels): its interior rings above gap_area, where '
+    'no outer boundary is known to compare it with.';
+
 -- Batch: a commune of the register -------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION cadastre.check_commune(p_commune text)
@@ -579,17 +598,7 @@ BEGIN
         WHERE ST_Area(g.geom) > cadastre.tolerance('gap_area')
         ) AS q(x);
     ELSE
-        RETURN QUERY
-        SELECT (q.x).* FROM (
-        SELECT cadastre.rule_issue('hole', NULL,
-                   format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
-                   format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
-                   h.geom)
-        FROM ST_Dump(v_union) AS part,
-             LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
-                      FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
-        WHERE ST_Area(h.geom) > cadastre.tolerance('gap_area')
-        ) AS q(x);
+        RETURN QUERY SELECT * FROM cadastre.holes_between(v_union);
     END IF;
 END;
 $$;
@@ -654,18 +663,7 @@ BEGIN
     WHERE d.k > 1
     ) AS q(x);
     -- Holes inside the file's coverage: interior rings of the union of its parcels.
-    RETURN QUERY
-    SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('hole', NULL,
-               format('Khoảng trống %s m² giữa các thửa', round(ST_Area(h.geom)::numeric, 2)),
-               format('A hole of %s m² between parcels', round(ST_Area(h.geom)::numeric, 2)),
-               h.geom)
-    FROM (SELECT ST_Union(geom) AS u FROM check_file_geom) AS f,
-         LATERAL ST_Dump(f.u) AS part,
-         LATERAL (SELECT ST_MakePolygon(ST_InteriorRingN(part.geom, k)) AS geom
-                  FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS k) AS h
-    WHERE ST_Area(h.geom) > cadastre.tolerance('gap_area')
-    ) AS q(x);
+    RETURN QUERY SELECT * FROM cadastre.holes_between((SELECT ST_Union(geom) FROM check_file_geom));
 END;
 $$;
 COMMENT ON FUNCTION cadastre.check_staged(bigint) IS
