@@ -91,9 +91,10 @@ RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
     -- One expression, so it is inlined: a whole commune's parcels are screened in one pass.
+    -- ST_IsValidDetail, not ST_IsValid, which sends the client a NOTICE for every invalid one.
     SELECT p_geom IS NOT NULL AND NOT ST_IsEmpty(p_geom)
            AND GeometryType(p_geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_SRID(p_geom) = p_srid
-           AND ST_IsValid(p_geom) AND cadastre.within_crs_range(p_geom)
+           AND (ST_IsValidDetail(p_geom)).valid AND cadastre.within_crs_range(p_geom)
 $$;
 COMMENT ON FUNCTION cadastre.geometry_sound(geometry, integer) IS
     'True when cadastre.geometry_issues finds nothing in a geometry of the register''s SRID: '
