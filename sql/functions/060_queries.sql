@@ -144,15 +144,13 @@ COMMENT ON FUNCTION cadastre.parcel_genealogy(bigint) IS
 CREATE OR REPLACE FUNCTION cadastre.parcel_timeline(p_parcel_id bigint)
 RETURNS TABLE (on_date date, recorded_at timestamptz, dossier_kind text, kind_vi text,
                kind_en text, dossier_number text)
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 AS $$
-BEGIN
-    -- PL/pgSQL so the plan is made once per session: the web view asks for this on every
-    -- parcel page.
+    -- One SELECT in SQL, neither STRICT nor SECURITY DEFINER, so the planner inlines it into
+    -- the query that calls it: the public parcel document plans it once with the rest.
     -- One pass over each version table: the parcel's versions give both the dossiers and
     -- when each was first recorded; a right's version gives the dossier that made it and the
     -- one that ended it.
-    RETURN QUERY
     WITH touched AS (
         SELECT v.dossier_id, lower(v.sys_period) AS first_at
         FROM cadastre.parcel_version AS v WHERE v.id = p_parcel_id
@@ -173,8 +171,7 @@ BEGIN
           GROUP BY u.dossier_id) AS t
     JOIN cadastre.dossier AS d ON d.id = t.dossier_id
     JOIN cadastre.dossier_kind AS k ON k.code = d.kind
-    ORDER BY d.decided_on, d.id;
-END;
+    ORDER BY d.decided_on, d.id
 $$;
 COMMENT ON FUNCTION cadastre.parcel_timeline(bigint) IS
     'A parcel''s public timeline: each dossier that touched it, with its kind and date (never '

@@ -88,34 +88,65 @@ $$;
 COMMENT ON FUNCTION public_register.dossier_status(text) IS
     'The status a received (undecided) dossier of a kind gives the parcels it concerns.';
 
-CREATE OR REPLACE FUNCTION public_register.open_statuses(p_ids bigint[])
-RETURNS TABLE (parcel_id bigint, code text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public
-SET plan_cache_mode = force_generic_plan
+CREATE OR REPLACE FUNCTION public_register.open_restrictions(p_ids bigint[])
+RETURNS TABLE (parcel_id bigint, rrr_id bigint, kind text, name_vi text, name_en text,
+               since date, status text)
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-BEGIN
-    -- PL/pgSQL: a SECURITY DEFINER SQL function is never inlined, so it would be planned on
-    -- every call; this one runs for every parcel document and search result. The generic
-    -- plan is forced: planned for an array of unknown length it looks dearer than each custom
-    -- plan for one parcel, so PostgreSQL would otherwise re-plan it on every call (≈ 0.3 ms,
-    -- ten times the cost of running it); the generic plan is the same index look-ups.
-    RETURN QUERY
-    SELECT r.parcel_id, public_register.restriction_status(r.kind)
+    -- One SELECT in SQL, neither STRICT nor SECURITY DEFINER: the planner inlines it into
+    -- each query that asks (the parcel document, the status codes, the tiles).
+    SELECT r.parcel_id, r.id, r.kind, k.name_vi, k.name_en, lower(r.valid),
+           public_register.restriction_status(r.kind)
     FROM unnest(p_ids) AS i (id)
     JOIN cadastre.rrr AS r ON r.parcel_id = i.id
     JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
     WHERE public_register.is_open(r.valid)
-    UNION
-    SELECT dp.parcel_id, public_register.dossier_status(d.kind)
+$$;
+COMMENT ON FUNCTION public_register.open_restrictions(bigint[]) IS
+    'The restrictions (mortgage, seizure, dispute, planning reservation, corridor) of a set '
+    'of parcels that have not ended, each with the status it gives its parcel.';
+
+CREATE OR REPLACE FUNCTION public_register.open_dossiers(p_ids bigint[])
+RETURNS TABLE (parcel_id bigint, dossier_id bigint, kind text, name_vi text, name_en text,
+               received_on date, status text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    -- Inlinable, as open_restrictions.
+    SELECT dp.parcel_id, d.id, d.kind, k.name_vi, k.name_en, d.received_on,
+           public_register.dossier_status(d.kind)
     FROM unnest(p_ids) AS i (id)
     JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = i.id
-    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received';
-END;
+    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
+    JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+$$;
+COMMENT ON FUNCTION public_register.open_dossiers(bigint[]) IS
+    'The dossiers received and not yet decided that concern a set of parcels, each with the '
+    'status it gives them (dossier_in_progress, or acquisition).';
+
+CREATE OR REPLACE FUNCTION public_register.open_statuses(p_ids bigint[])
+RETURNS TABLE (parcel_id bigint, code text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    -- Inlinable, as open_restrictions.
+    SELECT o.parcel_id, o.status FROM public_register.open_restrictions(p_ids) AS o
+    UNION
+    SELECT o.parcel_id, o.status FROM public_register.open_dossiers(p_ids) AS o
 $$;
 COMMENT ON FUNCTION public_register.open_statuses(bigint[]) IS
     'Statuses from open restrictions (mortgaged, seized, disputed, planning, corridor) and '
     'dossiers in progress (dossier_in_progress, acquisition) of a set of parcels.';
+
+CREATE OR REPLACE FUNCTION public_register.status_list(p_status text, p_open text[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    -- One expression: the planner inlines it into the parcel document's statement.
+    SELECT CASE WHEN p_status = 'retired' THEN ARRAY['retired']
+                ELSE ARRAY['registered'] || p_open END
+$$;
+COMMENT ON FUNCTION public_register.status_list(text, text[]) IS
+    'The status codes of a parcel from its own status and its open statuses (open_statuses, '
+    'least serious first): retired alone, or registered and then the open ones.';
 
 CREATE OR REPLACE FUNCTION public_register.status_codes(p_parcel_id bigint, p_status text)
 RETURNS text[]
@@ -123,11 +154,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 BEGIN
-    RETURN CASE WHEN p_status = 'retired' THEN ARRAY['retired'] ELSE
-        ARRAY['registered'] || ARRAY(
-            SELECT s.code FROM public_register.open_statuses(ARRAY[p_parcel_id]) AS s
-            ORDER BY public_register.status_severity(s.code), s.code)
-    END;
+    RETURN public_register.status_list(p_status, ARRAY(
+        SELECT s.code FROM public_register.open_statuses(ARRAY[p_parcel_id]) AS s
+        ORDER BY public_register.status_severity(s.code), s.code));
 END;
 $$;
 COMMENT ON FUNCTION public_register.status_codes(bigint, text) IS
@@ -190,121 +219,9 @@ COMMENT ON VIEW public_register.parcel IS
 
 -- The parcel document (the look-up) ----------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION public_register.parcel_document_by_id(p_id bigint)
-RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public
-AS $$
-BEGIN
-    -- PL/pgSQL so the plan of this large query is made once per session, not per call.
-    RETURN (SELECT jsonb_build_object(
-        'ref', p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number,
-        'commune', jsonb_build_object('code', p.commune_code, 'name', u.name),
-        'sheet', p.sheet_number,
-        'number', p.parcel_number,
-        'status', p.status,
-        'status_codes', to_jsonb(public_register.status_codes(p.id, p.status)),
-        'legal_area', p.legal_area,
-        'address', p.address,
-        'old_identifiers', p.old_identifiers,
-        'land_uses', (
-            -- Sub-selects, not joins: one primary-key look-up per use, where a join hashed
-            -- both tables for every document.
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'code', e ->> 'code',
-                       'name', (SELECT c.name FROM cadastre.land_use_code AS c
-                                WHERE c.code = e ->> 'code'),
-                       'area', (e ->> 'area')::numeric,
-                       'form', e ->> 'form',
-                       'form_vi', (SELECT f.name_vi FROM cadastre.land_use_form AS f
-                                   WHERE f.code = e ->> 'form'),
-                       'form_en', (SELECT f.name_en FROM cadastre.land_use_form AS f
-                                   WHERE f.code = e ->> 'form'),
-                       'term_end', e ->> 'term_end') ORDER BY n), '[]'::jsonb)
-            FROM jsonb_array_elements(p.land_uses) WITH ORDINALITY AS x (e, n)),
-        'certificate', (
-            SELECT jsonb_build_object('issued', count(*) > 0, 'issued_on', max(c.issued_on))
-            FROM cadastre.certificate_parcel AS cp
-            JOIN cadastre.certificate AS c ON c.id = cp.certificate_id
-            WHERE cp.parcel_id = p.id AND c.cancelled_on IS NULL),
-        'holders', (
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'name', public_register.mask_name(pa.name), 'kind', pa.kind,
-                       'share', s.numerator || '/' || s.denominator) ORDER BY s.party_id),
-                       '[]'::jsonb)
-            FROM cadastre.rrr AS r
-            JOIN cadastre.rrr_share AS s ON s.rrr_id = r.id
-            JOIN cadastre.party AS pa ON pa.id = s.party_id
-            WHERE r.parcel_id = p.id AND r.kind = 'land_use_right'
-              AND public_register.is_open(r.valid)),
-        'restrictions', (
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'kind', r.kind, 'name_vi', k.name_vi, 'name_en', k.name_en,
-                       'since', lower(r.valid)) ORDER BY lower(r.valid), r.id), '[]'::jsonb)
-            FROM cadastre.rrr AS r
-            JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
-            WHERE r.parcel_id = p.id AND public_register.is_open(r.valid)),
-        'dossiers_in_progress', (
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'kind', d.kind, 'name_vi', k.name_vi, 'name_en', k.name_en,
-                       'received_on', d.received_on) ORDER BY d.received_on, d.id), '[]'::jsonb)
-            FROM cadastre.dossier_parcel AS dp
-            JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
-            JOIN cadastre.dossier_kind AS k ON k.code = d.kind
-            WHERE dp.parcel_id = p.id),
-        'retired', CASE WHEN p.status = 'retired' THEN jsonb_build_object(
-            'on', rd.decided_on, 'kind', rd.kind, 'name_vi', rk.name_vi, 'name_en', rk.name_en,
-            'replaced_by', (
-                SELECT coalesce(jsonb_agg(jsonb_build_object(
-                           'ref', c.commune_code || '/' || c.sheet_number || '/'
-                                  || c.parcel_number,
-                           'status', c.status)
-                           ORDER BY c.commune_code, c.sheet_number, c.parcel_number),
-                           '[]'::jsonb)
-                FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS c ON c.id = l.child_id
-                WHERE l.parent_id = p.id)) END,
-        'made_from', (
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'ref', a.commune_code || '/' || a.sheet_number || '/' || a.parcel_number,
-                       'kind', l.kind)
-                       ORDER BY a.commune_code, a.sheet_number, a.parcel_number), '[]'::jsonb)
-            FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS a ON a.id = l.parent_id
-            WHERE l.child_id = p.id),
-        'timeline', (
-            SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'on', t.on_date, 'kind', t.dossier_kind, 'name_vi', t.kind_vi,
-                       'name_en', t.kind_en) ORDER BY t.on_date, t.recorded_at), '[]'::jsonb)
-            FROM cadastre.parcel_timeline(p.id) AS t),
-        'location', jsonb_build_object(
-            'lon', round(ST_X(e.point)::numeric, 7),
-            'lat', round(ST_Y(e.point)::numeric, 7),
-            'bbox', jsonb_build_array(round(ST_XMin(b)::numeric, 7), round(ST_YMin(b)::numeric, 7),
-                                      round(ST_XMax(b)::numeric, 7), round(ST_YMax(b)::numeric, 7))),
-        'geometry', ST_AsGeoJSON(e.wgs84, 7)::jsonb,
-        'changed_at', lower(p.sys_period))
-    FROM cadastre.parcel AS p
-    JOIN cadastre.admin_unit AS u ON u.code = p.commune_code
-    JOIN cadastre.dossier AS rd ON rd.id = p.dossier_id
-    JOIN cadastre.dossier_kind AS rk ON rk.code = rd.kind
-    -- The WGS 84 shape, its box and a point on it, each computed once (OFFSET 0 keeps the
-    -- planner from copying the expressions into every place that uses them).
-    CROSS JOIN LATERAL (
-        SELECT g.wgs84, g.point, g.wgs84::box2d AS b
-        FROM (SELECT ST_Transform(p.geom, 4326) AS wgs84,
-                     ST_Transform(ST_PointOnSurface(p.geom), 4326) AS point OFFSET 0) AS g
-        OFFSET 0) AS e
-    WHERE p.id = p_id);
-END;
-$$;
-COMMENT ON FUNCTION public_register.parcel_document_by_id(bigint) IS
-    'Everything the public may know about one parcel, as JSON: identity, old identifiers, '
-    'area, land uses with form and term, certificate, masked holders, restrictions, dossiers in '
-    'progress, retirement and what replaced it, lineage, timeline (kinds and dates only), '
-    'location (WGS 84) and geometry.';
-
 CREATE OR REPLACE FUNCTION public_register.parcel_document(p_commune text, p_sheet text,
                                                            p_number integer)
-RETURNS jsonb
+RETURNS json
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
@@ -325,13 +242,112 @@ BEGIN
                            'commune_code', p_commune, 'sheet_number', p_sheet,
                            'parcel_number', p_number))
                  ORDER BY status = 'current' DESC, id DESC LIMIT 1);
+        IF v_id IS NULL THEN
+            RETURN NULL;
+        END IF;
     END IF;
-    RETURN public_register.parcel_document_by_id(v_id);
+    -- One statement, planned once per session (PL/pgSQL): the timeline, the restrictions and
+    -- the dossiers in progress are SQL functions the planner inlines here. json, not jsonb:
+    -- the document is only ever sent, so it is written once as text, in this key order.
+    RETURN (SELECT json_build_object(
+        'ref', p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number,
+        'commune', json_build_object('code', p.commune_code, 'name', u.name),
+        'sheet', p.sheet_number,
+        'number', p.parcel_number,
+        'status', p.status,
+        'status_codes', public_register.status_list(p.status, ARRAY(
+            SELECT s.code FROM public_register.open_statuses(ARRAY[p.id]) AS s
+            ORDER BY public_register.status_severity(s.code), s.code)),
+        'legal_area', p.legal_area,
+        'address', p.address,
+        'old_identifiers', p.old_identifiers,
+        'land_uses', (
+            -- Sub-selects and a join on a primary key: one index probe per use.
+            SELECT coalesce(json_agg(json_build_object(
+                       'code', e ->> 'code',
+                       'name', (SELECT c.name FROM cadastre.land_use_code AS c
+                                WHERE c.code = e ->> 'code'),
+                       'area', (e ->> 'area')::numeric,
+                       'form', e ->> 'form',
+                       'form_vi', f.name_vi,
+                       'form_en', f.name_en,
+                       'term_end', e ->> 'term_end') ORDER BY x.n), '[]')
+            FROM jsonb_array_elements(p.land_uses) WITH ORDINALITY AS x (e, n)
+            LEFT JOIN cadastre.land_use_form AS f ON f.code = x.e ->> 'form'),
+        'certificate', (
+            SELECT json_build_object('issued', count(*) > 0, 'issued_on', max(c.issued_on))
+            FROM cadastre.certificate_parcel AS cp
+            JOIN cadastre.certificate AS c ON c.id = cp.certificate_id
+            WHERE cp.parcel_id = p.id AND c.cancelled_on IS NULL),
+        'holders', (
+            SELECT coalesce(json_agg(json_build_object(
+                       'name', public_register.mask_name(pa.name), 'kind', pa.kind,
+                       'share', s.numerator || '/' || s.denominator) ORDER BY s.party_id), '[]')
+            FROM cadastre.rrr AS r
+            JOIN cadastre.rrr_share AS s ON s.rrr_id = r.id
+            JOIN cadastre.party AS pa ON pa.id = s.party_id
+            WHERE r.parcel_id = p.id AND r.kind = 'land_use_right'
+              AND public_register.is_open(r.valid)),
+        'restrictions', (
+            SELECT coalesce(json_agg(json_build_object(
+                       'kind', o.kind, 'name_vi', o.name_vi, 'name_en', o.name_en,
+                       'since', o.since) ORDER BY o.since, o.rrr_id), '[]')
+            FROM public_register.open_restrictions(ARRAY[p.id]) AS o),
+        'dossiers_in_progress', (
+            SELECT coalesce(json_agg(json_build_object(
+                       'kind', o.kind, 'name_vi', o.name_vi, 'name_en', o.name_en,
+                       'received_on', o.received_on) ORDER BY o.received_on, o.dossier_id),
+                       '[]')
+            FROM public_register.open_dossiers(ARRAY[p.id]) AS o),
+        'retired', CASE WHEN p.status = 'retired' THEN json_build_object(
+            'on', rd.decided_on, 'kind', rd.kind, 'name_vi', rk.name_vi, 'name_en', rk.name_en,
+            'replaced_by', (
+                SELECT coalesce(json_agg(json_build_object(
+                           'ref', c.commune_code || '/' || c.sheet_number || '/'
+                                  || c.parcel_number,
+                           'status', c.status)
+                           ORDER BY c.commune_code, c.sheet_number, c.parcel_number), '[]')
+                FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS c ON c.id = l.child_id
+                WHERE l.parent_id = p.id)) END,
+        'made_from', (
+            SELECT coalesce(json_agg(json_build_object(
+                       'ref', a.commune_code || '/' || a.sheet_number || '/' || a.parcel_number,
+                       'kind', l.kind)
+                       ORDER BY a.commune_code, a.sheet_number, a.parcel_number), '[]')
+            FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS a ON a.id = l.parent_id
+            WHERE l.child_id = p.id),
+        'timeline', (
+            SELECT coalesce(json_agg(json_build_object(
+                       'on', t.on_date, 'kind', t.dossier_kind, 'name_vi', t.kind_vi,
+                       'name_en', t.kind_en) ORDER BY t.on_date, t.recorded_at), '[]')
+            FROM cadastre.parcel_timeline(p.id) AS t),
+        'location', json_build_object(
+            'lon', round(ST_X(e.point)::numeric, 7),
+            'lat', round(ST_Y(e.point)::numeric, 7),
+            'bbox', json_build_array(round(ST_XMin(b)::numeric, 7), round(ST_YMin(b)::numeric, 7),
+                                     round(ST_XMax(b)::numeric, 7), round(ST_YMax(b)::numeric, 7))),
+        'geometry', ST_AsGeoJSON(e.wgs84, 7)::json,
+        'changed_at', lower(p.sys_period))
+    FROM cadastre.parcel AS p
+    JOIN cadastre.admin_unit AS u ON u.code = p.commune_code
+    JOIN cadastre.dossier AS rd ON rd.id = p.dossier_id
+    JOIN cadastre.dossier_kind AS rk ON rk.code = rd.kind
+    -- The WGS 84 shape, its box and a point on it, each computed once (OFFSET 0 keeps the
+    -- planner from copying the expressions into every place that uses them).
+    CROSS JOIN LATERAL (
+        SELECT g.wgs84, g.point, g.wgs84::box2d AS b
+        FROM (SELECT ST_Transform(p.geom, 4326) AS wgs84,
+                     ST_Transform(ST_PointOnSurface(p.geom), 4326) AS point OFFSET 0) AS g
+        OFFSET 0) AS e
+    WHERE p.id = v_id);
 END;
 $$;
 COMMENT ON FUNCTION public_register.parcel_document(text, text, integer) IS
-    'The public document (parcel_document_by_id) of the parcel bearing an identity, current '
-    'first, then retired, then by old identifier; NULL when none.';
+    'Everything the public may know about the parcel bearing an identity (current first, then '
+    'retired, then by old identifier), as JSON: identity, old identifiers, area, land uses '
+    'with form and term, certificate, masked holders, restrictions, dossiers in progress, '
+    'retirement and what replaced it, lineage, timeline (kinds and dates only), location '
+    '(WGS 84) and geometry; NULL when none.';
 
 CREATE OR REPLACE FUNCTION public_register.parcel_at(p_lon double precision,
                                                      p_lat double precision)
@@ -674,13 +690,13 @@ CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.admin_unit
 GRANT SELECT ON public_register.commune, public_register.land_use_code,
     public_register.certificate, public_register.parcel, public_register.map_change
     TO cadastre_web;
-REVOKE ALL ON FUNCTION public_register.parcel_document_by_id(bigint),
-    public_register.parcel_document(text, text, integer),
+REVOKE ALL ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_at(double precision, double precision),
     public_register.search_address(text, integer),
     public_register.parcel_tile(integer, integer, integer),
     public_register.note_geometries(geometry[]), public_register.note_parcels(bigint[]),
-    public_register.open_statuses(bigint[]), public_register.changes_since(bigint)
+    public_register.open_statuses(bigint[]), public_register.open_restrictions(bigint[]),
+    public_register.open_dossiers(bigint[]), public_register.changes_since(bigint)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_at(double precision, double precision),
@@ -688,5 +704,6 @@ GRANT EXECUTE ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_tile(integer, integer, integer),
     public_register.mask_name(text), public_register.is_open(daterange),
     public_register.status_codes(bigint, text), public_register.status_severity(text),
+    public_register.status_list(text, text[]),
     public_register.changes_since(bigint)
     TO cadastre_web;

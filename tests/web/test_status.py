@@ -79,7 +79,7 @@ def test_a_decided_dossier_is_no_longer_in_progress(fresh_sample_url, facts) -> 
     "SELECT count(*) FROM cadastre.party",
     "SELECT count(*) FROM cadastre.parcel",
     "SELECT * FROM cadastre.rights_as_of(1, current_date)",
-    "SELECT public_register.parcel_document_by_id(1)",
+    "SELECT * FROM public_register.open_restrictions(ARRAY[1::bigint])",
     "SELECT public_register.open_statuses(ARRAY[1::bigint])",
 ])
 def test_the_web_role_cannot_read_the_register_itself(sample_url, query: str) -> None:
