@@ -49,12 +49,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(web_database_url(settings), settings.pool_size)
-        app.state.register = PublicRegister(settings, db)
         try:
+            await db.open()
+            app.state.register = PublicRegister(settings, db)
             await app.state.register.start()
             yield
         finally:
-            db.close()
+            await db.close()
 
     app = FastAPI(
         title="Cadastre — public register API",

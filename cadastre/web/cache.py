@@ -9,9 +9,7 @@ entries whose boxes it intersects.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -58,30 +56,29 @@ def intersects(a: Box, b: Box) -> bool:
 
 @dataclass
 class SpatialCache:
-    """A bounded LRU cache whose entries carry a box; changes evict the entries they touch."""
+    """A bounded LRU cache whose entries carry a box; changes evict the entries they touch.
+
+    Used from one event loop only (no locks)."""
 
     capacity: int
     _entries: OrderedDict[Hashable, tuple[Any, Box]] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get(self, key: Hashable) -> Any | None:
         """The cached value, or None."""
         entry = self._entries.get(key)
         if entry is None:
             return None
-        with contextlib.suppress(KeyError):  # evicted meanwhile by another thread
-            self._entries.move_to_end(key)
+        self._entries.move_to_end(key)
         return entry[0]
 
     def put(self, key: Hashable, value: Any, box: Box) -> None:
         """Cache a value drawn over `box`."""
         if self.capacity <= 0:
             return
-        with self._lock:
-            self._entries[key] = (value, box)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+        self._entries[key] = (value, box)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
 
     def evict(self, boxes: list[Box]) -> int:
         """Drop every entry intersecting one of the boxes; returns how many."""
@@ -96,20 +93,18 @@ class SpatialCache:
                     max(b[3] for b in boxes),
                 )
             ]
-        with self._lock:
-            stale = [
-                key
-                for key, (_, box) in self._entries.items()
-                if any(intersects(box, changed) for changed in boxes)
-            ]
-            for key in stale:
-                del self._entries[key]
+        stale = [
+            key
+            for key, (_, box) in self._entries.items()
+            if any(intersects(box, changed) for changed in boxes)
+        ]
+        for key in stale:
+            del self._entries[key]
         return len(stale)
 
     def clear(self) -> None:
         """Drop everything."""
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -122,7 +117,7 @@ POLL_SQL = """
     WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
     SELECT s.xmin, c.change_key, c.tx,
            ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box)
-    FROM s LEFT JOIN LATERAL public_register.changes_since(%s::bigint) AS c ON true
+    FROM s LEFT JOIN LATERAL public_register.changes_since($1::bigint) AS c ON true
     ORDER BY c.tx, c.change_key
 """
 
@@ -142,33 +137,34 @@ class ChangeWatcher:
         self._xmin = 0
         self._applied: dict[str, int] = {}  # change key -> its transaction id
         self._last_poll = -math.inf
-        self._lock = threading.Lock()
+        self._reading = False
         self.started = False
         # Increases whenever changes are read: an answer computed across an increase may
         # predate a change and is not cached.
         self.epoch = 0
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Remember what already happened: the caches start empty."""
-        self._read(apply=False)
+        await self._read(apply=False)
         self.started = True
 
     def due(self) -> bool:
         """True when the last read is older than the poll interval."""
         return time.monotonic() - self._last_poll >= self.poll_seconds
 
-    def poll(self) -> int:
-        """Read new changes now (blocking); returns how many cached entries were evicted."""
-        if not self._lock.acquire(blocking=False):
-            return 0  # another thread is reading; its result serves this request too
+    async def poll(self) -> int:
+        """Read new changes now; returns how many cached entries were evicted."""
+        if self._reading:
+            return 0  # another request is reading; its result serves this one too
+        self._reading = True
         try:
-            return self._read(apply=True)
+            return await self._read(apply=True)
         finally:
-            self._lock.release()
+            self._reading = False
 
-    def _read(self, apply: bool) -> int:
+    async def _read(self, apply: bool) -> int:
         self._last_poll = time.monotonic()
-        rows = self.db.fetch_all(POLL_SQL, (str(self._xmin),))
+        rows = await self.db.all(POLL_SQL, self._xmin)
         boxes: list[Box] = []
         xmin = self._xmin
         for row in rows:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 import psycopg2
-import psycopg2.errorcodes
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cadastre.web.db import DatabaseUnavailableError
 from cadastre.web.i18n import FIELDS, language, text
 
 log = logging.getLogger(__name__)
@@ -116,14 +117,24 @@ def install(app: FastAPI) -> None:
             vi = en = str(exc.detail)
         return await _render(request, exc.status_code, vi, en, headers=exc.headers)
 
-    @app.exception_handler(psycopg2.Error)
-    async def _database(request: Request, exc: psycopg2.Error) -> Response:
-        code = getattr(exc, "pgcode", None) or ""
+    async def _database(request: Request, code: str, detail: str, exc: Exception) -> Response:
         if code.startswith("22"):  # data exception: the input, not the server
-            diag = getattr(exc, "diag", None)
-            detail = diag.message_primary if diag and diag.message_primary else str(exc)
             return await _render(request, 400, text("bad_input", "vi") + f": {detail}",
                                  text("bad_input", "en") + f": {detail}")
         log.warning("database error on %s: %s", request.url.path, exc)
         return await _render(request, 503, text("server_busy", "vi"), text("server_busy", "en"),
                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(asyncpg.PostgresError)
+    async def _postgres(request: Request, exc: asyncpg.PostgresError) -> Response:
+        return await _database(request, exc.sqlstate or "", exc.message or str(exc), exc)
+
+    @app.exception_handler(DatabaseUnavailableError)
+    async def _unavailable(request: Request, exc: DatabaseUnavailableError) -> Response:
+        return await _database(request, "", str(exc), exc)
+
+    @app.exception_handler(psycopg2.Error)  # the analysts' exports (cadastre.web.routes.analyst)
+    async def _psycopg2(request: Request, exc: psycopg2.Error) -> Response:
+        diag = getattr(exc, "diag", None)
+        detail = diag.message_primary if diag and diag.message_primary else str(exc)
+        return await _database(request, getattr(exc, "pgcode", None) or "", detail, exc)

@@ -9,8 +9,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio.to_thread
-
 from cadastre.web.cache import (
     WORLD_HALF,
     Box,
@@ -31,18 +29,18 @@ FOLD_FROM = (
 FOLD_TO = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd"
 FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
 
-PARCEL_SQL = "SELECT public_register.parcel_document(%s, %s, %s)::text"
+PARCEL_SQL = "SELECT public_register.parcel_document($1, $2, $3)::text"
 COMMUNES_SQL = (
     "SELECT code, name, name_folded, in_force, replaced_by, bbox "
     "FROM public_register.commune ORDER BY name, code"
 )
 CERTIFICATE_SQL = (
     "SELECT serial, issued_on, cancelled_on, in_force, replaced_by, parcels "
-    "FROM public_register.certificate WHERE serial = %s"
+    "FROM public_register.certificate WHERE serial = $1"
 )
-SEARCH_SQL = "SELECT * FROM public_register.search_address(%s, %s)"
-POINT_SQL = "SELECT public_register.parcel_at(%s, %s)"
-TILE_SQL = "SELECT public_register.parcel_tile(%s, %s, %s)"
+SEARCH_SQL = "SELECT * FROM public_register.search_address($1, $2)"
+POINT_SQL = "SELECT public_register.parcel_at($1, $2)"
+TILE_SQL = "SELECT public_register.parcel_tile($1, $2, $3)"
 
 
 def fold(value: str) -> str:
@@ -75,12 +73,12 @@ class PublicRegister:
 
     async def start(self) -> None:
         """Begin watching for changes (the caches start empty)."""
-        await anyio.to_thread.run_sync(self.watcher.start)
+        await self.watcher.start()
 
     async def refresh(self) -> None:
         """Evict what changed since the last look, at most every poll interval."""
         if self.watcher.due():
-            await anyio.to_thread.run_sync(self.watcher.poll)
+            await self.watcher.poll()
 
     async def parcel(self, commune: str, sheet: str, number: int) -> ParcelAnswer:
         """The public document of the parcel bearing an identity (cached)."""
@@ -90,7 +88,7 @@ class PublicRegister:
         if answer is not None:
             return answer
         epoch = self.watcher.epoch
-        row = await self.db.one(PARCEL_SQL, (commune, sheet, number))
+        row = await self.db.one(PARCEL_SQL, commune, sheet, number)
         if row is None or row[0] is None:
             raise WebError(404, "not_found_parcel", ref=f"{commune}/{sheet}/{number}")
         answer = ParcelAnswer(row[0].encode())
@@ -145,7 +143,7 @@ class PublicRegister:
 
     async def certificate(self, serial: str) -> dict[str, Any]:
         """A certificate by serial."""
-        row = await self.db.one(CERTIFICATE_SQL, (serial,))
+        row = await self.db.one(CERTIFICATE_SQL, serial)
         if row is None:
             raise WebError(404, "not_found_certificate", serial=serial)
         return {
@@ -155,7 +153,7 @@ class PublicRegister:
 
     async def search(self, query: str, limit: int) -> list[dict[str, Any]]:
         """Current parcels whose address contains every word of the query."""
-        rows = await self.db.all(SEARCH_SQL, (query, limit))
+        rows = await self.db.all(SEARCH_SQL, query, limit)
         return [
             {"ref": r[0], "address": r[1], "commune_name": r[2], "status_codes": list(r[3])}
             for r in rows
@@ -163,7 +161,7 @@ class PublicRegister:
 
     async def parcel_at(self, lon: float, lat: float) -> str:
         """Identity of the current parcel under a point."""
-        row = await self.db.one(POINT_SQL, (lon, lat))
+        row = await self.db.one(POINT_SQL, lon, lat)
         if row is None or row[0] is None:
             raise WebError(404, "point_outside")
         return row[0]
@@ -175,7 +173,7 @@ class PublicRegister:
         tile = self.tiles.get(key)
         if tile is None:
             epoch = self.watcher.epoch
-            row = await self.db.one(TILE_SQL, (z, x, y))
+            row = await self.db.one(TILE_SQL, z, x, y)
             tile = bytes(row[0]) if row and row[0] is not None else b""
             if epoch == self.watcher.epoch:
                 self.tiles.put(key, tile, tile_box(z, x, y))

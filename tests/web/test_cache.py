@@ -3,6 +3,10 @@ and the change watcher missing no change, even one committed after a later one."
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+
 from cadastre.db.connection import connect
 from cadastre.web.cache import ChangeWatcher, SpatialCache, intersects, mercator, tile_box
 from cadastre.web.config import WebSettings, web_database_url
@@ -52,13 +56,25 @@ def test_python_and_sql_fold_text_the_same_way(sample_url) -> None:
         conn.close()
 
 
-def test_a_change_committed_after_a_later_one_is_still_read(fresh_sample_url, facts) -> None:
-    db = Database(web_database_url(WebSettings(database_url=fresh_sample_url)), 2)
-    cache = SpatialCache(capacity=100)
+@contextmanager
+def watching(url: str, cache: SpatialCache) -> Iterator[Callable[[], int]]:
+    """A change watcher over the cache, on its own event loop; yields its poll."""
+    loop = asyncio.new_event_loop()
+    db = Database(web_database_url(WebSettings(database_url=url)), 1)
+    loop.run_until_complete(db.open())
     watcher = ChangeWatcher(db, [cache], poll_seconds=0)
-    watcher.start()
-    first, second = connect(fresh_sample_url), connect(fresh_sample_url)
     try:
+        loop.run_until_complete(watcher.start())
+        yield lambda: loop.run_until_complete(watcher.poll())
+    finally:
+        loop.run_until_complete(db.close())
+        loop.close()
+
+
+def test_a_change_committed_after_a_later_one_is_still_read(fresh_sample_url, facts) -> None:
+    cache = SpatialCache(capacity=100)
+    with (watching(fresh_sample_url, cache) as poll, closing(connect(fresh_sample_url)) as first,
+          closing(connect(fresh_sample_url)) as second):
         ids = {}
         for ref in (facts.plain, facts.address_ref):
             commune, sheet, number = ref.split("/")
@@ -76,15 +92,11 @@ def test_a_change_committed_after_a_later_one_is_still_read(fresh_sample_url, fa
             other = sample_dossier(late, "mortgage", "2026-01-15")
             restrict(late, other, ids[facts.address_ref], "mortgage", bank, 5)
         cache.put("entry", "x", world)
-        assert watcher.poll() == 1  # the later transaction's change
+        assert poll() == 1  # the later transaction's change
         cache.put("entry", "x", world)
-        assert watcher.poll() == 0  # the earlier one is not committed yet
+        assert poll() == 0  # the earlier one is not committed yet
         first.commit()
-        assert watcher.poll() == 1  # now it is read, although its id is smaller
-    finally:
-        first.close()
-        second.close()
-        db.close()
+        assert poll() == 1  # now it is read, although its id is smaller
 
 
 def mercator_box(conn, query: str, params: tuple) -> tuple[float, float, float, float]:
@@ -99,12 +111,8 @@ def mercator_box(conn, query: str, params: tuple) -> tuple[float, float, float, 
 
 
 def test_a_parcel_edit_evicts_where_it_is_and_where_it_was_only(fresh_sample_url, facts) -> None:
-    db = Database(web_database_url(WebSettings(database_url=fresh_sample_url)), 2)
     cache = SpatialCache(capacity=100)
-    watcher = ChangeWatcher(db, [cache], poll_seconds=0)
-    watcher.start()
-    conn = connect(fresh_sample_url)
-    try:
+    with watching(fresh_sample_url, cache) as poll, closing(connect(fresh_sample_url)) as conn:
         commune, sheet, number = facts.plain.split("/")
         parcel_id = scalar(conn, "SELECT id FROM cadastre.parcel WHERE commune_code = %s "
                            "AND sheet_number = %s AND parcel_number = %s "
@@ -129,7 +137,7 @@ def test_a_parcel_edit_evicts_where_it_is_and_where_it_was_only(fresh_sample_url
                         (sample_dossier(cur, "correction", "2026-01-15"),))
             cur.execute("UPDATE cadastre.parcel SET address = 'Số 1 phố Thử' WHERE id = %s",
                         (parcel_id,))
-        assert watcher.poll() == 2
+        assert poll() == 2
         assert "far" in cache and "centre" not in cache and "corner" not in cache
 
         fill()
@@ -143,8 +151,5 @@ def test_a_parcel_edit_evicts_where_it_is_and_where_it_was_only(fresh_sample_url
                         "land_uses -> 0 || jsonb_build_object('area', round(ST_Area("
                         "ST_Buffer(geom, -2, 'join=mitre'))::numeric, 1))) WHERE id = %s",
                         (parcel_id,))
-        assert watcher.poll() == 2
+        assert poll() == 2
         assert "far" in cache and "corner" not in cache
-    finally:
-        conn.close()
-        db.close()
