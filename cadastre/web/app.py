@@ -70,6 +70,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = _templates()
     errors.install(app)
+    app.add_route(parcels.WELL_FORMED_PATH, parcels.well_formed_parcel, methods=["GET"],
+                  include_in_schema=False)  # first: the busiest request, without parameter models
     for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")

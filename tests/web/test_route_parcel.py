@@ -54,6 +54,18 @@ def test_holders_are_masked(client, facts) -> None:
         assert all(word.endswith("***") and len(word) == 4 for word in holder.name.split())
 
 
+def test_every_spelling_of_an_identity_gets_the_same_answer(client, facts) -> None:
+    # "5" takes the plain route for well-formed identities, "005" the validating one.
+    commune, sheet, number = facts.plain.split("/")
+    plain = get_parcel(client, facts.plain)
+    padded = get_parcel(client, f"{commune}/{sheet}/{int(number):03d}")
+    assert plain.status_code == padded.status_code == 200
+    assert plain.content == padded.content
+    for header in ("content-type", "cache-control", "content-security-policy",
+                   "x-content-type-options"):
+        assert plain.headers[header] == padded.headers[header], header
+
+
 def test_an_unknown_parcel_is_404_naming_it(client) -> None:
     response = get_parcel(client, "91001/1/999999")
     assert response.status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path, Query, Request
+from starlette.convertors import Convertor, register_url_convertor
 
 from cadastre.web.i18n import language
 from cadastre.web.register import PublicRegister
@@ -31,6 +32,43 @@ Serial = Annotated[
 Lang = Annotated[
     str | None, Query(pattern=r"^(vi|en)$", description="Language of the page: vi or en")
 ]
+
+
+class _Text(Convertor[str]):
+    """A path segment matched by `regex`, passed on as text."""
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+class WellFormedCommune(_Text):
+    regex = COMMUNE_CODE.strip("^$")
+
+
+class WellFormedSheet(_Text):
+    regex = SHEET.strip("^$")
+
+
+class WellFormedNumber(Convertor[int]):
+    """1 to 999,999,999 written plainly: within MAX_PARCEL_NUMBER without a range check."""
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+# Path convertors for routes that take only well-formed identities (see routes/parcels.py).
+register_url_convertor("commune", WellFormedCommune())
+register_url_convertor("sheet", WellFormedSheet())
+register_url_convertor("parcel_number", WellFormedNumber())
+assert int("9" * 9) <= MAX_PARCEL_NUMBER
 
 
 def public_register(request: Request) -> PublicRegister:
