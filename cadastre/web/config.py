@@ -21,7 +21,9 @@ class WebSettings(BaseSettings):
         description="Register URL; default: DATABASE_URL or the project server's, as the web role",
     )
     role: str = Field(default=WEB_ROLE, description="Database role the web view connects as")
-    pool_size: int = Field(default=8, ge=1, le=64, description="Database connections per worker")
+    # Two per core: enough to keep the database busy while the worker writes answers, few
+    # enough that look-ups do not queue inside PostgreSQL behind one another.
+    pool_size: int = Field(default=4, ge=1, le=64, description="Database connections per worker")
     rate_limit: float = Field(
         default=50.0, ge=0, description="Requests per second per client IP (0: no limit)"
     )
