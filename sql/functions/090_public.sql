@@ -97,10 +97,9 @@ AS $$
     -- each query that asks (the parcel document, the status codes, the tiles).
     SELECT r.parcel_id, r.id, r.kind, k.name_vi, k.name_en, lower(r.valid),
            public_register.restriction_status(r.kind)
-    FROM unnest(p_ids) AS i (id)
-    JOIN cadastre.rrr AS r ON r.parcel_id = i.id
+    FROM cadastre.rrr AS r
     JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
-    WHERE public_register.is_open(r.valid)
+    WHERE r.parcel_id = ANY (p_ids) AND public_register.is_open(r.valid)
 $$;
 COMMENT ON FUNCTION public_register.open_restrictions(bigint[]) IS
     'The restrictions (mortgage, seizure, dispute, planning reservation, corridor) of a set '
@@ -114,10 +113,10 @@ AS $$
     -- Inlinable, as open_restrictions.
     SELECT dp.parcel_id, d.id, d.kind, k.name_vi, k.name_en, d.received_on,
            public_register.dossier_status(d.kind)
-    FROM unnest(p_ids) AS i (id)
-    JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = i.id
+    FROM cadastre.dossier_parcel AS dp
     JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'
     JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+    WHERE dp.parcel_id = ANY (p_ids)
 $$;
 COMMENT ON FUNCTION public_register.open_dossiers(bigint[]) IS
     'The dossiers received and not yet decided that concern a set of parcels, each with the '
@@ -247,7 +246,8 @@ BEGIN
         END IF;
     END IF;
     -- One statement, planned once per session (PL/pgSQL): the timeline, the restrictions and
-    -- the dossiers in progress are SQL functions the planner inlines here. json, not jsonb:
+    -- the dossiers in progress are SQL functions the planner inlines here; the restrictions
+    -- and dossiers are read once, for their lists and for the status codes they give. json, not jsonb:
     -- the document is only ever sent, so it is written once as text, in this key order.
     RETURN (SELECT json_build_object(
         'ref', p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number,
@@ -256,7 +256,7 @@ BEGIN
         'number', p.parcel_number,
         'status', p.status,
         'status_codes', public_register.status_list(p.status, ARRAY(
-            SELECT s.code FROM public_register.open_statuses(ARRAY[p.id]) AS s
+            SELECT s.code FROM unnest(o.codes) AS s (code) GROUP BY s.code
             ORDER BY public_register.status_severity(s.code), s.code)),
         'legal_area', p.legal_area,
         'address', p.address,
@@ -288,17 +288,8 @@ BEGIN
             JOIN cadastre.party AS pa ON pa.id = s.party_id
             WHERE r.parcel_id = p.id AND r.kind = 'land_use_right'
               AND public_register.is_open(r.valid)),
-        'restrictions', (
-            SELECT coalesce(json_agg(json_build_object(
-                       'kind', o.kind, 'name_vi', o.name_vi, 'name_en', o.name_en,
-                       'since', o.since) ORDER BY o.since, o.rrr_id), '[]')
-            FROM public_register.open_restrictions(ARRAY[p.id]) AS o),
-        'dossiers_in_progress', (
-            SELECT coalesce(json_agg(json_build_object(
-                       'kind', o.kind, 'name_vi', o.name_vi, 'name_en', o.name_en,
-                       'received_on', o.received_on) ORDER BY o.received_on, o.dossier_id),
-                       '[]')
-            FROM public_register.open_dossiers(ARRAY[p.id]) AS o),
+        'restrictions', o.restrictions,
+        'dossiers_in_progress', o.dossiers,
         'retired', CASE WHEN p.status = 'retired' THEN json_build_object(
             'on', rd.decided_on, 'kind', rd.kind, 'name_vi', rk.name_vi, 'name_en', rk.name_en,
             'replaced_by', (
@@ -334,6 +325,21 @@ BEGIN
     JOIN cadastre.dossier_kind AS rk ON rk.code = rd.kind
     -- The WGS 84 shape, its box and a point on it, each computed once (OFFSET 0 keeps the
     -- planner from copying the expressions into every place that uses them).
+    CROSS JOIN LATERAL (
+        SELECT coalesce(json_agg(json_build_object(
+                   'kind', r.kind, 'name_vi', r.name_vi, 'name_en', r.name_en,
+                   'since', r.since) ORDER BY r.since, r.rrr_id), '[]') AS restrictions,
+               array_agg(r.status) AS codes
+        FROM public_register.open_restrictions(ARRAY[p.id]) AS r) AS o1
+    CROSS JOIN LATERAL (
+        SELECT coalesce(json_agg(json_build_object(
+                   'kind', d.kind, 'name_vi', d.name_vi, 'name_en', d.name_en,
+                   'received_on', d.received_on) ORDER BY d.received_on, d.dossier_id),
+                   '[]') AS dossiers,
+               array_agg(d.status) AS codes
+        FROM public_register.open_dossiers(ARRAY[p.id]) AS d) AS o2
+    CROSS JOIN LATERAL (SELECT o1.restrictions, o2.dossiers,
+                               coalesce(o1.codes, '{}') || coalesce(o2.codes, '{}') AS codes) AS o
     CROSS JOIN LATERAL (
         SELECT g.wgs84, g.point, g.wgs84::box2d AS b
         FROM (SELECT ST_Transform(p.geom, 4326) AS wgs84,
