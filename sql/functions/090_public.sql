@@ -225,30 +225,49 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
-    v_id bigint;
+    v_id      bigint;
+    v_status  text;
+    v_retired json;
 BEGIN
     -- The current parcel with this identity; else the last one that bore it (retired); else
     -- the current parcel that bore it as an old identifier (commune merger, renumbering).
     -- Two statements, not one coalesce: the rare old-identifier search looks dear in a
     -- generic plan, which made PostgreSQL re-plan the whole look-up on every call.
-    v_id := (SELECT id FROM cadastre.parcel
-             WHERE commune_code = p_commune AND sheet_number = p_sheet
-               AND parcel_number = p_number
-             ORDER BY status = 'current' DESC, lower(sys_period) DESC, id DESC LIMIT 1);
+    SELECT id, status INTO v_id, v_status FROM cadastre.parcel
+    WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
+    ORDER BY status = 'current' DESC, lower(sys_period) DESC, id DESC LIMIT 1;
     IF v_id IS NULL THEN
-        v_id := (SELECT id FROM cadastre.parcel
-                 WHERE old_identifiers @> jsonb_build_array(jsonb_build_object(
-                           'commune_code', p_commune, 'sheet_number', p_sheet,
-                           'parcel_number', p_number))
-                 ORDER BY status = 'current' DESC, id DESC LIMIT 1);
+        SELECT id, status INTO v_id, v_status FROM cadastre.parcel
+        WHERE old_identifiers @> jsonb_build_array(jsonb_build_object(
+                  'commune_code', p_commune, 'sheet_number', p_sheet, 'parcel_number', p_number))
+        ORDER BY status = 'current' DESC, id DESC LIMIT 1;
         IF v_id IS NULL THEN
             RETURN NULL;
         END IF;
     END IF;
+    -- What retired the parcel and what replaced it: its own statement, so the look-up of a
+    -- current parcel (nearly all of them) neither plans nor starts it.
+    IF v_status = 'retired' THEN
+        v_retired := (SELECT json_build_object(
+            'on', d.decided_on, 'kind', d.kind, 'name_vi', k.name_vi, 'name_en', k.name_en,
+            'replaced_by', (
+                SELECT coalesce(json_agg(json_build_object(
+                           'ref', c.commune_code || '/' || c.sheet_number || '/'
+                                  || c.parcel_number,
+                           'status', c.status)
+                           ORDER BY c.commune_code, c.sheet_number, c.parcel_number), '[]')
+                FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS c ON c.id = l.child_id
+                WHERE l.parent_id = p.id))
+            FROM cadastre.parcel AS p
+            JOIN cadastre.dossier AS d ON d.id = p.dossier_id
+            JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+            WHERE p.id = v_id);
+    END IF;
     -- One statement, planned once per session (PL/pgSQL): the timeline, the restrictions and
     -- the dossiers in progress are SQL functions the planner inlines here; the restrictions
-    -- and dossiers are read once, for their lists and for the status codes they give. json, not jsonb:
-    -- the document is only ever sent, so it is written once as text, in this key order.
+    -- and dossiers are read once, for their lists and for the status codes they give.
+    -- json, not jsonb: the document is only ever sent, so it is written once as text, in
+    -- this key order.
     RETURN (SELECT json_build_object(
         'ref', p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number,
         'commune', json_build_object('code', p.commune_code, 'name', u.name),
@@ -290,16 +309,7 @@ BEGIN
               AND public_register.is_open(r.valid)),
         'restrictions', o.restrictions,
         'dossiers_in_progress', o.dossiers,
-        'retired', CASE WHEN p.status = 'retired' THEN json_build_object(
-            'on', rd.decided_on, 'kind', rd.kind, 'name_vi', rk.name_vi, 'name_en', rk.name_en,
-            'replaced_by', (
-                SELECT coalesce(json_agg(json_build_object(
-                           'ref', c.commune_code || '/' || c.sheet_number || '/'
-                                  || c.parcel_number,
-                           'status', c.status)
-                           ORDER BY c.commune_code, c.sheet_number, c.parcel_number), '[]')
-                FROM cadastre.parcel_lineage AS l JOIN cadastre.parcel AS c ON c.id = l.child_id
-                WHERE l.parent_id = p.id)) END,
+        'retired', v_retired,
         'made_from', (
             SELECT coalesce(json_agg(json_build_object(
                        'ref', a.commune_code || '/' || a.sheet_number || '/' || a.parcel_number,
@@ -321,8 +331,6 @@ BEGIN
         'changed_at', lower(p.sys_period))
     FROM cadastre.parcel AS p
     JOIN cadastre.admin_unit AS u ON u.code = p.commune_code
-    JOIN cadastre.dossier AS rd ON rd.id = p.dossier_id
-    JOIN cadastre.dossier_kind AS rk ON rk.code = rd.kind
     -- The WGS 84 shape, its box and a point on it, each computed once (OFFSET 0 keeps the
     -- planner from copying the expressions into every place that uses them).
     CROSS JOIN LATERAL (
