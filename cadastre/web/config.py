@@ -21,9 +21,11 @@ class WebSettings(BaseSettings):
         description="Register URL; default: DATABASE_URL or the project server's, as the web role",
     )
     role: str = Field(default=WEB_ROLE, description="Database role the web view connects as")
-    # Two per core: enough to keep the database busy while the worker writes answers, few
-    # enough that look-ups do not queue inside PostgreSQL behind one another.
-    pool_size: int = Field(default=4, ge=1, le=64, description="Database connections per worker")
+    # About one more than the cores, across all workers: enough to keep the database busy
+    # while a worker writes answers. More concurrent statements than that only share the
+    # cores: on 2 cores, 3 connections served 1,500–1,640 look-ups/s, 4 served 1,110–1,390
+    # and 8 under 1,100 (docs/performance.md).
+    pool_size: int = Field(default=3, ge=1, le=64, description="Database connections per worker")
     rate_limit: float = Field(
         default=50.0, ge=0, description="Requests per second per client IP (0: no limit)"
     )
