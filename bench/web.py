@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvloop
@@ -99,18 +100,17 @@ def _free_port() -> int:
 
 
 class Server:
-    """uvicorn serving the web view on a free port, for the duration of a `with`."""
+    """`cadastre serve` on a free port, for the duration of a `with`."""
 
     def __init__(self, url: str, workers: int, lookup_cache: int, tile_cache: int) -> None:
         self.port = _free_port()
         env = dict(os.environ, CADASTRE_WEB_DATABASE_URL=url, CADASTRE_WEB_RATE_LIMIT="0",
                    CADASTRE_WEB_LOOKUP_CACHE_SIZE=str(lookup_cache),
                    CADASTRE_WEB_TILE_CACHE_SIZE=str(tile_cache))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "cadastre.web.asgi:app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(workers), "--log-level", "warning",
-             "--no-access-log"],
-            env=env, cwd=ROOT,
+        self.process = subprocess.Popen(  # the web view as `cadastre serve` runs it
+            [sys.executable, "-m", "cadastre", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(workers)],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
         )
 
     def __enter__(self) -> str:
@@ -220,38 +220,72 @@ def _timed_get(url: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-# The load generator: a separate process with CLIENTS keep-alive connections on raw sockets.
+# The load generator: a separate process with CLIENTS keep-alive connections. Each is an
+# asyncio protocol that sends its next request as soon as the last answer is complete: no
+# future or stream per request, so the generator takes as little as it can of the 2 cores it
+# shares with what it measures (like wrk, which cannot be installed here).
 
-async def _client(port: int, refs: list[str], until: float, latencies: list[float],
-                  errors: list[int], rng: random.Random, walk: bool) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    order = iter(refs)
-    try:
-        while time.perf_counter() < until:
-            ref = next(order, None) if walk else rng.choice(refs)
-            if ref is None:
-                break
-            request = (f"GET /api/parcels/{ref} HTTP/1.1\r\nHost: bench\r\n\r\n").encode()
-            start = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = int(re.search(rb"(?i)content-length: *([0-9]+)", head).group(1))
-            await reader.readexactly(length)
-            latencies.append((time.perf_counter() - start) * 1000)
-            if not head.startswith(b"HTTP/1.1 200"):
-                errors.append(1)
-    finally:
-        writer.close()
+class _Client(asyncio.Protocol):
+    """One keep-alive connection asking for parcels one after another until `until`."""
+
+    def __init__(self, targets: Iterator[str], until: float, latencies: list[float],
+                 errors: list[int], done: asyncio.Future[None]) -> None:
+        self.targets = targets
+        self.until = until
+        self.latencies = latencies
+        self.errors = errors
+        self.done = done
+        self.buffer = b""
+        self.start = 0.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self._ask()
+
+    def _ask(self) -> None:
+        ref = next(self.targets, None)
+        if ref is None or time.perf_counter() >= self.until:
+            self.transport.close()
+            return
+        self.start = time.perf_counter()
+        self.transport.write(f"GET /api/parcels/{ref} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = self.buffer[:end]
+        length = int(re.search(rb"(?i)content-length: *([0-9]+)", head).group(1))
+        if len(self.buffer) < end + 4 + length:
+            return
+        self.latencies.append((time.perf_counter() - self.start) * 1000)
+        if not head.startswith(b"HTTP/1.1 200"):
+            self.errors.append(1)
+        self.buffer = self.buffer[end + 4 + length:]
+        self._ask()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
 
 
 async def _generate(port: int, seconds: float, clients: int, refs: list[str],
                     walk: bool) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
+    loop = asyncio.get_running_loop()
     start = time.perf_counter()
     until = start + seconds
-    await asyncio.gather(*(_client(port, refs, until, latencies, errors, random.Random(i), walk)
-                           for i in range(clients)))
+    finished = []
+    for i in range(clients):
+        rng = random.Random(i)
+        targets = iter(refs) if walk else (rng.choice(refs) for _ in iter(int, 1))
+        done = loop.create_future()
+        await loop.create_connection(
+            lambda t=targets, d=done: _Client(t, until, latencies, errors, d), "127.0.0.1", port)
+        finished.append(done)
+    await asyncio.gather(*finished)
     elapsed = time.perf_counter() - start
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, math.ceil(q * len(latencies)) - 1)]  # noqa: E731
