@@ -467,16 +467,8 @@ BEGIN
             FROM cadastre.parcel AS p
             WHERE p.status = 'current' AND p.geom && v_local),
         statuses AS (
-            SELECT r.parcel_id, public_register.restriction_status(r.kind) AS code
-            FROM near AS n
-            JOIN cadastre.rrr AS r ON r.parcel_id = n.id
-            JOIN cadastre.rrr_kind AS k ON k.code = r.kind AND k.class = 'restriction'
-            WHERE public_register.is_open(r.valid)
-            UNION ALL
-            SELECT dp.parcel_id, public_register.dossier_status(d.kind)
-            FROM near AS n
-            JOIN cadastre.dossier_parcel AS dp ON dp.parcel_id = n.id
-            JOIN cadastre.dossier AS d ON d.id = dp.dossier_id AND d.status = 'received'),
+            SELECT s.parcel_id, s.code
+            FROM public_register.open_statuses(ARRAY(SELECT n.id FROM near AS n)) AS s),
         worst AS (
             SELECT s.parcel_id,
                    (array_agg(s.code ORDER BY public_register.status_severity(s.code) DESC))[1]
