@@ -66,6 +66,14 @@ def test_every_spelling_of_an_identity_gets_the_same_answer(client, facts) -> No
         assert plain.headers[header] == padded.headers[header], header
 
 
+@pytest.mark.parametrize("number", ["999999999", "1000000000", "2147483647"])
+def test_the_largest_parcel_numbers_are_looked_up_not_refused(client, number: str) -> None:
+    # Nine digits take the plain route, ten the validating one: both look the parcel up.
+    response = get_parcel(client, f"91001/1/{number}")
+    assert response.status_code == 404
+    assert number in Problem.model_validate(response.json()).message_en
+
+
 def test_an_unknown_parcel_is_404_naming_it(client) -> None:
     response = get_parcel(client, "91001/1/999999")
     assert response.status_code == 404

@@ -53,7 +53,8 @@ class WellFormedSheet(_Text):
 
 
 class WellFormedNumber(Convertor[int]):
-    """1 to 999,999,999 written plainly: within MAX_PARCEL_NUMBER without a range check."""
+    """1 to 999,999,999 written plainly: nine digits stay below MAX_PARCEL_NUMBER (2^31 - 1),
+    so no range check is needed; longer numbers go to the validating route."""
 
     regex = "[1-9][0-9]{0,8}"
 
@@ -68,7 +69,6 @@ class WellFormedNumber(Convertor[int]):
 register_url_convertor("commune", WellFormedCommune())
 register_url_convertor("sheet", WellFormedSheet())
 register_url_convertor("parcel_number", WellFormedNumber())
-assert int("9" * 9) <= MAX_PARCEL_NUMBER
 
 
 def public_register(request: Request) -> PublicRegister:
