@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import Progress
 
 from cadastre.cli.common import console
 from cadastre.db import backup as backups
@@ -20,6 +21,7 @@ from cadastre.db.connection import (
 )
 from cadastre.db.server import ProjectServer
 from cadastre.errors import CadastreError
+from cadastre.register import pages
 from cadastre.register.setup import init_register, read_setting
 from cadastre.settings import get_settings
 
@@ -132,6 +134,21 @@ def migrate() -> None:
         _print_report(migrations.migrate(conn))
     finally:
         conn.close()
+
+
+@app.command()
+def publish() -> None:
+    """Publish the parcels' public pages that are missing or stale (after an import or a bulk
+    change, and daily: a page goes stale on the day a right or restriction ends)."""
+    conn = connect(owner_url())
+    try:
+        ids = pages.pages_to_publish(conn)
+        with Progress(console=console) as progress:
+            task = progress.add_task("pages", total=len(ids))
+            written = pages.publish_pages(conn, ids, lambda n: progress.advance(task, n))
+    finally:
+        conn.close()
+    console.print(f"Published {written} parcel pages.")
 
 
 @app.command()

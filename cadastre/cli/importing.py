@@ -14,6 +14,7 @@ from cadastre.errors import CadastreError
 from cadastre.io.field_mapping import load_mapping
 from cadastre.io.importer import DossierSpec, ImportReport, import_source, write_report_csv
 from cadastre.io.reader import read_source
+from cadastre.register.pages import pages_to_publish, publish_pages
 
 
 def import_file(
@@ -63,6 +64,10 @@ def import_file(
             result = import_source(
                 conn, source, spec, repair, on_batch=lambda n: progress.advance(task, n)
             )
+            if result.committed:  # the imported parcels' public pages (cadastre db publish)
+                ids = pages_to_publish(conn)
+                task = progress.add_task("pages", total=len(ids))
+                publish_pages(conn, ids, lambda n: progress.advance(task, n))
     finally:
         conn.close()
     _print_summary(result)

@@ -9,6 +9,7 @@ from rich.progress import Progress
 
 from cadastre.cli.common import console
 from cadastre.db.connection import connect
+from cadastre.register.pages import pages_to_publish, publish_pages
 from cadastre.samples.loader import load_ward
 
 app = typer.Typer(help="The synthetic sample ward (Hà Nội, VN-2000 TM-3).", no_args_is_help=True)
@@ -38,14 +39,18 @@ def load(
                 ward,
                 lambda phase, n: progress.advance(task, n) if phase == "events" else None,
             )
+            ids = pages_to_publish(conn)
+            task = progress.add_task("pages", total=len(ids))
+            published = publish_pages(conn, ids, lambda n: progress.advance(task, n))
     finally:
         conn.close()
     if report.already_loaded:
-        console.print("The sample ward is already in the register; nothing changed.")
+        console.print("The sample ward is already in the register; nothing changed"
+                      + (f" (published {published} missing parcel pages)." if published else "."))
         return
     console.print(
         f"Loaded {report.parcels} parcels, {report.parties} parties, "
         f"{report.certificates} certificates, {report.sheets} map sheets; history: "
         + ", ".join(f"{kind} {n}" for kind, n in sorted(report.events.items()))
-        + f" ({time.monotonic() - started:.1f} s)"
+        + f"; published {published} parcel pages ({time.monotonic() - started:.1f} s)"
     )

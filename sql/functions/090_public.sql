@@ -6,7 +6,9 @@
 -- owned by the migrating role: they read the register, the web role cannot.
 -- Also here: the triggers that record where the public picture changed
 -- (public_register.map_change) so the web view evicts exactly the stale cached tiles and
--- look-ups, and cadastre.add_dossier_parcel, which links a received dossier to its parcels.
+-- look-ups, the published parcel pages the look-up reads (public_register.parcel_page) with
+-- the triggers that withdraw them, and cadastre.add_dossier_parcel, which links a received
+-- dossier to its parcels.
 
 -- Dossiers in progress ------------------------------------------------------------------------
 
@@ -218,32 +220,18 @@ COMMENT ON VIEW public_register.parcel IS
 
 -- The parcel document (the look-up) ----------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION public_register.parcel_document(p_commune text, p_sheet text,
-                                                           p_number integer)
+CREATE OR REPLACE FUNCTION public_register.compose_document(p_id bigint)
 RETURNS json
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
-    v_id      bigint;
     v_status  text;
     v_retired json;
 BEGIN
-    -- The current parcel with this identity; else the last one that bore it (retired); else
-    -- the current parcel that bore it as an old identifier (commune merger, renumbering).
-    -- Two statements, not one coalesce: the rare old-identifier search looks dear in a
-    -- generic plan, which made PostgreSQL re-plan the whole look-up on every call.
-    SELECT id, status INTO v_id, v_status FROM cadastre.parcel
-    WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
-    ORDER BY status = 'current' DESC, lower(sys_period) DESC, id DESC LIMIT 1;
-    IF v_id IS NULL THEN
-        SELECT id, status INTO v_id, v_status FROM cadastre.parcel
-        WHERE old_identifiers @> jsonb_build_array(jsonb_build_object(
-                  'commune_code', p_commune, 'sheet_number', p_sheet, 'parcel_number', p_number))
-        ORDER BY status = 'current' DESC, id DESC LIMIT 1;
-        IF v_id IS NULL THEN
-            RETURN NULL;
-        END IF;
+    SELECT status INTO v_status FROM cadastre.parcel WHERE id = p_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
     END IF;
     -- What retired the parcel and what replaced it: its own statement, so the look-up of a
     -- current parcel (nearly all of them) neither plans nor starts it.
@@ -261,7 +249,7 @@ BEGIN
             FROM cadastre.parcel AS p
             JOIN cadastre.dossier AS d ON d.id = p.dossier_id
             JOIN cadastre.dossier_kind AS k ON k.code = d.kind
-            WHERE p.id = v_id);
+            WHERE p.id = p_id);
     END IF;
     -- One statement, planned once per session (PL/pgSQL): the timeline, the restrictions and
     -- the dossiers in progress are SQL functions the planner inlines here; the restrictions
@@ -353,15 +341,68 @@ BEGIN
         FROM (SELECT ST_Transform(p.geom, 4326) AS wgs84,
                      ST_Transform(ST_PointOnSurface(p.geom), 4326) AS point OFFSET 0) AS g
         OFFSET 0) AS e
-    WHERE p.id = v_id);
+    WHERE p.id = p_id);
+END;
+$$;
+COMMENT ON FUNCTION public_register.compose_document(bigint) IS
+    'Everything the public may know about a parcel (by id), as JSON: identity, old '
+    'identifiers, area, land uses with form and term, certificate, masked holders, '
+    'restrictions, dossiers in progress, retirement and what replaced it, lineage, timeline '
+    '(kinds and dates only), location (WGS 84) and geometry; NULL when there is no such parcel. '
+    'Published in public_register.parcel_page; the look-up composes it only when the page is '
+    'missing or stale.';
+
+CREATE OR REPLACE FUNCTION public_register.document_fresh_until(p_id bigint)
+RETURNS date
+LANGUAGE sql STABLE
+AS $$
+    -- The rights (holders) and restrictions the document shows as open: the first day one
+    -- of them ends is the first day the document is wrong (public_register.is_open).
+    SELECT min(upper(r.valid)) FROM cadastre.rrr AS r
+    WHERE r.parcel_id = p_id AND NOT upper_inf(r.valid) AND upper(r.valid) > current_date
+$$;
+COMMENT ON FUNCTION public_register.document_fresh_until(bigint) IS
+    'The first day on which a parcel''s composed document goes stale because a right or '
+    'restriction ends; NULL when none of its open ones has an end.';
+
+CREATE OR REPLACE FUNCTION public_register.parcel_document(p_commune text, p_sheet text,
+                                                           p_number integer)
+RETURNS json
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+    v_id   bigint;
+    v_txid bigint;
+BEGIN
+    -- The current parcel with this identity; else the last one that bore it (retired); else
+    -- the current parcel that bore it as an old identifier (commune merger, renumbering).
+    -- Two statements, not one coalesce: the rare old-identifier search looks dear in a
+    -- generic plan, which made PostgreSQL re-plan the whole look-up on every call.
+    SELECT id, sys_txid INTO v_id, v_txid FROM cadastre.parcel
+    WHERE commune_code = p_commune AND sheet_number = p_sheet AND parcel_number = p_number
+    ORDER BY status = 'current' DESC, lower(sys_period) DESC, id DESC LIMIT 1;
+    IF v_id IS NULL THEN
+        SELECT id, sys_txid INTO v_id, v_txid FROM cadastre.parcel
+        WHERE old_identifiers @> jsonb_build_array(jsonb_build_object(
+                  'commune_code', p_commune, 'sheet_number', p_sheet, 'parcel_number', p_number))
+        ORDER BY status = 'current' DESC, id DESC LIMIT 1;
+        IF v_id IS NULL THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    -- The published page while it is in force; else composed now (not yet published, or
+    -- the parcel or something on its page has changed since, or a right on it has ended).
+    RETURN coalesce(
+        (SELECT g.document FROM public_register.parcel_page AS g
+         WHERE g.parcel_id = v_id AND public_register.page_in_force(g, v_txid)),
+        public_register.compose_document(v_id));
 END;
 $$;
 COMMENT ON FUNCTION public_register.parcel_document(text, text, integer) IS
     'Everything the public may know about the parcel bearing an identity (current first, then '
-    'retired, then by old identifier), as JSON: identity, old identifiers, area, land uses '
-    'with form and term, certificate, masked holders, restrictions, dossiers in progress, '
-    'retirement and what replaced it, lineage, timeline (kinds and dates only), location '
-    '(WGS 84) and geometry; NULL when none.';
+    'retired, then by old identifier), as JSON (public_register.compose_document, read from '
+    'its published page when fresh); NULL when none.';
 
 CREATE OR REPLACE FUNCTION public_register.parcel_at(p_lon double precision,
                                                      p_lat double precision)
@@ -589,29 +630,37 @@ RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
+DECLARE
+    v_ids bigint[];
 BEGIN
     -- Tables whose rows name a parcel: rrr, certificate_parcel, dossier_parcel.
     IF TG_OP = 'INSERT' THEN
-        PERFORM public_register.note_parcels(ARRAY(SELECT DISTINCT parcel_id FROM new_rows));
+        v_ids := ARRAY(SELECT DISTINCT parcel_id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN
+        v_ids := ARRAY(SELECT DISTINCT parcel_id FROM old_rows);
     ELSE
-        PERFORM public_register.note_parcels(ARRAY(
-            SELECT parcel_id FROM new_rows UNION SELECT parcel_id FROM old_rows));
+        v_ids := ARRAY(SELECT parcel_id FROM new_rows UNION SELECT parcel_id FROM old_rows);
     END IF;
+    PERFORM public_register.note_parcels(v_ids);
+    PERFORM public_register.withdraw_pages(v_ids);
     RETURN NULL;
 END;
 $$;
 COMMENT ON FUNCTION public_register.related_parcels_changed() IS
-    'Statement trigger on tables naming a parcel (rrr, certificate_parcel, dossier_parcel).';
+    'Statement trigger on tables naming a parcel (rrr, certificate_parcel, dossier_parcel): '
+    'note where they are and queue their pages.';
 
 CREATE OR REPLACE FUNCTION public_register.certificate_changed()
 RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
+DECLARE
+    v_ids bigint[] := ARRAY(SELECT cp.parcel_id FROM cadastre.certificate_parcel AS cp
+                            WHERE cp.certificate_id IN (SELECT id FROM new_rows));
 BEGIN
-    PERFORM public_register.note_parcels(ARRAY(
-        SELECT cp.parcel_id FROM cadastre.certificate_parcel AS cp
-        WHERE cp.certificate_id IN (SELECT id FROM new_rows)));
+    PERFORM public_register.note_parcels(v_ids);
+    PERFORM public_register.withdraw_pages(v_ids);
     RETURN NULL;
 END;
 $$;
@@ -623,13 +672,19 @@ RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
-BEGIN
-    PERFORM public_register.note_parcels(ARRAY(
+DECLARE
+    -- Only a dossier's parcels show it while it is in progress; once decided, it is final
+    -- (guard_dossier) and only then do operations write it into parcels' timelines.
+    v_ids bigint[] := ARRAY(
         SELECT dp.parcel_id FROM cadastre.dossier_parcel AS dp
         JOIN new_rows AS n ON n.id = dp.dossier_id
         JOIN old_rows AS o ON o.id = n.id
         WHERE n.status IS DISTINCT FROM o.status OR n.kind IS DISTINCT FROM o.kind
-           OR n.received_on IS DISTINCT FROM o.received_on));
+           OR n.received_on IS DISTINCT FROM o.received_on
+           OR n.decided_on IS DISTINCT FROM o.decided_on);
+BEGIN
+    PERFORM public_register.note_parcels(v_ids);
+    PERFORM public_register.withdraw_pages(v_ids);
     RETURN NULL;
 END;
 $$;
@@ -657,11 +712,199 @@ BEGIN
     WHERE EXISTS (SELECT 1 FROM unnest(v_units) AS u WHERE u.boundary IS NULL);
     PERFORM public_register.note_geometries(ARRAY(
         SELECT u.boundary FROM unnest(v_units) AS u WHERE u.boundary IS NOT NULL));
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM public_register.withdraw_pages(ARRAY(
+            SELECT p.id FROM cadastre.parcel AS p
+            WHERE p.commune_code IN (SELECT n.code FROM new_rows AS n
+                                     JOIN old_rows AS o ON o.code = n.code
+                                     WHERE n.name IS DISTINCT FROM o.name)));
+    END IF;
     RETURN NULL;
 END;
 $$;
 COMMENT ON FUNCTION public_register.commune_changed() IS
     'Statement trigger on cadastre.admin_unit: a commune''s boundary or name changed.';
+
+-- Published pages (public_register.parcel_page) ------------------------------------------------
+-- Writers never compose a page: an edit of the parcel itself changes its sys_txid, which the
+-- page no longer matches; any other change to what a page shows (rights, shares, holders'
+-- names, certificates, dossiers, lineage, the commune's name) withdraws it here. The look-up
+-- composes a document whose page is not in force; `cadastre db publish` publishes the pages
+-- again, each only if no withdrawal came after the snapshot it was composed from (version).
+
+CREATE OR REPLACE FUNCTION public_register.page_in_force(p_page public_register.parcel_page,
+                                                         p_parcel_txid bigint)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    -- One expression, inlined where it is used: the look-up, pages_to_publish, the tests.
+    SELECT p_page.document IS NOT NULL AND p_page.parcel_txid = p_parcel_txid
+           AND (p_page.fresh_until IS NULL OR p_page.fresh_until > current_date)
+$$;
+COMMENT ON FUNCTION public_register.page_in_force(public_register.parcel_page, bigint) IS
+    'Whether a published page may be served for the parcel version p_parcel_txid: not '
+    'withdrawn, composed from that version, and no right or restriction on it has ended since.';
+
+CREATE OR REPLACE FUNCTION public_register.publish_pages(p_ids bigint[])
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    IF txid_current_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION 'Pages are published in a transaction of their own, after the changes '
+                        'they show have committed' USING ERRCODE = 'invalid_transaction_state';
+    END IF;
+    -- Each document composed once (OFFSET 0), with the parcel version and the page version
+    -- of the same snapshot; written only where the page's version is still the one seen (a
+    -- withdrawal since, committed or not, wins: the update waits for it, then skips).
+    INSERT INTO public_register.parcel_page AS g
+        (parcel_id, document, parcel_txid, fresh_until, version)
+    SELECT c.id, c.document, c.sys_txid, c.fresh_until, c.seen
+    FROM (SELECT p.id, p.sys_txid, public_register.compose_document(p.id) AS document,
+                 public_register.document_fresh_until(p.id) AS fresh_until,
+                 coalesce(o.version, 0) AS seen
+          FROM cadastre.parcel AS p
+          LEFT JOIN public_register.parcel_page AS o ON o.parcel_id = p.id
+          WHERE p.id IN (SELECT unnest(p_ids))
+          OFFSET 0) AS c
+    WHERE c.document IS NOT NULL
+    ON CONFLICT (parcel_id) DO UPDATE
+        SET document = excluded.document, parcel_txid = excluded.parcel_txid,
+            fresh_until = excluded.fresh_until
+        WHERE g.version = excluded.version;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
+$$;
+COMMENT ON FUNCTION public_register.publish_pages(bigint[]) IS
+    'Compose and publish the pages of these parcels (ids that are not parcels are skipped, '
+    'pages withdrawn meanwhile are left to the next run); returns how many were written.';
+
+CREATE OR REPLACE FUNCTION public_register.pages_to_publish()
+RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT p.id FROM cadastre.parcel AS p
+    LEFT JOIN public_register.parcel_page AS g ON g.parcel_id = p.id
+    WHERE g.parcel_id IS NULL OR NOT public_register.page_in_force(g, p.sys_txid)
+    ORDER BY p.id
+$$;
+COMMENT ON FUNCTION public_register.pages_to_publish() IS
+    'Parcels whose page is missing, withdrawn, composed from an older version of the parcel, '
+    'or stale because a right or restriction has ended: what `cadastre db publish` publishes.';
+
+CREATE OR REPLACE FUNCTION public_register.withdraw_pages(p_ids bigint[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- A bulk registration (cadastre.register_staged) only adds parcels: they have no pages.
+    IF coalesce(cardinality(p_ids), 0) = 0 OR cadastre.in_bulk_session() THEN
+        RETURN;
+    END IF;
+    INSERT INTO public_register.parcel_page AS g (parcel_id, version)
+    SELECT DISTINCT i, 1 FROM unnest(p_ids) AS i WHERE i IS NOT NULL
+    ON CONFLICT (parcel_id) DO UPDATE SET document = NULL, version = g.version + 1;
+END;
+$$;
+COMMENT ON FUNCTION public_register.withdraw_pages(bigint[]) IS
+    'Withdraw the pages of parcels whose public document this transaction changed (their '
+    'look-ups compose it until the next `cadastre db publish`).';
+
+CREATE OR REPLACE FUNCTION public_register.parcel_pages_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- The pages of the parcels it was made from and became name it with its status.
+    PERFORM public_register.withdraw_pages(ARRAY(
+        SELECT l.parent_id FROM cadastre.parcel_lineage AS l WHERE l.child_id = NEW.id
+        UNION ALL SELECT l.child_id FROM cadastre.parcel_lineage AS l WHERE l.parent_id = NEW.id));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.parcel_pages_changed() IS
+    'Row trigger on cadastre.parcel updates of identity or status: withdraw its lineage''s '
+    'pages (its own is out of date by its version).';
+
+CREATE OR REPLACE FUNCTION public_register.lineage_pages_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    PERFORM public_register.withdraw_pages(ARRAY(
+        SELECT parent_id FROM new_rows UNION SELECT child_id FROM new_rows));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.lineage_pages_changed() IS
+    'Statement trigger on cadastre.parcel_lineage inserts: both parcels'' pages.';
+
+CREATE OR REPLACE FUNCTION public_register.share_pages_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public_register.withdraw_pages(ARRAY(
+            SELECT r.parcel_id FROM cadastre.rrr AS r
+            WHERE r.id IN (SELECT rrr_id FROM new_rows)));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM public_register.withdraw_pages(ARRAY(
+            SELECT r.parcel_id FROM cadastre.rrr AS r
+            WHERE r.id IN (SELECT rrr_id FROM old_rows)));
+    ELSE
+        PERFORM public_register.withdraw_pages(ARRAY(
+            SELECT r.parcel_id FROM cadastre.rrr AS r
+            WHERE r.id IN (SELECT rrr_id FROM new_rows UNION SELECT rrr_id FROM old_rows)));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.share_pages_changed() IS
+    'Statement trigger on cadastre.rrr_share: the pages of the parcels whose holders changed.';
+
+CREATE OR REPLACE FUNCTION public_register.party_pages_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    PERFORM public_register.withdraw_pages(ARRAY(
+        SELECT DISTINCT r.parcel_id
+        FROM cadastre.rrr_share AS s JOIN cadastre.rrr AS r ON r.id = s.rrr_id
+        WHERE s.party_id IN (SELECT n.id FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+                             WHERE n.name IS DISTINCT FROM o.name
+                                OR n.kind IS DISTINCT FROM o.kind)));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.party_pages_changed() IS
+    'Statement trigger on cadastre.party updates: a holder''s (masked) name or kind is on the '
+    'pages of their parcels.';
+
+CREATE OR REPLACE FUNCTION public_register.reference_pages_changed()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- The name of a land use, land-use form, dossier or right kind may be on any page.
+    UPDATE public_register.parcel_page SET document = NULL, version = version + 1
+    WHERE document IS NOT NULL;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION public_register.reference_pages_changed() IS
+    'Statement trigger on reference tables whose names the documents show: withdraw every page.';
 
 CREATE OR REPLACE TRIGGER zz_public_moved AFTER UPDATE ON cadastre.parcel
     FOR EACH ROW WHEN (OLD.geom::bytea IS DISTINCT FROM NEW.geom::bytea)
@@ -691,6 +934,43 @@ CREATE OR REPLACE TRIGGER zz_public_update AFTER UPDATE ON cadastre.admin_unit
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION public_register.commune_changed();
 
+CREATE OR REPLACE TRIGGER zz_public_pages_update AFTER UPDATE ON cadastre.parcel
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
+                       OR OLD.commune_code IS DISTINCT FROM NEW.commune_code
+                       OR OLD.sheet_number IS DISTINCT FROM NEW.sheet_number
+                       OR OLD.parcel_number IS DISTINCT FROM NEW.parcel_number)
+    EXECUTE FUNCTION public_register.parcel_pages_changed();
+CREATE OR REPLACE TRIGGER zz_public_pages AFTER INSERT ON cadastre.parcel_lineage
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.lineage_pages_changed();
+CREATE OR REPLACE TRIGGER zz_public_pages_insert AFTER INSERT ON cadastre.rrr_share
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.share_pages_changed();
+CREATE OR REPLACE TRIGGER zz_public_pages_update AFTER UPDATE ON cadastre.rrr_share
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.share_pages_changed();
+CREATE OR REPLACE TRIGGER zz_public_pages_delete AFTER DELETE ON cadastre.rrr_share
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.share_pages_changed();
+CREATE OR REPLACE TRIGGER zz_public_delete AFTER DELETE ON cadastre.dossier_parcel
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.related_parcels_changed();
+CREATE OR REPLACE TRIGGER zz_public_pages_update AFTER UPDATE ON cadastre.party
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public_register.party_pages_changed();
+DO $$
+DECLARE
+    v_table text;
+BEGIN
+    FOREACH v_table IN ARRAY ARRAY['land_use_code', 'land_use_form', 'dossier_kind', 'rrr_kind']
+    LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER zz_public_pages AFTER UPDATE OR DELETE '
+                       'ON cadastre.%I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION public_register.reference_pages_changed()', v_table);
+    END LOOP;
+END;
+$$;
+
 -- What the web role may use --------------------------------------------------------------------
 
 GRANT SELECT ON public_register.commune, public_register.land_use_code,
@@ -702,7 +982,10 @@ REVOKE ALL ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_tile(integer, integer, integer),
     public_register.note_geometries(geometry[]), public_register.note_parcels(bigint[]),
     public_register.open_statuses(bigint[]), public_register.open_restrictions(bigint[]),
-    public_register.open_dossiers(bigint[]), public_register.changes_since(bigint)
+    public_register.open_dossiers(bigint[]), public_register.changes_since(bigint),
+    public_register.compose_document(bigint), public_register.document_fresh_until(bigint),
+    public_register.publish_pages(bigint[]), public_register.pages_to_publish(),
+    public_register.withdraw_pages(bigint[])
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public_register.parcel_document(text, text, integer),
     public_register.parcel_at(double precision, double precision),

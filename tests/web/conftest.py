@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cadastre.db.connection import connect, create_database, drop_database, with_database
+from cadastre.register.pages import publish_pages
 from cadastre.register.setup import init_register
 from cadastre.samples.loader import load_ward
 from cadastre.web.app import create_app
@@ -27,6 +28,7 @@ SAMPLE_SEED = 20251
 def _load_sample(conn) -> None:
     init_register(conn, "01")
     load_ward(conn, generate(SAMPLE_PARCELS, SAMPLE_SEED))
+    publish_pages(conn)  # as `cadastre sample load` does: look-ups read the published pages
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,44 @@
+"""Publishing the parcels' public pages (public_register.parcel_page).
+
+Writers never compose pages: a change puts the pages it affects out of force, and so does the
+day a right or restriction ends. Publishing composes them again (after an import, and daily).
+A parcel whose page is not in force is composed at look-up time, so publishing makes
+look-ups fast; it is never what makes them right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+BATCH = 500  # pages per transaction (≈ 0.5 s): progress is kept if interrupted
+
+
+def pages_to_publish(conn) -> list[int]:
+    """Ids of the parcels whose page is missing or stale."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT public_register.pages_to_publish()")
+        ids = [row[0] for row in cur.fetchall()]
+    conn.commit()
+    return ids
+
+
+def publish_pages(
+    conn, ids: list[int] | None = None, on_batch: Callable[[int], None] | None = None
+) -> int:
+    """Publish the pages of `ids` (default: every missing or stale one), one committed
+    transaction per batch, so an interruption keeps what was done; returns pages written."""
+    ids = pages_to_publish(conn) if ids is None else ids
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT public_register.publish_pages(%s::bigint[])", (batch,))
+                written += cur.fetchone()[0]
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        if on_batch:
+            on_batch(len(batch))
+    return written
