@@ -159,3 +159,25 @@ def test_missing_file_exits_1_naming_it(register_url: str, tmp_path: Path) -> No
     assert result.returncode == 1
     assert_no_traceback(result)
     assert f"Error: '{missing}': no such file" in result.stderr
+
+
+def test_imported_parcels_are_published_and_db_publish_publishes_what_changes_put_out(
+    register_url: str, tmp_path: Path
+) -> None:
+    unpublished = "SELECT count(*) FROM public_register.pages_to_publish()"
+    result = run_cli(register_url, "import", str(small_file(tmp_path)), "--officer", "Cán bộ")
+    assert result.returncode == 0, result.stderr
+    conn = connect(register_url)
+    try:
+        assert scalar(conn, "SELECT count(*) FROM cadastre.parcel") == 4
+        assert scalar(conn, unpublished) == 0
+        with conn, conn.cursor() as cur:  # a holder's name corrected: their page is withdrawn
+            cur.execute("UPDATE cadastre.party SET name = name || ' Anh' WHERE name = %s",
+                        (HOLDERS[0],))
+        assert scalar(conn, unpublished) == 1
+        published = run_cli(register_url, "db", "publish")
+        assert published.returncode == 0, published.stderr
+        assert "Published 1 parcel pages." in published.stdout
+        assert scalar(conn, unpublished) == 0
+    finally:
+        conn.close()
