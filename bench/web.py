@@ -4,8 +4,9 @@
   keep-alive clients from a separate load-generator process on loopback, against the web view
   as `cadastre serve` runs it by default (one uvicorn worker, the default pool); beside pgbench
   running the same SQL (public_register.parcel_document) with 32 clients. Measured with the
-  look-up cache off (every request reaches the database) and warm (the steady state: answers
-  served from the cache).
+  look-up cache off (every request reaches the database, which serves the published page) and
+  warm (the steady state: answers served from the cache); the notes say how many pages were in
+  force and what composing the document costs (a parcel changed since publishing).
 - tiles: an uncached z16 tile through the app vs SELECT public_register.parcel_tile (raw
   ST_AsMVT) on the same tiles; a cached tile.
 """
@@ -52,6 +53,9 @@ def run(url: str, parcels: int, results: Results) -> None:
     # The same SQL with as many connections as the app keeps: PostgreSQL on 2 cores serves
     # far more documents with a few busy connections than with 32 sharing the cores.
     raw_pool = _pgbench(url, WORKERS * WebSettings().pool_size)
+    # What a look-up costs when its parcel's page is not in force (changed since publishing).
+    composed = _pgbench(url, WORKERS * WebSettings().pool_size, COMPOSE)
+    in_force = _pages_in_force(url)
     hot = random.Random(3).sample(refs, min(HOT, len(refs)))
     runs = (("look-up, cache off", 0, refs), (f"look-up of {len(hot):,} parcels, cached",
                                               100_000, hot))
@@ -67,7 +71,8 @@ def run(url: str, parcels: int, results: Results) -> None:
             target="≥ 1,500/s, p99 ≤ 50 ms",
             note=f"{load['rate']:.0f} look-ups/s vs raw SQL {raw['rate']:.0f}/s "
             f"({raw_pool['rate']:.0f}/s with {raw_pool['clients']} connections, as the app); "
-            f"{load['errors']} errors",
+            f"{load['errors']} errors; published pages in force {in_force}; composing the "
+            f"document instead (page out of force): {composed['rate']:.0f}/s in SQL",
         ))
     _tiles(url, tiles, size, results)
 
@@ -140,8 +145,27 @@ def _load(base: str, refs: list[str], seconds: float, clients: int = CLIENTS,
     return json.loads(out.stdout)
 
 
-def _pgbench(url: str, clients: int) -> dict:
-    """pgbench: the same look-up SQL, `clients` clients, SECONDS seconds, latencies logged."""
+def _pages_in_force(url: str) -> str:
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*), (SELECT count(*) FROM public_register.pages_to_publish())"
+                        " FROM cadastre.parcel")
+            total, out = cur.fetchone()
+        conn.rollback()
+    finally:
+        conn.close()
+    return f"{total - out:,} of {total:,}"
+
+
+LOOK_UP = ("SELECT public_register.parcel_document(p.commune_code, p.sheet_number, "
+           "p.parcel_number)::text FROM cadastre.parcel AS p WHERE p.id = :i;")
+COMPOSE = "SELECT public_register.compose_document(:i)::text;"
+
+
+def _pgbench(url: str, clients: int, statement: str = LOOK_UP) -> dict:
+    """pgbench: `statement` on random parcel ids (:i), `clients` clients, SECONDS seconds,
+    latencies logged."""
     conn = connect(url)
     try:
         with conn.cursor() as cur:
@@ -151,11 +175,7 @@ def _pgbench(url: str, clients: int) -> dict:
     finally:
         conn.close()
     script = Path("/tmp") / f"bench_web_{os.getpid()}.sql"
-    script.write_text(
-        f"\\set i random({low}, {high})\n"
-        "SELECT public_register.parcel_document(p.commune_code, p.sheet_number, "
-        "p.parcel_number)::text FROM cadastre.parcel AS p WHERE p.id = :i;\n"
-    )
+    script.write_text(f"\\set i random({low}, {high})\n{statement}\n")
     logdir = Path("/tmp") / f"bench_web_log_{os.getpid()}"
     logdir.mkdir(exist_ok=True)
     for old in logdir.glob("*"):
