@@ -195,27 +195,27 @@ def _pgbench(url: str, clients: int, statement: str = LOOK_UP) -> dict:
 
 
 def _tiles(url: str, tiles: list[tuple[int, int, int]], size: str, results: Results) -> None:
-    conn = connect(url)
     raw: list[float] = []
+    app: list[float] = []
+    conn = connect(url)
+    # One keep-alive connection, as a map fetches its tiles (the raw side keeps its database
+    # connection too): the figures are the app's work, not TCP set-up. Raw and app alternate
+    # tile by tile, so a change in the machine's speed falls on both sides.
     try:
-        with conn.cursor() as cur:
-            for z, x, y in tiles[:3]:  # warm the backend (PROJ set-up) like the app's pool
+        with (Server(url, workers=1, lookup_cache=0, tile_cache=0) as base,
+              _Connection(base) as client, conn.cursor() as cur):
+            for z, x, y in tiles[:3]:  # warm both (PROJ set-up in each backend)
                 cur.execute("SELECT public_register.parcel_tile(%s, %s, %s)", (z, x, y))
+                client.timed_get(f"/tiles/{z}/{x}/{y}.pbf")
             for z, x, y in tiles:
                 start = time.perf_counter()
                 cur.execute("SELECT public_register.parcel_tile(%s, %s, %s)", (z, x, y))
                 cur.fetchone()
                 raw.append((time.perf_counter() - start) * 1000)
+                app.append(client.timed_get(f"/tiles/{z}/{x}/{y}.pbf"))
         conn.rollback()
     finally:
         conn.close()
-    # One keep-alive connection, as a map fetches its tiles (the raw side keeps its
-    # database connection too): the figures are the app's work, not TCP set-up.
-    with (Server(url, workers=1, lookup_cache=0, tile_cache=0) as base,
-          _Connection(base) as client):
-        for z, x, y in tiles[:3]:
-            client.timed_get(f"/tiles/{z}/{x}/{y}.pbf")
-        app = [client.timed_get(f"/tiles/{z}/{x}/{y}.pbf") for z, x, y in tiles]
     z, x, y = tiles[0]
     with (Server(url, workers=1, lookup_cache=0, tile_cache=1000) as base,
           _Connection(base) as client):
