@@ -138,8 +138,8 @@ def migrate() -> None:
 
 @app.command()
 def publish() -> None:
-    """Publish the parcels' public pages that are missing or stale (after an import or a bulk
-    change, and daily: a page goes stale on the day a right or restriction ends)."""
+    """Publish the parcels' public pages not in force: missing, put out by a change, or past
+    the day a right or restriction on them ends (run after bulk changes, and daily)."""
     conn = connect(owner_url())
     try:
         ids = pages.pages_to_publish(conn)
