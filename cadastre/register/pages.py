@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import psycopg2
+
+from cadastre.db.connection import user_error
+
 BATCH = 500  # pages per transaction (≈ 0.5 s): progress is kept if interrupted
 
 
 def pages_to_publish(conn) -> list[int]:
-    """Ids of the parcels whose page is missing or stale."""
+    """Ids of the parcels whose page is not in force (missing, put out by a change, or past
+    the day a right or restriction on it ends)."""
     with conn.cursor() as cur:
         cur.execute("SELECT public_register.pages_to_publish()")
         ids = [row[0] for row in cur.fetchall()]
@@ -25,7 +30,7 @@ def pages_to_publish(conn) -> list[int]:
 def publish_pages(
     conn, ids: list[int] | None = None, on_batch: Callable[[int], None] | None = None
 ) -> int:
-    """Publish the pages of `ids` (default: every missing or stale one), one committed
+    """Publish the pages of `ids` (default: every one not in force), one committed
     transaction per batch, so an interruption keeps what was done; returns pages written."""
     ids = pages_to_publish(conn) if ids is None else ids
     written = 0
@@ -36,6 +41,9 @@ def publish_pages(
                 cur.execute("SELECT public_register.publish_pages(%s::bigint[])", (batch,))
                 written += cur.fetchone()[0]
             conn.commit()
+        except psycopg2.Error as exc:
+            conn.rollback()
+            raise user_error(exc) from exc
         except BaseException:
             conn.rollback()
             raise

@@ -350,7 +350,7 @@ COMMENT ON FUNCTION public_register.compose_document(bigint) IS
     'restrictions, dossiers in progress, retirement and what replaced it, lineage, timeline '
     '(kinds and dates only), location (WGS 84) and geometry; NULL when there is no such parcel. '
     'Published in public_register.parcel_page; the look-up composes it only when the page is '
-    'missing or stale.';
+    'not in force (public_register.page_in_force).';
 
 CREATE OR REPLACE FUNCTION public_register.document_fresh_until(p_id bigint)
 RETURNS date
@@ -402,7 +402,7 @@ $$;
 COMMENT ON FUNCTION public_register.parcel_document(text, text, integer) IS
     'Everything the public may know about the parcel bearing an identity (current first, then '
     'retired, then by old identifier), as JSON (public_register.compose_document, read from '
-    'its published page when fresh); NULL when none.';
+    'its published page while that is in force); NULL when none.';
 
 CREATE OR REPLACE FUNCTION public_register.parcel_at(p_lon double precision,
                                                      p_lat double precision)
