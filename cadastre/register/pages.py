@@ -20,11 +20,9 @@ BATCH = 500  # pages per transaction (≈ 0.5 s): progress is kept if interrupte
 def pages_to_publish(conn) -> list[int]:
     """Ids of the parcels whose page is not in force (missing, put out by a change, or past
     the day a right or restriction on it ends)."""
-    with conn.cursor() as cur:
+    with conn, conn.cursor() as cur:
         cur.execute("SELECT public_register.pages_to_publish()")
-        ids = [row[0] for row in cur.fetchall()]
-    conn.commit()
-    return ids
+        return [row[0] for row in cur.fetchall()]
 
 
 def publish_pages(
@@ -37,16 +35,11 @@ def publish_pages(
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         try:
-            with conn.cursor() as cur:
+            with conn, conn.cursor() as cur:  # committed, or rolled back on any error
                 cur.execute("SELECT public_register.publish_pages(%s::bigint[])", (batch,))
                 written += cur.fetchone()[0]
-            conn.commit()
         except psycopg2.Error as exc:
-            conn.rollback()
             raise user_error(exc) from exc
-        except BaseException:
-            conn.rollback()
-            raise
         if on_batch:
             on_batch(len(batch))
     return written

@@ -114,8 +114,8 @@ class SpatialCache:
 
 
 XMIN_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-POLL_SQL = """
-    WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+POLL_SQL = f"""
+    WITH s AS ({XMIN_SQL} AS xmin)
     SELECT s.xmin, c.change_key, c.tx,
            ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box)
     FROM s LEFT JOIN LATERAL public_register.changes_since($1::bigint) AS c ON true

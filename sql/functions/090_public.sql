@@ -897,9 +897,10 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 BEGIN
-    -- The name of a land use, land-use form, dossier or right kind may be on any page.
-    UPDATE public_register.parcel_page SET document = NULL, version = version + 1
-    WHERE document IS NOT NULL;
+    -- The name of a land use, land-use form, dossier or right kind may be on any page. Every
+    -- parcel is marked, with a page or not: a publisher composing one from before the change
+    -- then finds the mark and does not write the old name.
+    PERFORM public_register.withdraw_pages(ARRAY(SELECT id FROM cadastre.parcel));
     RETURN NULL;
 END;
 $$;

@@ -180,21 +180,15 @@ def test_a_page_is_not_served_from_the_day_a_restriction_on_it_ends(register) ->
     assert pages_to_publish(register) == [parcel]
 
 
-def test_a_publisher_never_overwrites_a_withdrawal_that_came_after_its_snapshot(
-        register, register_url) -> None:
-    parcel, _ = registered(register, 12, "Tạ Văn Phúc")
-    with register, register.cursor() as cur:  # out of force, so the publisher composes it
-        cur.execute("UPDATE public_register.parcel_page SET parcel_txid = 0")
+def publish_while_uncommitted(register, register_url: str, parcel: int) -> int:
+    """Publish `parcel` from another connection while `register`'s transaction is open: the
+    publisher composes from before it, must come to wait for it, and goes on once it commits.
+    Returns how many pages the publisher wrote."""
     publisher = psycopg2.connect(register_url)
     probe = psycopg2.connect(register_url)
     outcome: dict[str, int] = {}
     try:
-        with register.cursor() as cur:  # an officer registers a seizure, not yet committed
-            cur.execute("SELECT cadastre.set_clock('2024-02-01')")
-            dossier = approved_dossier(cur, "restriction", "2024-02-01")
-            restrict(cur, dossier, parcel, "seizure")
-
-        def publish() -> None:  # composes without the seizure, then waits for the officer
+        def publish() -> None:
             outcome["written"] = publish_pages(publisher, [parcel])
 
         worker = threading.Thread(target=publish)
@@ -205,15 +199,42 @@ def test_a_publisher_never_overwrites_a_withdrawal_that_came_after_its_snapshot(
                 break
             time.sleep(0.05)
         else:
-            pytest.fail("the publisher did not come to wait for the officer's withdrawal")
+            register.rollback()
+            worker.join(timeout=30)
+            pytest.fail("the publisher did not come to wait for the uncommitted change")
         register.commit()
         worker.join(timeout=30)
     finally:
         publisher.close()
         probe.close()
-    assert outcome == {"written": 0}
+    return outcome["written"]
+
+
+def test_a_publisher_never_overwrites_a_withdrawal_that_came_after_its_snapshot(
+        register, register_url) -> None:
+    parcel, _ = registered(register, 12, "Tạ Văn Phúc")
+    with register, register.cursor() as cur:  # out of force, so the publisher composes it
+        cur.execute("UPDATE public_register.parcel_page SET parcel_txid = 0")
+    with register.cursor() as cur:  # an officer registers a seizure, not yet committed
+        cur.execute("SELECT cadastre.set_clock('2024-02-01')")
+        dossier = approved_dossier(cur, "restriction", "2024-02-01")
+        restrict(cur, dossier, parcel, "seizure")
+    assert publish_while_uncommitted(register, register_url, parcel) == 0
     assert wrong_pages(register) == []
     assert "seized" in look_up(register, COMMUNE, SHEET, 12)["status_codes"]
+
+
+def test_a_publisher_never_writes_an_old_name_of_a_land_use_over_a_renaming(
+        register, register_url) -> None:
+    parcel, _ = registered(register, 17, "Chu Văn Sơn")
+    with register, register.cursor() as cur:  # a parcel not yet published at all
+        cur.execute("DELETE FROM public_register.parcel_page")
+    with register.cursor() as cur:  # an administrator renames a land use, not yet committed
+        cur.execute("UPDATE cadastre.land_use_code SET name = name || ' *' WHERE code = 'ODT'")
+    assert publish_while_uncommitted(register, register_url, parcel) == 0
+    assert wrong_pages(register) == []
+    assert look_up(register, COMMUNE, SHEET, 17)["land_uses"][0]["name"].endswith(" *")
+    publish_all(register)
 
 
 def test_publishing_inside_a_writing_transaction_is_refused(register) -> None:
