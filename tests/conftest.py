@@ -2,7 +2,9 @@
 
 The server is the project-managed one (started here if it is not running), or the server
 DATABASE_URL names. Each test that asks for `db_url` gets its own database cloned from the
-migrated template with CREATE DATABASE ... TEMPLATE, so tests are isolated and fast.
+migrated template with CREATE DATABASE ... TEMPLATE, so tests are isolated and fast. The
+project server's URLs carry `passfile=` (CADASTRE_HOME/secrets/pgpass); a role a test creates
+needs a password, given with `with_user(url, name, password)`.
 """
 
 from __future__ import annotations
@@ -87,9 +89,13 @@ def template_database(
 
 @pytest.fixture(scope="session")
 def template_name(server_url: str, admin_url: str) -> Iterator[str]:
-    """A database migrated once per run, the template of every test database."""
+    """A database migrated once per run, the template of every test database; on the project
+    server the roles the migrations made then get their generated passwords (as `db start`)."""
     with template_database(server_url, admin_url, f"cadastre_template_{os.getpid()}",
                            migrate) as name:
+        settings = get_settings()
+        if not uses_external_server(settings):
+            ProjectServer.from_settings(settings).set_role_passwords()
         yield name
 
 

@@ -46,13 +46,25 @@ def start(province: str | None = PROVINCE_OPTION, srid: int | None = SRID_OPTION
         _report_external()
         return
     server = ProjectServer.from_settings(settings)
-    started = server.start()
+    started = server.start(report=console.print)
     created = ensure_database(server)
     state = "started" if started else "already running"
     console.print(f"Server {state} on port {server.port} (data: {server.data_dir})")
     if created:
         console.print(f"Created database '{server.database}' with PostGIS and btree_gist")
     _migrate_and_init(province, srid)
+    _set_role_passwords()
+
+
+def _set_role_passwords() -> None:
+    """On the project server, give the roles the migrations made their generated passwords."""
+    settings = get_settings()
+    if uses_external_server(settings):
+        return
+    server = ProjectServer.from_settings(settings)
+    changed = server.set_role_passwords()
+    if changed:
+        console.print(f"Passwords of {', '.join(changed)} set (in {server.passfile})")
 
 
 @app.command()
@@ -134,6 +146,7 @@ def migrate() -> None:
         _print_report(migrations.migrate(conn))
     finally:
         conn.close()
+    _set_role_passwords()
 
 
 @app.command()
@@ -154,10 +167,17 @@ def publish() -> None:
 @app.command()
 def backup(
     target: Path = typer.Argument(..., help="Archive to write, e.g. register.dump."),
+    roles: bool = typer.Option(
+        False, "--roles", help="Also write the register's login roles (password hashes, groups) "
+        "beside the archive, for a restore onto a new server."
+    ),
 ) -> None:
-    """Write a complete pg_dump archive of the register (history, functions, CRS rows)."""
-    result = backups.backup(owner_url(), target)
+    """Write a complete pg_dump archive of the register (history, functions, CRS rows),
+    readable by you only."""
+    result = backups.backup(owner_url(), target, roles=roles)
     console.print(f"Backup written: {result.path} ({result.size_bytes / 1e6:.1f} MB)")
+    if result.roles_path:
+        console.print(f"Login roles written: {result.roles_path} ({result.role_count} roles)")
 
 
 @app.command()
@@ -174,6 +194,9 @@ def restore(
     url = owner_url()
     if database:
         url = with_database(url, database)
+    recreated = backups.restore_roles(url, archive)
+    if recreated:
+        console.print(f"Recreated login roles: {', '.join(recreated)}")
     name = backups.restore(url, archive, replace=replace)
     console.print(f"Restored {archive} as database '{name}'")
 

