@@ -16,7 +16,8 @@ from .i18n import tr
 
 
 class ConnectDialog(QDialog):
-    """The officer picks one of their saved connections, then a commune they may edit."""
+    """The officer picks one of their saved connections, then a commune they may edit; the
+    dialog says what the connection's account may do (its kind and communes)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,14 +51,14 @@ class ConnectDialog(QDialog):
             return
         try:
             register = Register(name)
-            for commune in register.communes():
-                self.communes.addItem(f"{commune.code} — {commune.name}", commune.code)
+            account = register.account()
         except RegisterError as exc:
-            self.message.setText(exc.plain)
+            self.message.setText(exc.text)
             return
+        for commune in account.communes:
+            self.communes.addItem(f"{commune.code} — {commune.name}", commune.code)
         self.register = register
-        self.message.setText("" if self.communes.count() else
-                             tr("This account may edit no commune of the register."))
+        self.message.setText(account.describe())
 
     def commune(self) -> str | None:
         """The chosen commune code."""

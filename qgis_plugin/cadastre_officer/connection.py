@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsAbstractDatabaseProviderConnection,
     QgsApplication,
     QgsDataSourceUri,
     QgsException,
+    QgsMessageLog,
     QgsProviderRegistry,
 )
 
@@ -27,11 +29,18 @@ from .i18n import tr
 class RegisterError(Exception):
     """The database refused or failed a statement; `plain` says why in the officer's words."""
 
-    def __init__(self, plain: str, raw: str, hint: str | None = None) -> None:
+    def __init__(self, plain: str, raw: str, hint: str | None = None,
+                 sqlstate: str | None = None) -> None:
         super().__init__(plain)
         self.plain = plain
         self.raw = raw
         self.hint = hint
+        self.sqlstate = sqlstate
+
+    @property
+    def text(self) -> str:
+        """The sentence and, on a new line, what to do."""
+        return self.plain + (f"\n{self.hint}" if self.hint else "")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,28 @@ def saved_connections() -> list[str]:
     """Names of the PostgreSQL connections saved in QGIS, sorted."""
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     return sorted(metadata.connections().keys())
+
+
+# One statement guarded: its answer, or its refusal's SQLSTATE and diagnostics, as JSON in a
+# transaction-local setting read back by the same call. Deferred rules run inside the guard.
+GUARDED = """DO $cadastre$
+DECLARE
+    v_value text; v_state text; v_message text; v_detail text; v_hint text; v_context text;
+BEGIN
+    {before}
+    EXECUTE {sql} INTO v_value;
+    SET CONSTRAINTS ALL IMMEDIATE;
+    PERFORM set_config('cadastre_plugin.answer', jsonb_build_object('value', v_value)::text,
+                       true);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+        v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT,
+        v_context = PG_EXCEPTION_CONTEXT;
+    PERFORM set_config('cadastre_plugin.answer', jsonb_build_object(
+        'sqlstate', v_state, 'message', v_message, 'detail', nullif(v_detail, ''),
+        'hint', nullif(v_hint, ''), 'context', nullif(v_context, ''))::text, true);
+END
+$cadastre$; SELECT current_setting('cadastre_plugin.answer')"""
 
 
 def literal(value: Any) -> str:
@@ -67,6 +98,71 @@ def literal(value: Any) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def both(vi: str, en: str) -> str:
+    """A message for the officer: Vietnamese first, the English beside it."""
+    return f"{vi} — {en}"
+
+
+# What the officer reads for a refusal, chosen by its SQLSTATE (class or full code): the
+# sentence (Vietnamese, English) and, when the database gave no hint of its own, what to do.
+REFUSALS: dict[str, tuple[str, str, str, str]] = {
+    "42501": ("Tài khoản {role} không được phép làm việc này trong sổ địa chính.",
+              "Your account {role} is not allowed to do this in the register.",
+              "Hãy nhờ quản trị viên cấp quyền cán bộ địa chính và xã/phường cho tài khoản.",
+              "Ask the register's administrator to give your account the officer role and "
+              "your communes (cadastre user add … --role officer --commune CODE)."),
+    "40001": ("Một đồng nghiệp đã sửa thửa đất này sau khi bạn tải về.",
+              "A colleague changed this parcel after you loaded it.",
+              "Tải lại để làm lại các thay đổi.",
+              "Reload and redo your edits."),
+    "23505": ("Sổ địa chính đã có một bản ghi như vậy.",
+              "The register already holds such a record.",
+              "Kiểm tra lại số hồ sơ hoặc mã đã nhập.",
+              "Check the number or code you typed."),
+    "23": ("Sổ địa chính từ chối thay đổi này theo quy tắc của sổ.",
+           "The register refused this change under its rules.",
+           "Sửa lại theo thông báo rồi thử lại.",
+           "Correct it as the message says and try again."),
+    "22": ("Một giá trị đã nhập không hợp lệ.",
+           "A value you entered is not valid.",
+           "Kiểm tra ngày, số và mã đã nhập.",
+           "Check the dates, numbers and codes you entered."),
+    "08": ("Không kết nối được tới cơ sở dữ liệu sổ địa chính.",
+           "The register database cannot be reached.",
+           "Kiểm tra mạng và kết nối PostgreSQL đã lưu trong QGIS.",
+           "Check the network and the PostgreSQL connection saved in QGIS."),
+    "": ("Cơ sở dữ liệu sổ địa chính báo lỗi.",
+         "The register database reported an error.",
+         "Hãy báo cho quản trị viên; chi tiết ở nhật ký QGIS (Cadastre).",
+         "Tell the administrator; the details are in the QGIS log (Cadastre)."),
+}
+
+
+def refusal(diag: dict[str, Any], role: str = "") -> RegisterError:
+    """A refusal the database reported (SQLSTATE and diagnostics) in the officer's words.
+
+    The register's own operations word their refusals for people and give a hint: those are
+    shown after the sentence. A bare PostgreSQL error (no hint, e.g. a missing privilege) is
+    not: the officer reads the sentence and the hint, the QGIS log keeps the raw text."""
+    state = str(diag.get("sqlstate") or "")
+    key = next(k for k in (state, state[:2], "") if k in REFUSALS)
+    vi, en, hint_vi, hint_en = REFUSALS[key]
+    plain = both(vi.format(role=role), en.format(role=role))
+    own_words = bool(diag.get("hint")) or state == "40001"
+    if own_words:
+        plain += "\n" + " ".join(filter(None, (diag.get("message"), diag.get("detail"))))
+    hint = diag.get("hint") if diag.get("hint") else both(hint_vi, hint_en)
+    raw = f"{state}: {diag.get('message')}" + "".join(
+        f"\n{k}: {diag[k]}" for k in ("detail", "hint", "context") if diag.get(k))
+    log(raw)
+    return RegisterError(plain, raw, hint, state)
+
+
+def log(text: str) -> None:
+    """Keep the database's own text in QGIS's log (tab Cadastre) for the administrator."""
+    QgsMessageLog.logMessage(text, "Cadastre", Qgis.Warning)
+
+
 def error_parts(raw: str) -> dict[str, str]:
     """The ERROR, DETAIL and HINT lines of a PostgreSQL error as QGIS passes it on."""
     parts: dict[str, str] = {}
@@ -79,20 +175,28 @@ def error_parts(raw: str) -> dict[str, str]:
 
 
 def explain(raw: str) -> RegisterError:
-    """Turn a database error into plain words for the officer (the raw text is kept)."""
+    """An error QGIS passes on as text only (a failed connection, a layer's provider).
+
+    Statements the plugin runs itself report their SQLSTATE (`Register.json`) and are chosen
+    by it; this text has none, so it is told only as the register's refusal (when PostgreSQL
+    sent an ERROR) or as the database out of reach."""
     parts = error_parts(raw)
-    message = parts.get("error", raw.strip().splitlines()[-1] if raw.strip() else raw)
-    if "within an approved dossier" in message or "cannot be saved directly" in message:
-        plain = tr("The parcel layer cannot be saved directly: every change to the register "
-                   "belongs to an approved dossier. Choose a dossier, press Check, then Submit.")
-    elif "changed by someone else" in message:
-        plain = tr("A colleague changed this parcel after you loaded it: {0}").format(
-            parts.get("detail", message))
-    elif "could not connect" in raw or "Connection refused" in raw:
-        plain = tr("The register database cannot be reached: {0}").format(message)
-    else:
-        plain = message
-    return RegisterError(plain, raw, parts.get("hint"))
+    if "error" not in parts:
+        return refusal({"sqlstate": "08000", "message": raw.strip()})
+    return refusal({"message": parts["error"], "detail": parts.get("detail"),
+                    "hint": parts.get("hint")})
+
+
+def layer_save_refusal(raw: str) -> RegisterError:
+    """QGIS's own "Save edits" on the parcel layer failed: the view refuses every write by
+    design (changes go through a dossier), so that is what the officer reads."""
+    log(raw)
+    return RegisterError(both(
+        "Không lưu trực tiếp được lớp thửa đất: mọi thay đổi sổ địa chính thuộc về một hồ sơ "
+        "đã duyệt. Chọn hồ sơ, bấm Kiểm tra rồi Gửi; các thay đổi vẫn còn trên lớp.",
+        "The parcel layer cannot be saved directly: every change to the register belongs to an "
+        "approved dossier. Choose a dossier, press Check, then Submit; the edits stay on the "
+        "layer."), raw, error_parts(raw).get("hint"))
 
 
 def desktop_user() -> str:
@@ -123,26 +227,36 @@ class Register:
         return QgsDataSourceUri(self.connection.uri())
 
     def rows(self, sql: str) -> list[list[Any]]:
-        """Rows of one statement; a refusal becomes a RegisterError in plain words."""
+        """Rows of one statement as QGIS runs it (errors come as text only: see json())."""
         try:
             return self.connection.executeSql(sql)
         except QgsException as exc:
             raise explain(str(exc)) from exc
 
     def json(self, sql: str) -> Any:
-        """The single JSON value a statement returns (as text), decoded."""
-        found = self.rows(sql)
-        if not found or found[0][0] is None:
-            return None
-        value = found[0][0]
-        return json.loads(value) if isinstance(value, str) else value
+        """The single JSON value a statement returns (as text), decoded.
+
+        The statement runs inside a PL/pgSQL block that catches a refusal with its SQLSTATE
+        and diagnostics (QGIS passes on only an error's text), so the officer is told why in
+        words chosen by the code. A refused statement changes nothing."""
+        return self._answer(sql)
 
     def change(self, sql: str) -> Any:
-        """Like json(), for a statement that writes: the audit trail names `app_user`.
+        """Like json(), for a statement that writes: the audit trail names `app_user`."""
+        return self._answer(sql, f"PERFORM set_config('cadastre.app_user', "
+                                 f"{literal(self.app_user)}, true);")
 
-        The setting and the statement go in one string, so one transaction."""
-        return self.json(f"SELECT set_config('cadastre.app_user', {literal(self.app_user)}, "
-                         f"true); {sql}")
+    def _answer(self, sql: str, before: str = "") -> Any:
+        found = self.rows(GUARDED.format(before=before, sql=literal(sql)))
+        answer = json.loads(found[0][0])
+        if answer.get("sqlstate"):
+            raise refusal(answer, self.login())
+        value = answer.get("value")
+        return None if value is None else json.loads(value)
+
+    def login(self) -> str:
+        """The database account the saved connection names (no query)."""
+        return self.uri().username()
 
     def call(self, function: str, *args: Any) -> Any:
         """SELECT cadastre.<function>(args…)::text, decoded as JSON."""
@@ -159,13 +273,56 @@ class Register:
 
     def communes(self) -> list[Commune]:
         """Communes in force that the account may edit parcels of (officers: their own)."""
+        return self.account().communes
+
+    def account(self) -> Account:
+        """What the connection's account may do: its kind and the communes it may edit."""
         found = self.json(
-            "SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'name', name) "
-            "ORDER BY code), '[]')::text FROM cadastre.admin_unit "
+            "SELECT jsonb_build_object('login', session_user, 'kind', CASE "
+            "WHEN pg_has_role('cadastre_admin', 'MEMBER') THEN 'admin' "
+            "WHEN pg_has_role('cadastre_approver', 'MEMBER') THEN 'approver' "
+            "WHEN pg_has_role('cadastre_officer', 'MEMBER') THEN 'officer' "
+            "WHEN pg_has_role('cadastre_analyst', 'MEMBER') THEN 'analyst' END, "
+            "'communes', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, "
+            "'name', name) ORDER BY code), '[]') FROM cadastre.admin_unit "
             "WHERE level = 'commune' AND valid @> current_date "
-            "AND has_table_privilege('cadastre.parcel', 'UPDATE') "
-            "AND cadastre.may_edit_commune(code)")
-        return [Commune(item["code"], item["name"]) for item in found]
+            "AND (pg_has_role('cadastre_officer', 'MEMBER') "
+            "OR pg_has_role('cadastre_admin', 'MEMBER')) "
+            "AND cadastre.may_edit_commune(code)))::text")
+        return Account(found["login"], found["kind"],
+                       [Commune(item["code"], item["name"]) for item in found["communes"]])
+
+
+# The register's kinds of account (cadastre user add --role …) in both languages.
+ACCOUNT_KINDS = {"officer": ("cán bộ địa chính", "officer"),
+                 "approver": ("lãnh đạo duyệt hồ sơ", "approver"),
+                 "admin": ("quản trị viên", "administrator"),
+                 "analyst": ("người phân tích (chỉ đọc)", "analyst (read only)")}
+
+
+@dataclass(frozen=True)
+class Account:
+    """The database account of a connection: its kind (officer, approver, admin, analyst or
+    None) and the communes it may edit."""
+
+    login: str
+    kind: str | None
+    communes: list[Commune]
+
+    def describe(self) -> str:
+        """What the account may do, Vietnamese first with the English beside it."""
+        if self.kind not in ACCOUNT_KINDS:
+            return both(f"Tài khoản {self.login} không thuộc nhóm nào của sổ địa chính: không "
+                        "sửa được thửa đất nào.",
+                        f"Account {self.login} is in no group of the register: it may edit no "
+                        "parcel.")
+        vi, en = ACCOUNT_KINDS[self.kind]
+        codes = ", ".join(c.code for c in self.communes)
+        if not codes:
+            return both(f"Tài khoản {self.login}: {vi}, không được sửa xã/phường nào.",
+                        f"Account {self.login}: {en}, may edit no commune.")
+        return both(f"Tài khoản {self.login}: {vi}, được sửa xã/phường {codes}.",
+                    f"Account {self.login}: {en}, may edit communes {codes}.")
 
 
 def json_array(items: Iterable[dict]) -> str:

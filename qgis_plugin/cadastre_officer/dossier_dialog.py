@@ -1,5 +1,6 @@
-"""Choose the dossier the edits are made for: an approved dossier of the commune, or a new one
-(number, kind, legal basis, dates, officer) recorded and approved at once."""
+"""Choose the dossier the edits are made for: a dossier of the commune (approved, or received
+and awaiting an approver), or a new one (number, kind, legal basis, date received, officer)
+recorded as received. An approver, another person, approves it before edits are submitted."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .connection import RegisterError
+from .connection import RegisterError, both
 from .i18n import is_vietnamese, tr
 from .session import Dossier, OfficerSession
 
@@ -32,12 +33,14 @@ class DossierDialog(QDialog):
         self.setWindowTitle(tr("Dossier"))
         name = "kind_vi" if is_vietnamese() else "kind_en"
         layout = QVBoxLayout(self)
-        self.pick = QRadioButton(tr("An approved dossier"), self)
+        self.pick = QRadioButton(tr("A dossier of the commune"), self)
         self.new = QRadioButton(tr("A new dossier"), self)
         self.existing = QComboBox(self)
         for item in session.dossiers():
+            waiting = "" if item.get("status") == "approved" else \
+                " — " + both("chờ duyệt", "awaiting approval")
             self.existing.addItem(f"{item['number']} — {item[name]} — "
-                                  f"{item.get('legal_basis') or ''}", item)
+                                  f"{item.get('legal_basis') or ''}{waiting}", item)
         box = QGroupBox(self)
         form = QFormLayout(box)
         self.number = QLineEdit(box)
@@ -47,16 +50,13 @@ class DossierDialog(QDialog):
             self.kind.addItem(kind[kind_name], kind["code"])
         self.legal_basis = QLineEdit(box)
         self.received = QDateEdit(QDate.currentDate(), box)
-        self.decided = QDateEdit(QDate.currentDate(), box)
-        for edit in (self.received, self.decided):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("yyyy-MM-dd")
         self.officer = QLineEdit(session.register.officer(), box)
         form.addRow(tr("Number"), self.number)
         form.addRow(tr("Kind"), self.kind)
         form.addRow(tr("Legal basis"), self.legal_basis)
         form.addRow(tr("Received on"), self.received)
-        form.addRow(tr("Approved on"), self.decided)
         form.addRow(tr("Officer"), self.officer)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -70,7 +70,7 @@ class DossierDialog(QDialog):
         self.existing.setEnabled(self.pick.isChecked())
 
     def chosen(self) -> Dossier:
-        """Work for the chosen dossier (recording and approving a new one)."""
+        """Work for the chosen dossier (recording a new one as received)."""
         if self.pick.isChecked():
             return self.session.use_dossier(self.existing.currentData())
         if not self.number.text().strip():
@@ -78,13 +78,12 @@ class DossierDialog(QDialog):
         return self.session.open_dossier(
             self.number.text().strip(), self.kind.currentData(),
             self.legal_basis.text().strip() or None,
-            self.received.date().toString(Qt.ISODate), self.decided.date().toString(Qt.ISODate),
-            self.officer.text().strip())
+            self.received.date().toString(Qt.ISODate), self.officer.text().strip())
 
     def accept(self) -> None:
         try:
             self.chosen()
         except RegisterError as exc:
-            QMessageBox.warning(self, tr("Dossier"), exc.plain)
+            QMessageBox.warning(self, tr("Dossier"), exc.text)
             return
         super().accept()

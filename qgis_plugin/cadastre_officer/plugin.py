@@ -13,7 +13,7 @@ from qgis.PyQt.QtWidgets import QAction, QDialog, QMessageBox
 from . import i18n
 from .check_dock import CheckDock
 from .connect_dialog import ConnectDialog
-from .connection import RegisterError
+from .connection import RegisterError, both
 from .dossier_dialog import DossierDialog
 from .i18n import tr
 from .parcel_panel import ParcelPanel
@@ -110,15 +110,22 @@ class CadastreOfficerPlugin:
         try:
             self.open_commune(dialog.connections.currentText(), dialog.commune())
         except RegisterError as exc:
-            QMessageBox.warning(self.iface.mainWindow(), tr("Cadastre"), exc.plain)
+            QMessageBox.warning(self.iface.mainWindow(), tr("Cadastre"), exc.text)
 
     def choose_dossier(self) -> None:
         if self.session is None:
             return
         dialog = DossierDialog(self.session, self.iface.mainWindow())
-        if dialog.exec_() == QDialog.Accepted and self.session.dossier is not None:
-            self.check_dock.show_message(tr("Working for dossier {0}.").format(
-                self.session.dossier.number))
+        if dialog.exec_() != QDialog.Accepted or self.session.dossier is None:
+            return
+        dossier = self.session.dossier
+        text = tr("Working for dossier {0}.").format(dossier.number)
+        if dossier.status != "approved":
+            text += " " + both(
+                "Hồ sơ đang chờ duyệt: một lãnh đạo khác duyệt hồ sơ rồi mới Gửi được.",
+                "The dossier awaits approval: another person, an approver, approves it before "
+                "the edits can be submitted.")
+        self.check_dock.show_message(text)
 
     def check(self) -> None:
         if self.session is None:
@@ -126,7 +133,7 @@ class CadastreOfficerPlugin:
         try:
             issues = self.session.check()
         except RegisterError as exc:
-            self.check_dock.show_message(exc.plain)
+            self.check_dock.show_message(exc.text)
             return
         self.check_dock.show_issues(issues, self.session.srid)
         self.check_dock.show()
@@ -152,7 +159,7 @@ class CadastreOfficerPlugin:
         try:
             result = self.session.submit(self.check_dock.acknowledged())
         except RegisterError as exc:
-            self._say(exc.plain, Qgis.Critical)
+            self._say(exc.text, Qgis.Critical)
             return
         if result.ok:
             self.check_dock.show_issues([], self.session.srid, tr(
@@ -160,9 +167,9 @@ class CadastreOfficerPlugin:
                 self.session.dossier.number, len(result.parcels)))
             self._say(tr("The edits are in the register."), Qgis.Success)
         else:
-            self.check_dock.show_issues(result.issues, self.session.srid,
-                                        describe_failure(result))
-            self._say(describe_failure(result), Qgis.Critical)
+            text = describe_failure(result, self.session.register.login())
+            self.check_dock.show_issues(result.issues, self.session.srid, text)
+            self._say(text, Qgis.Critical)
 
     def reload(self) -> None:
         if self.session is not None:

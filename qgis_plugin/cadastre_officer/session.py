@@ -8,7 +8,14 @@ from typing import Any
 
 from qgis.core import QgsProject
 
-from .connection import Register, RegisterError, explain, json_array, literal
+from .connection import (
+    Register,
+    RegisterError,
+    json_array,
+    layer_save_refusal,
+    literal,
+    refusal,
+)
 from .edits import EditSet, ParcelState, build_edits, layer_snapshot, loaded_states
 from .i18n import tr
 from .layers import CommuneLayers, fill_issues, load_commune, remove_commune
@@ -26,6 +33,7 @@ class SubmitResult:
     hint: str | None = None
     parcels: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
+    sqlstate: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -41,6 +49,7 @@ class Dossier:
     number: str
     kind: str
     legal_basis: str | None = None
+    status: str = "approved"
 
 
 class OfficerSession:
@@ -69,15 +78,17 @@ class OfficerSession:
     # Dossiers ---------------------------------------------------------------------------------
 
     def dossiers(self) -> list[dict]:
-        """Approved dossiers of the commune (newest first) that edits can be submitted for."""
+        """Dossiers of the commune edits can be made for: approved ones, then those received
+        and awaiting an approver's decision (newest first)."""
         return self.register.json(
             "SELECT coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'number', d.number, "
             "'kind', d.kind, 'kind_vi', k.name_vi, 'kind_en', k.name_en, 'legal_basis', "
-            "d.legal_basis, 'decided_on', d.decided_on, 'officer', d.officer) "
-            "ORDER BY d.decided_on DESC, d.id DESC), '[]')::text "
+            "d.legal_basis, 'status', d.status, 'decided_on', d.decided_on, "
+            "'officer', d.officer) ORDER BY d.status, d.decided_on DESC, d.received_on DESC, "
+            "d.id DESC), '[]')::text "
             "FROM cadastre.dossier AS d JOIN cadastre.dossier_kind AS k ON k.code = d.kind "
-            f"WHERE d.status = 'approved' AND (d.commune_code = {literal(self.commune)} "
-            "OR d.commune_code IS NULL)")
+            f"WHERE d.status IN ('approved', 'received') AND (d.commune_code = "
+            f"{literal(self.commune)} OR d.commune_code IS NULL)")
 
     def dossier_kinds(self) -> list[dict]:
         """Kinds of dossier with their names."""
@@ -86,21 +97,20 @@ class OfficerSession:
             "'name_en', name_en) ORDER BY code)::text FROM cadastre.dossier_kind")
 
     def open_dossier(self, number: str, kind: str, legal_basis: str | None, received_on: str,
-                     decided_on: str, officer: str) -> Dossier:
-        """Record a dossier and its approval in one transaction, and work for it."""
+                     officer: str) -> Dossier:
+        """Record a received dossier of the commune and work for it. An approver (another
+        person) approves it; edits can be submitted for it from then on."""
         found = self.register.change(
-            "SELECT to_jsonb(cadastre.approve_dossier(cadastre.open_dossier("
+            "SELECT to_jsonb(cadastre.open_dossier("
             f"{literal(number)}, {literal(kind)}, {literal(received_on)}::date, "
-            f"{literal(officer)}, {literal(legal_basis or None)}, {literal(self.commune)}), "
-            f"{literal(decided_on)}::date))::text")
-        self.dossier = Dossier(found["id"], found["number"], found["kind"],
-                               found.get("legal_basis"))
+            f"{literal(officer)}, {literal(legal_basis or None)}, {literal(self.commune)}))::text")
+        self.dossier = Dossier(int(found), number, kind, legal_basis or None, "received")
         return self.dossier
 
     def use_dossier(self, item: dict) -> Dossier:
         """Work for an existing approved dossier."""
         self.dossier = Dossier(int(item["id"]), item["number"], item["kind"],
-                               item.get("legal_basis"))
+                               item.get("legal_basis"), item.get("status", "approved"))
         return self.dossier
 
     # Check and submit -------------------------------------------------------------------------
@@ -138,7 +148,7 @@ class OfficerSession:
             f"{json_array(edits.edits)}, {literal(list(acknowledged or []))})::text")
         result = SubmitResult(report["status"], report.get("message", ""), report.get("detail"),
                               report.get("hint"), report.get("parcels", []),
-                              report.get("issues", []))
+                              report.get("issues", []), report.get("sqlstate"))
         if result.ok:
             self.discard_edits()
             self.issues = []
@@ -168,16 +178,17 @@ class OfficerSession:
         remove_commune(self.layers, self.project)
 
 
-def describe_failure(result: SubmitResult) -> str:
-    """A refusal or conflict in plain words, with who and when for a conflict."""
+def describe_failure(result: SubmitResult, role: str = "") -> str:
+    """A refusal or conflict in plain words (chosen by its SQLSTATE), with who and when for a
+    conflict and what to do."""
     if result.status == "conflict":
         return tr("A colleague changed a parcel of these edits after you loaded it: {0} {1} "
                   "Reload the parcels and redo your edits.").format(
             result.message, result.detail or "")
-    text = result.message
-    if result.hint:
-        text += "\n" + result.hint
-    return text
+    if not result.sqlstate:  # refused by the plugin itself, already in the officer's words
+        return result.message
+    return refusal({"sqlstate": result.sqlstate, "message": result.message,
+                    "detail": result.detail, "hint": result.hint}, role).text
 
 
 def commit_refusal(layer) -> str | None:
@@ -186,7 +197,7 @@ def commit_refusal(layer) -> str | None:
     errors = layer.commitErrors()
     if not errors:
         return None
-    return explain("\n".join(errors)).plain
+    return layer_save_refusal("\n".join(errors)).plain
 
 
 __all__ = ["Dossier", "OfficerSession", "RegisterError", "SubmitResult", "commit_refusal",

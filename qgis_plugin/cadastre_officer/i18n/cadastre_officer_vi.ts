@@ -60,22 +60,6 @@
         <translation>Chưa có kết nối PostgreSQL nào được lưu trong QGIS. Hãy thêm kết nối trong Trình quản lý nguồn dữ liệu (kèm cấu hình xác thực) trước.</translation>
     </message>
     <message>
-        <source>This account may edit no commune of the register.</source>
-        <translation>Tài khoản này không được chỉnh lý xã, phường nào.</translation>
-    </message>
-    <message>
-        <source>The parcel layer cannot be saved directly: every change to the register belongs to an approved dossier. Choose a dossier, press Check, then Submit.</source>
-        <translation>Không thể lưu trực tiếp lớp thửa đất: mọi thay đổi của cơ sở dữ liệu địa chính phải thuộc một hồ sơ đã được duyệt. Hãy chọn hồ sơ, bấm Kiểm tra rồi bấm Gửi.</translation>
-    </message>
-    <message>
-        <source>A colleague changed this parcel after you loaded it: {0}</source>
-        <translation>Một cán bộ khác đã sửa thửa đất này sau khi bạn tải: {0}</translation>
-    </message>
-    <message>
-        <source>The register database cannot be reached: {0}</source>
-        <translation>Không kết nối được cơ sở dữ liệu địa chính: {0}</translation>
-    </message>
-    <message>
         <source>No saved PostgreSQL connection is called {0}</source>
         <translation>Không có kết nối PostgreSQL đã lưu nào tên là {0}</translation>
     </message>
@@ -84,8 +68,8 @@
         <translation>Hồ sơ</translation>
     </message>
     <message>
-        <source>An approved dossier</source>
-        <translation>Hồ sơ đã duyệt</translation>
+        <source>A dossier of the commune</source>
+        <translation>Hồ sơ của xã/phường</translation>
     </message>
     <message>
         <source>A new dossier</source>
@@ -106,10 +90,6 @@
     <message>
         <source>Received on</source>
         <translation>Ngày tiếp nhận</translation>
-    </message>
-    <message>
-        <source>Approved on</source>
-        <translation>Ngày duyệt</translation>
     </message>
     <message>
         <source>Officer</source>
