@@ -35,6 +35,20 @@ def inner_plot(url: str, commune: str) -> tuple[int, int]:
     return found
 
 
+def approve(approver_url: str, dossier_id: int, on: str | None = None,
+            person: str = "Lê Văn Hùng") -> None:
+    """The approver, on a connection of their own, approves a dossier an officer opened (on a
+    date, else today)."""
+    conn = connect(approver_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT set_config('cadastre.app_user', %s, true)", (person,))
+            cur.execute("SELECT cadastre.approve_dossier(%s, coalesce(%s::date, current_date))",
+                        (dossier_id, on))
+    finally:
+        conn.close()
+
+
 def feature_of(layer, parcel_id: int):
     """The layer's feature of a parcel id."""
     from qgis.core import QgsFeatureRequest

@@ -1,31 +1,40 @@
-"""Connecting as an officer: the plugin offers only the communes the officer may edit."""
+"""Connecting: the plugin offers only the communes the account may edit, and says what the
+account may do (its kind and communes), Vietnamese first with the English beside it."""
 
 from __future__ import annotations
 
-import uuid
-
-from cadastre.db.connection import connect, with_user
-from cadastre.db.roles import add_user
-from tests.qgis.conftest import WARD, save_connection
+from tests.qgis.conftest import WARD, Login
 
 
-def test_an_officer_is_offered_only_the_assigned_communes(ward_url: str) -> None:
+def test_an_officer_is_offered_only_the_assigned_communes(
+    officer: Login, owner_connection: str
+) -> None:
     from cadastre_officer.connection import Register
 
-    name = f"t_officer_{uuid.uuid4().hex[:8]}"
-    admin = connect(ward_url)
-    try:
-        add_user(admin, name, "officer", [WARD])
-        officer = Register(save_connection(with_user(ward_url, name), f"officer {name}"))
-        owner = Register(save_connection(ward_url, f"owner {name}"))
-
-        officer_communes = [c.code for c in officer.communes()]
-        owner_communes = [c.code for c in owner.communes()]
-    finally:
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            cur.execute(f'DROP OWNED BY "{name}"; DROP ROLE "{name}"')
-        admin.close()
+    officer_communes = [c.code for c in Register(officer.connection).communes()]
+    owner_communes = [c.code for c in Register(owner_connection).communes()]
 
     assert officer_communes == [WARD]
     assert set(owner_communes) > {WARD}
+
+
+def test_the_connect_dialog_says_what_the_account_may_do(officer: Login, qgis_app) -> None:
+    from cadastre_officer.connect_dialog import ConnectDialog
+
+    dialog = ConnectDialog()
+    dialog.connections.setCurrentText(officer.connection)
+
+    assert dialog.commune() == WARD and dialog.communes.count() == 1
+    text = dialog.message.text()
+    assert text.startswith(f"Tài khoản {officer.name}: cán bộ địa chính, được sửa xã/phường "
+                           f"{WARD}")
+    assert f"Account {officer.name}: officer, may edit communes {WARD}" in text
+
+
+def test_an_approver_is_told_so(approver: Login) -> None:
+    from cadastre_officer.connection import Register
+
+    account = Register(approver.connection).account()
+
+    assert account.kind == "approver" and [c.code for c in account.communes] == [WARD]
+    assert "approver" in account.describe() and "lãnh đạo duyệt hồ sơ" in account.describe()

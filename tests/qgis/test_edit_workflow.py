@@ -1,26 +1,31 @@
-"""The edit workflow against the real register: QGIS's own editing tools on the parcel layer,
-Check (the database's check_edit, shown in the dock), Submit (one transaction for the dossier),
-conflicts between two officers, and QGIS's own "Save edits" refused in plain words."""
+"""The edit workflow against the real register, as a real officer's login: QGIS's own editing
+tools on the parcel layer, Check (the database's check_edit, shown in the dock), a dossier the
+officer opens and an approver (another login) approves, Submit (one transaction for the
+dossier), conflicts between two officers, QGIS's own "Save edits" refused in plain words."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.qgis.conftest import WARD, save_connection
-from tests.qgis.helpers import feature_of, inner_plot, query
+from tests.qgis.conftest import WARD, Login
+from tests.qgis.helpers import approve, feature_of, inner_plot, query
 
 OFFICER = "Phạm Thu Trang"
 
 
-def session_for(connection: str, project, dossier_kind: str | None = None,
-                officer: str = OFFICER, number: str = "HS-2025-001"):
+def session_for(officer: Login, project, dossier_kind: str | None = None,
+                approver: Login | None = None, person: str = OFFICER,
+                number: str = "HS-2025-001"):
+    """The officer's session on the ward; with a dossier kind, a dossier the officer opened
+    and the approver approved."""
     from cadastre_officer.connection import Register
     from cadastre_officer.session import OfficerSession
 
-    session = OfficerSession(Register(connection), WARD, project)
+    session = OfficerSession(Register(officer.connection), WARD, project)
     if dossier_kind:
-        session.open_dossier(number, dossier_kind, "Quyết định 12/QĐ-UBND", "2025-03-01",
-                             "2025-03-02", officer)
+        dossier = session.open_dossier(number, dossier_kind, "Quyết định 12/QĐ-UBND",
+                                       "2025-03-01", person)
+        approve(approver.url, dossier.id)
     return session
 
 
@@ -41,11 +46,11 @@ def split_line(geometry):
 
 
 def test_check_shows_an_overlap_pushed_into_the_neighbour_in_the_dock(
-    ward_connection: str, ward_url: str, project, qgis_canvas
+    officer: Login, ward_url: str, project, qgis_canvas
 ) -> None:
     from cadastre_officer.check_dock import CheckDock
 
-    session = session_for(ward_connection, project)
+    session = session_for(officer, project)
     plot, neighbour = inner_plot(ward_url, WARD)
     layer = session.layers.parcels
     layer.startEditing()
@@ -69,12 +74,12 @@ def test_check_shows_an_overlap_pushed_into_the_neighbour_in_the_dock(
 
 
 def test_check_finds_a_seeded_spike_as_a_warning_to_acknowledge(
-    ward_connection: str, ward_url: str, project, qgis_canvas
+    officer: Login, ward_url: str, project, qgis_canvas
 ) -> None:
     from cadastre_officer.check_dock import CheckDock
     from qgis.core import QgsPointXY
 
-    session = session_for(ward_connection, project)
+    session = session_for(officer, project)
     plot, _ = inner_plot(ward_url, WARD)
     layer = session.layers.parcels
     layer.startEditing()
@@ -110,9 +115,9 @@ def test_check_finds_a_seeded_spike_as_a_warning_to_acknowledge(
 
 
 def test_a_split_made_with_qgis_split_tool_is_submitted_atomically(
-    ward_connection: str, ward_url: str, project
+    officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    session = session_for(ward_connection, project, "split")
+    session = session_for(officer, project, "split", approver)
     plot, _ = inner_plot(ward_url, WARD)
     layer = session.layers.parcels
     layer.startEditing()
@@ -140,18 +145,19 @@ def test_a_split_made_with_qgis_split_tool_is_submitted_atomically(
     assert not layer.isEditable()
     ids = {f["id"] for f in layer.getFeatures()}
     assert plot not in ids and set(children) <= ids
-    audited = query(ward_url, "SELECT DISTINCT action, app_user FROM cadastre.audit_transaction "
-                              "WHERE dossier_id = %s ORDER BY action", session.dossier.id)
-    assert audited == [("change", session.register.app_user),
-                       ("decide", session.register.app_user),
-                       ("open", session.register.app_user)]
+    audited = query(ward_url, "SELECT DISTINCT action, db_role, app_user "
+                              "FROM cadastre.audit_transaction WHERE dossier_id = %s "
+                              "ORDER BY action", session.dossier.id)
+    assert audited == [("change", officer.name, session.register.app_user),
+                       ("decide", approver.name, "Lê Văn Hùng"),
+                       ("open", officer.name, session.register.app_user)]
     assert session.register.app_user
 
 
 def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
-    ward_connection: str, ward_url: str, project
+    officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    session = session_for(ward_connection, project, "resurvey")
+    session = session_for(officer, project, "resurvey", approver)
     plot, neighbour = inner_plot(ward_url, WARD)
     layer = session.layers.parcels
     layer.startEditing()
@@ -170,16 +176,15 @@ def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
 
 
 def test_two_officers_on_one_parcel_the_second_is_told_who_and_when_and_can_redo(
-    ward_connection: str, ward_url: str, project
+    officer: Login, second_officer: Login, approver: Login, ward_url: str, project
 ) -> None:
     from cadastre_officer.session import describe_failure
 
     plot, _ = inner_plot(ward_url, WARD)
-    first = session_for(ward_connection, project, "correction", officer="Nguyễn Thị Lan",
+    first = session_for(officer, project, "correction", approver, person="Nguyễn Thị Lan",
                         number="HS-A")
-    second_connection = save_connection(ward_url, "cadastre-test-second-officer")
-    second = session_for(second_connection, project, "correction", officer="Trần Minh Đức",
-                         number="HS-B")
+    second = session_for(second_officer, project, "correction", approver,
+                         person="Trần Minh Đức", number="HS-B")
     for session, delta in ((first, 0.4), (second, 0.8)):
         layer = session.layers.parcels
         layer.startEditing()
@@ -207,11 +212,11 @@ def test_two_officers_on_one_parcel_the_second_is_told_who_and_when_and_can_redo
 
 
 def test_saving_the_layer_with_qgis_save_edits_is_refused_in_plain_words(
-    ward_connection: str, ward_url: str, project
+    officer: Login, ward_url: str, project
 ) -> None:
     from cadastre_officer.session import commit_refusal
 
-    session = session_for(ward_connection, project)
+    session = session_for(officer, project)
     plot, neighbour = inner_plot(ward_url, WARD)
     layer = session.layers.parcels
     layer.startEditing()
@@ -222,7 +227,9 @@ def test_saving_the_layer_with_qgis_save_edits_is_refused_in_plain_words(
     assert not layer.commitChanges()
 
     plain = commit_refusal(layer)
-    assert plain is not None and "approved dossier" in plain and "Submit" in plain
+    assert plain is not None and plain.startswith("Không lưu trực tiếp được lớp thửa đất")
+    assert "approved dossier" in plain and "Submit" in plain
+    assert layer.isEditable() and layer.editBuffer().isModified()  # still there to submit
     assert query(ward_url, "SELECT id, version FROM cadastre.parcel ORDER BY id") == before
 
 

@@ -52,14 +52,14 @@ def test_the_panel_shows_todays_holders_and_those_of_a_past_date(
 
 
 def test_the_panel_shows_identity_areas_land_uses_and_genealogy_after_a_split(
-    ward_connection: str, ward_url: str, project
+    officer, approver, ward_url: str, project
 ) -> None:
     from cadastre_officer.parcel_panel import parcel_record, render_parcel
 
     from tests.qgis.helpers import feature_of, inner_plot
     from tests.qgis.test_edit_workflow import session_for, split_line
 
-    session = session_for(ward_connection, project, "split")
+    session = session_for(officer, project, "split", approver)
     plot, _ = inner_plot(ward_url, WARD)
     ((parent_ref,),) = query(ward_url, "SELECT cadastre.parcel_ref(%s::bigint)", plot)
     layer = session.layers.parcels

@@ -90,15 +90,34 @@ def test_deleting_a_parcel_is_not_sent_and_says_why() -> None:
     assert "00070/12/5" in result.problems[0] and "retired" in result.problems[0]
 
 
-def test_a_database_refusal_is_explained_in_plain_words() -> None:
-    from cadastre_officer.connection import explain
+def test_a_database_refusal_is_chosen_by_its_sqlstate_not_its_text() -> None:
+    from cadastre_officer.connection import refusal
+
+    bare = refusal({"sqlstate": "42501", "message": "permission denied for table dossier"},
+                   "officer_lan")
+    worded = refusal({"sqlstate": "42501", "message": "Role officer_lan may not edit parcel "
+                      "00073/12/46 of commune 00073", "hint": "An administrator assigns…"},
+                     "officer_lan")
+
+    assert bare.sqlstate == worded.sqlstate == "42501"
+    assert bare.plain.startswith("Tài khoản officer_lan không được phép")
+    assert "Your account officer_lan is not allowed" in bare.plain
+    assert "permission denied" not in bare.text and "permission denied" in bare.raw
+    assert bare.hint.startswith("Hãy nhờ quản trị viên")
+    assert worded.plain.startswith("Tài khoản officer_lan") and "00073/12/46" in worded.plain
+    assert worded.hint == "An administrator assigns…"
+
+
+def test_a_refused_layer_save_is_explained_in_plain_words() -> None:
+    from cadastre_officer.connection import layer_save_refusal
 
     raw = ("Error executing SQL UPDATE …: ERROR:  The parcel layer cannot be saved directly: "
            "every change to the register is made within an approved dossier\n"
            "DETAIL:  UPDATE on parcel 91001/1/21\nHINT:  In QGIS, choose a dossier…\n")
 
-    error = explain(raw)
+    error = layer_save_refusal(raw)
 
+    assert error.plain.startswith("Không lưu trực tiếp được lớp thửa đất")
     assert "approved dossier" in error.plain and "Submit" in error.plain
     assert error.hint.startswith("In QGIS") and error.raw == raw
 
