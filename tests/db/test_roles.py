@@ -29,18 +29,20 @@ from tests.db.test_cli_register import run_cli
 
 @pytest.fixture
 def make_user(register_url: str) -> Iterator:
-    """Create login roles for a test (cluster-wide, so uniquely named and dropped after)."""
+    """Create login roles for a test (cluster-wide, so uniquely named and dropped after), each
+    with its own password, which the URL returned carries."""
     created: list[str] = []
 
     def make(kind: str, communes: tuple[str, ...] = ()) -> str:
         name = f"t_{kind}_{uuid.uuid4().hex[:8]}"
+        password = uuid.uuid4().hex
         conn = connect(register_url)
         try:
-            add_user(conn, name, kind, list(communes))
+            add_user(conn, name, kind, list(communes), password=password)
         finally:
             conn.close()
         created.append(name)
-        return with_user(register_url, name)
+        return with_user(register_url, name, password)
 
     yield make
     conn = connect(register_url)

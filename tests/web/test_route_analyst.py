@@ -9,22 +9,29 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from cadastre.db.connection import connect
+from cadastre.db.connection import connect, uses_external_server
 from cadastre.db.roles import add_user
+from cadastre.db.secrets import read_passwords
+from cadastre.db.server import ProjectServer
+from cadastre.settings import get_settings
 from tests.db.register_helpers import scalar
+
+# Every test account's password (the accounts are made afresh for each run).
+PASSWORD = f"pw-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="module")
 def accounts(sample_url: str) -> Iterator[dict[str, str]]:
-    """An analyst and an officer login role on the shared sample (dropped afterwards)."""
+    """An analyst and an officer login role on the shared sample, both with PASSWORD
+    (dropped afterwards)."""
     names = {
         "analyst": f"t_analyst_{uuid.uuid4().hex[:8]}",
         "officer": f"t_officer_{uuid.uuid4().hex[:8]}",
     }
     conn = connect(sample_url)
     try:
-        add_user(conn, names["analyst"], "analyst", [])
-        add_user(conn, names["officer"], "officer", ["91001"])
+        add_user(conn, names["analyst"], "analyst", [], password=PASSWORD)
+        add_user(conn, names["officer"], "officer", ["91001"], password=PASSWORD)
         yield names
     finally:
         conn.autocommit = True
@@ -39,7 +46,7 @@ def test_an_analyst_downloads_the_current_parcels_as_a_geopackage(
 ) -> None:
     response = client.get(
         "/api/analyst/parcels.gpkg?commune=91001&with_holders=true",
-        auth=(accounts["analyst"], "unused-on-loopback"),
+        auth=(accounts["analyst"], PASSWORD),
     )
 
     assert response.status_code == 200, response.text
@@ -62,15 +69,45 @@ def test_without_a_login_the_export_asks_for_one(client) -> None:
     assert "analyst account" in response.json()["message_en"]
 
 
-def test_an_officer_is_not_an_analyst(client, accounts) -> None:
-    response = client.get("/api/analyst/parcels.csv", auth=(accounts["officer"], "x"))
+def test_an_officer_with_the_right_password_is_not_an_analyst(client, accounts) -> None:
+    response = client.get("/api/analyst/parcels.csv", auth=(accounts["officer"], PASSWORD))
 
     assert response.status_code == 403
     assert accounts["officer"] in response.json()["message_en"]
 
 
+@pytest.mark.parametrize(
+    "who",
+    [
+        ("analyst", "wrong-password"),
+        ("officer", "wrong-password"),
+        ("nobody_such_user", PASSWORD),
+        ("analyst", ""),
+        ("cadastre", ""),  # the superuser: its saved password must never stand in
+        ("cadastre_web", ""),
+        ("cadastre_operator", "x"),
+    ],
+)
+def test_a_wrong_password_or_unknown_user_is_asked_to_log_in(
+    client, accounts, who: tuple[str, str]
+) -> None:
+    name, password = who
+    response = client.get(
+        "/api/analyst/parcels.csv", auth=(accounts.get(name, name), password)
+    )
+
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Basic")
+    assert "analyst account" in response.json()["message_en"]
+
+
 def test_the_web_role_itself_cannot_export(client) -> None:
-    response = client.get("/api/analyst/parcels.csv", auth=("cadastre_web", "x"))
+    settings = get_settings()
+    if uses_external_server(settings):
+        pytest.skip("the web role's password is generated on the project server only")
+    password = read_passwords(ProjectServer.from_settings(settings).passfile)["cadastre_web"]
+
+    response = client.get("/api/analyst/parcels.csv", auth=("cadastre_web", password))
 
     assert response.status_code == 403
 
@@ -87,13 +124,13 @@ def test_the_web_role_itself_cannot_export(client) -> None:
     ],
 )
 def test_bad_parameters_are_refused_naming_them(client, accounts, query: str) -> None:
-    response = client.get(f"/api/analyst/parcels.csv?{query}", auth=(accounts["analyst"], "x"))
+    response = client.get(f"/api/analyst/parcels.csv?{query}", auth=(accounts["analyst"], PASSWORD))
 
     assert response.status_code in (400, 422), response.text
     assert response.json()["message_en"]
 
 
 def test_an_unknown_format_is_not_found(client, accounts) -> None:
-    response = client.get("/api/analyst/parcels.exe", auth=(accounts["analyst"], "x"))
+    response = client.get("/api/analyst/parcels.exe", auth=(accounts["analyst"], PASSWORD))
 
     assert response.status_code == 422

@@ -2,7 +2,9 @@
 
 Unlike every other route, this one does not use the public role: the analyst logs in with
 HTTP Basic as a database role that must belong to cadastre_analyst (or cadastre_admin), and
-the export runs on a connection of that role, so the database decides what it may read.
+the export runs on a connection of that role, so the database decides what it may read. The
+server checks the password (SCRAM): the URL keeps no password file, and an empty password is
+refused before connecting, so no saved secret can stand in for the analyst's own.
 Personal ID data is never exported through the web.
 """
 
@@ -22,7 +24,7 @@ from fastapi.responses import FileResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.background import BackgroundTask
 
-from cadastre.db.connection import connect, with_user
+from cadastre.db.connection import connect, with_user, without_passfile
 from cadastre.db.roles import ROLE_NAME
 from cadastre.errors import CadastreError
 from cadastre.export import ExportRequest, export_parcels
@@ -52,10 +54,14 @@ def analyst_connection(
     """A connection as the analyst's own role (closed after the request), or 401/403 naming
     what is missing."""
     challenge = {"WWW-Authenticate": 'Basic realm="cadastre"'}
-    if credentials is None or not ROLE_NAME.match(credentials.username):
+    if (
+        credentials is None
+        or not ROLE_NAME.match(credentials.username)
+        or not credentials.password
+    ):
         raise WebError(401, "analyst_login", headers=challenge)
     settings: WebSettings = request.app.state.settings
-    url = with_user(register_url(settings), credentials.username)
+    url = with_user(without_passfile(register_url(settings)), credentials.username)
     try:
         conn = connect(url, password=credentials.password)
     except CadastreError:
