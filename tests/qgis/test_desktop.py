@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.qgis.conftest import ROOT, WARD
+from tests.qgis.conftest import PASSWORD, ROOT, WARD, Login
 
 ARTIFACTS = ROOT / "test-artifacts"
 SCRIPT = Path(__file__).parent / "desktop" / "open_ward.py"
@@ -56,7 +56,7 @@ def install_from_zip(profiles: Path) -> Path:
 
 @pytest.mark.slow
 def test_qgis_desktop_opens_the_ward_with_the_plugin_installed_from_its_zip(
-    ward_url: str, tmp_path: Path
+    officer: Login, tmp_path: Path
 ) -> None:
     require_desktop()
     installed = install_from_zip(tmp_path)
@@ -65,10 +65,11 @@ def test_qgis_desktop_opens_the_ward_with_the_plugin_installed_from_its_zip(
     shot = ARTIFACTS / "qgis_desktop.png"
     shot.unlink(missing_ok=True)
     report = tmp_path / "report.json"
-    db = urlparse(ward_url)
+    db = urlparse(officer.url)  # the officer's own login, as in an office
     env = {**os.environ, "CADASTRE_REPORT": str(report), "CADASTRE_SHOT": str(shot),
            "CADASTRE_DB_HOST": db.hostname, "CADASTRE_DB_PORT": str(db.port),
            "CADASTRE_DB_NAME": db.path.lstrip("/"), "CADASTRE_DB_USER": db.username,
+           "CADASTRE_DB_PASSWORD": PASSWORD,
            "CADASTRE_WARD": WARD, "QT_QPA_PLATFORM": "xcb", "HOME": str(tmp_path)}
     subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",

@@ -37,9 +37,10 @@ def open_ward():
     try:
         metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
         uri = (f"host={os.environ['CADASTRE_DB_HOST']} port={os.environ['CADASTRE_DB_PORT']} "
-               f"dbname={os.environ['CADASTRE_DB_NAME']} user={os.environ['CADASTRE_DB_USER']}")
-        metadata.saveConnection(metadata.createConnection(uri, {"saveUsername": True}),
-                                "Sổ địa chính mẫu")
+               f"dbname={os.environ['CADASTRE_DB_NAME']} user={os.environ['CADASTRE_DB_USER']} "
+               f"password='{os.environ['CADASTRE_DB_PASSWORD']}'")
+        metadata.saveConnection(metadata.createConnection(
+            uri, {"saveUsername": True, "savePassword": True}), "Sổ địa chính mẫu")
         plugin = plugins["cadastre_officer"]
         session = plugin.open_commune("Sổ địa chính mẫu", os.environ["CADASTRE_WARD"])
         state["steps"].append("opened")
