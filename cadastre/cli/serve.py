@@ -13,6 +13,17 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port"),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes"),
+    proxy_headers: bool = typer.Option(
+        False,
+        "--proxy-headers/--no-proxy-headers",
+        help="Behind a reverse proxy: take the client's address from X-Forwarded-For (from "
+        "the addresses --forwarded-allow-ips trusts), so the rate limit is per client.",
+    ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="Comma-separated proxy addresses trusted for X-Forwarded-* (default 127.0.0.1).",
+    ),
 ) -> None:
     """Serve the citizens' web view: look-ups, parcel pages, the map and the JSON API."""
     import uvicorn
@@ -29,6 +40,7 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
-        proxy_headers=False,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
     )
