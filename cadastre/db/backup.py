@@ -170,7 +170,7 @@ def restore_roles(url: str, archive: Path) -> list[str]:
         return []
     roles = json.loads(path.read_text(encoding="utf-8"))["roles"]
     created = []
-    conn = connect(url)
+    conn = connect(with_database(url, "postgres"))  # roles are the server's, not a database's
     try:
         with conn, conn.cursor() as cur:
             cur.execute("SELECT rolname FROM pg_roles")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import uuid
 from pathlib import Path
 
@@ -9,7 +12,14 @@ import psycopg2
 import pytest
 
 from cadastre.db import backup as backups
-from cadastre.db.connection import connect, database_exists, drop_database, with_database
+from cadastre.db.connection import (
+    connect,
+    database_exists,
+    drop_database,
+    with_database,
+    with_user,
+)
+from cadastre.db.roles import add_user
 from cadastre.errors import CadastreError
 from tests.db.register_helpers import (
     approved_dossier,
@@ -211,3 +221,84 @@ def test_cli_backup_and_restore_round_trip(
     assert _fingerprint(restored_url) == _fingerprint(populated_register)
     assert again.returncode == 1
     assert "already exists" in again.stderr
+
+
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    populated_register: str, tmp_path: Path
+) -> None:
+    archive = tmp_path / "register.dump"
+    previous = os.umask(0)
+    try:
+        result = backups.backup(populated_register, archive, roles=True)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert result.roles_path == backups.roles_file(archive)
+    assert stat.S_IMODE(result.roles_path.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def officer(populated_register: str) -> tuple[str, str]:
+    """An officer of commune 00070 with a password (the role is dropped afterwards)."""
+    name, password = f"t_officer_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    conn = connect(populated_register)
+    try:
+        add_user(conn, name, "officer", ["00070"], password=password)
+    finally:
+        conn.close()
+    yield name, password
+    _drop_role(populated_register, name)
+
+
+def _drop_role(url: str, name: str) -> None:
+    conn = connect(url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+            if cur.fetchone():
+                cur.execute(f'DROP OWNED BY "{name}"; DROP ROLE "{name}"')
+    finally:
+        conn.close()
+
+
+def test_login_roles_come_back_with_their_password_and_group_after_a_restore(
+    populated_register: str, restored_url: str, officer: tuple[str, str], tmp_path: Path
+) -> None:
+    name, password = officer
+    archive = tmp_path / "register.dump"
+    backed_up = run_cli(populated_register, "db", "backup", str(archive), "--roles")
+    saved = json.loads(backups.roles_file(archive).read_text())["roles"]
+    _drop_role(populated_register, name)  # as on a new server, where the role never existed
+
+    restored = run_cli(
+        populated_register, "db", "restore", str(archive),
+        "--database", backups.database_name(restored_url),
+    )
+
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert "Login roles written" in backed_up.stdout
+    assert [role["groups"] for role in saved if role["name"] == name] == [["cadastre_officer"]]
+    assert restored.returncode == 0, restored.stderr
+    assert f"Recreated login roles: {name}" in restored.stdout
+    conn = connect(with_user(restored_url, name, password))
+    try:
+        assert scalar(conn, "SELECT pg_has_role(current_user, 'cadastre_officer', 'MEMBER')")
+        orphans = scalar(
+            conn,
+            "SELECT count(*) FROM cadastre.officer_commune AS o "
+            "WHERE NOT EXISTS (SELECT 1 FROM pg_roles AS r WHERE r.rolname = o.role_name)",
+        )
+        assert orphans == 0
+    finally:
+        conn.close()
+
+
+def test_restoring_roles_leaves_existing_ones_alone(
+    populated_register: str, officer: tuple[str, str], tmp_path: Path
+) -> None:
+    archive = tmp_path / "register.dump"
+    backups.backup(populated_register, archive, roles=True)
+
+    assert backups.restore_roles(populated_register, archive) == []
