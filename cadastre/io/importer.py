@@ -267,9 +267,11 @@ def _open_batch(cur: psycopg2.extensions.cursor, source: Source, repair: bool) -
 def _open_import_dossier(
     cur: psycopg2.extensions.cursor, source: Source, dossier: DossierSpec, batch_id: int
 ) -> int:
+    """The import's own first-registration dossier: an administrator's act, marked as decided
+    by the one who opened it (cadastre.open_import_dossier refuses anyone else)."""
     today = dt.date.today()
     cur.execute(
-        "SELECT cadastre.open_dossier(%s, 'first_registration', %s, %s, %s, NULL, %s)",
+        "SELECT cadastre.open_import_dossier(%s, %s, %s, %s, %s)",
         (
             f"NHAP-{today:%Y%m%d}-{batch_id}",
             today,
@@ -278,9 +280,7 @@ def _open_import_dossier(
             f"import batch {batch_id}",
         ),
     )
-    dossier_id = cur.fetchone()[0]
-    cur.execute("SELECT cadastre.approve_dossier(%s, %s)", (dossier_id, today))
-    return dossier_id
+    return cur.fetchone()[0]
 
 
 def _imported_codes(cur: psycopg2.extensions.cursor) -> set[str]:

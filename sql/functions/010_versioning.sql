@@ -4,24 +4,63 @@
 -- per-transaction setting cadastre.clock) so history can be recorded at the date a dossier was
 -- decided (loading old files) and tests are deterministic.
 
+CREATE OR REPLACE FUNCTION cadastre.set_clock_at()
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_setting text := current_setting('cadastre.clock', true);
+    v_at      timestamptz;
+BEGIN
+    -- Anyone can SET a setting, so the setting alone would let any client post-date versions
+    -- and audit rows: it is honoured only when the owner-only set_clock recorded it for this
+    -- transaction.
+    SELECT c.at INTO v_at FROM cadastre.clock_override AS c
+    WHERE c.txid = txid_current_if_assigned();
+    IF v_at IS NULL OR v_at <> v_setting::timestamptz THEN
+        RAISE EXCEPTION 'The register''s clock cannot be set by this session (cadastre.clock = %)',
+            v_setting
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Only the register''s owner sets the clock (cadastre.set_clock), to load '
+                         'history; RESET cadastre.clock and try again.';
+    END IF;
+    RETURN v_at;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.set_clock_at() IS
+    'The instant cadastre.set_clock recorded for this transaction; a forged setting is refused.';
+
 CREATE OR REPLACE FUNCTION cadastre.clock()
 RETURNS timestamptz
 LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(nullif(current_setting('cadastre.clock', true), '')::timestamptz, now())
+    -- SQL, inlined into the history triggers: the common case (no clock set) costs one
+    -- setting read, as before the check existed.
+    SELECT CASE WHEN nullif(current_setting('cadastre.clock', true), '') IS NULL THEN now()
+                ELSE cadastre.set_clock_at() END
 $$;
 COMMENT ON FUNCTION cadastre.clock() IS
-    'The register''s system time: the setting cadastre.clock when set, else the transaction time.';
+    'The register''s system time: the transaction time, or the instant the owner set with '
+    'cadastre.set_clock (a forged setting is refused).';
 
 CREATE OR REPLACE FUNCTION cadastre.set_clock(p_at timestamptz)
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT set_config('cadastre.clock', p_at::text, true)
+BEGIN
+    -- Forget the overrides of transactions that have ended; record this one's.
+    DELETE FROM cadastre.clock_override
+    WHERE txid < txid_snapshot_xmin(txid_current_snapshot());
+    INSERT INTO cadastre.clock_override (txid, at) VALUES (txid_current(), p_at)
+    ON CONFLICT (txid) DO UPDATE SET at = EXCLUDED.at;
+    PERFORM set_config('cadastre.clock', p_at::text, true);
+END;
 $$;
 COMMENT ON FUNCTION cadastre.set_clock(timestamptz) IS
-    'Record this transaction''s changes as of p_at (loading history, tests). Must not go back '
-    'before a row''s current version.';
+    'Record this transaction''s changes as of p_at (loading history, tests). Owner only. Must '
+    'not go back before a row''s current version.';
+REVOKE EXECUTE ON FUNCTION cadastre.set_clock(timestamptz) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION cadastre.keep_history()
 RETURNS trigger
@@ -139,7 +178,8 @@ DO $$
 DECLARE
     v_table text;
 BEGIN
-    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'rrr', 'rrr_share', 'certificate'] LOOP
+    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'party_personal', 'rrr', 'rrr_share',
+                                   'certificate'] LOOP
         -- An UPDATE that changes nothing is dropped before any other trigger sees it: no new
         -- version, no stamp, no check (PostgreSQL's built-in byte comparison of the two rows,
         -- much cheaper than comparing them as records in each trigger).

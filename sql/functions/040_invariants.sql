@@ -55,6 +55,12 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Open the dossier first (cadastre.open_dossier) and approve it.';
     END IF;
+    IF v_dossier.status = 'closed' THEN
+        RAISE EXCEPTION 'Dossier % (%) was closed on %: the register cannot change under it',
+            v_dossier.number, v_dossier.kind, v_dossier.closed_on
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Open a new dossier for further changes.';
+    END IF;
     IF v_dossier.status <> 'approved' THEN
         RAISE EXCEPTION 'Dossier % (%) is %, not approved: the register cannot change under it',
             v_dossier.number, v_dossier.kind, v_dossier.status
@@ -75,13 +81,16 @@ AS $$
 DECLARE
     v_dossier cadastre.dossier := cadastre.approved_dossier(p_dossier_id);
 BEGIN
+    -- Work under a dossier only in its commune (the parcels touched are checked again, each).
+    PERFORM cadastre.require_dossier_commune(v_dossier, 'work under');
     PERFORM set_config('cadastre.dossier_id', p_dossier_id::text, true);
     PERFORM cadastre.record_audit(p_dossier_id, 'change');
     RETURN v_dossier;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.begin_dossier_work(bigint) IS
-    'Make the rest of this transaction work for an approved dossier (stamped on every change).';
+    'Make the rest of this transaction work for an approved dossier of a commune the caller may '
+    'edit (stamped on every change).';
 
 CREATE OR REPLACE FUNCTION cadastre.stamp_dossier()
 RETURNS trigger
@@ -154,6 +163,12 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- The one change after a decision: closing an approved dossier (cadastre.close_dossier).
+    IF OLD.status = 'approved' AND NEW.status = 'closed'
+       AND (to_jsonb(NEW) - 'status' - 'closed_on' - 'closed_by')
+           = (to_jsonb(OLD) - 'status' - 'closed_on' - 'closed_by') THEN
+        RETURN NEW;
+    END IF;
     IF OLD.status <> 'received' THEN
         RAISE EXCEPTION 'Dossier % was % on % and can no longer change', OLD.number, OLD.status,
             OLD.decided_on
@@ -167,7 +182,8 @@ BEGIN
     RETURN NEW;
 END;
 $$;
-COMMENT ON FUNCTION cadastre.guard_dossier() IS 'A decided dossier is final.';
+COMMENT ON FUNCTION cadastre.guard_dossier() IS
+    'A decided dossier is final; an approved one may only be closed.';
 
 -- Parcels ------------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ RETURNS bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_id bigint;
+    v_id      bigint;
+    v_commune text := p_commune_code;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM cadastre.dossier_kind WHERE code = p_kind) THEN
         RAISE EXCEPTION 'Unknown dossier kind %', quote_literal(p_kind)
@@ -22,16 +23,36 @@ BEGIN
                   HINT = 'One of: ' || (SELECT string_agg(code, ', ' ORDER BY code)
                                         FROM cadastre.dossier_kind);
     END IF;
+    -- A commune-bound officer's dossier belongs to one of their communes: the one they have,
+    -- or the one they name.
+    IF v_commune IS NULL AND cadastre.commune_bound() THEN
+        v_commune := cadastre.only_commune();
+    END IF;
+    IF v_commune IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM cadastre.admin_unit WHERE code = v_commune) THEN
+        RAISE EXCEPTION 'Unknown commune % for dossier %', quote_literal(v_commune), p_number
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Give the code of a commune of the register (cadastre.admin_unit).';
+    END IF;
     INSERT INTO cadastre.dossier (number, kind, received_on, officer, legal_basis,
-                                  commune_code, note)
-    VALUES (p_number, p_kind, p_received_on, p_officer, p_legal_basis, p_commune_code, p_note)
+                                  commune_code, note, opened_by)
+    VALUES (p_number, p_kind, p_received_on, p_officer, p_legal_basis, v_commune, p_note,
+            session_user)
     RETURNING id INTO v_id;
+    PERFORM cadastre.require_dossier_commune(
+        (SELECT d FROM cadastre.dossier AS d WHERE d.id = v_id), 'open');
     PERFORM cadastre.record_audit(v_id, 'open');
     RETURN v_id;
+EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'A dossier numbered % already exists', p_number
+        USING ERRCODE = 'unique_violation',
+              HINT = 'Dossier numbers are unique in the register: check the number, or find the '
+                     'existing dossier (cadastre dossier show).';
 END;
 $$;
 COMMENT ON FUNCTION cadastre.open_dossier(text, text, date, text, text, text, text) IS
-    'Record a received registration dossier; returns its id.';
+    'Record a received registration dossier in a commune the caller may edit (an officer with '
+    'one commune: that one); returns its id. The opening role is kept (dossier.opened_by).';
 
 CREATE OR REPLACE FUNCTION cadastre.decide_dossier(p_dossier_id bigint, p_status text,
                                                    p_decided_on date, p_note text DEFAULT NULL)
@@ -40,25 +61,50 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_dossier cadastre.dossier;
+    v_self    boolean;
 BEGIN
     IF p_status NOT IN ('approved', 'rejected') THEN
         RAISE EXCEPTION 'A dossier is decided as approved or rejected, not %', p_status
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    UPDATE cadastre.dossier
-    SET status = p_status, decided_on = p_decided_on, note = coalesce(p_note, note)
-    WHERE id = p_dossier_id
-    RETURNING * INTO v_dossier;
+    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
-            USING ERRCODE = 'foreign_key_violation';
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'List the dossiers with cadastre dossier show ID.';
     END IF;
+    IF NOT cadastre.is_decider() THEN
+        RAISE EXCEPTION 'Role % may not decide dossiers (dossier %)', session_user,
+            v_dossier.number
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An approver decides dossiers: cadastre user add NAME --role approver '
+                         '--commune CODE.';
+    END IF;
+    PERFORM cadastre.require_dossier_commune(v_dossier, 'decide');
+    -- Four eyes: whoever opened a dossier does not decide it, unless the office has one
+    -- officer (a register setting) or the caller owns the register; such decisions are marked.
+    v_self := v_dossier.opened_by IS NOT DISTINCT FROM session_user::text;
+    IF v_self AND NOT cadastre.is_owner()
+       AND NOT coalesce((SELECT single_officer_office FROM cadastre.register_setting), false) THEN
+        RAISE EXCEPTION 'Dossier % was opened by %: another approver must decide it',
+            v_dossier.number, session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Four eyes: the role that opens a dossier does not decide it.',
+                  HINT = 'Ask another approver of commune ' || coalesce(v_dossier.commune_code, '-')
+                         || ' to decide it.';
+    END IF;
+    UPDATE cadastre.dossier
+    SET status = p_status, decided_on = p_decided_on, note = coalesce(p_note, note),
+        decided_by = session_user, self_decided = v_self
+    WHERE id = p_dossier_id
+    RETURNING * INTO v_dossier;
     PERFORM cadastre.record_audit(p_dossier_id, 'decide');
     RETURN v_dossier;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.decide_dossier(bigint, text, date, text) IS
-    'Approve or reject a received dossier (a decided dossier is final).';
+    'Approve or reject a received dossier: by an approver of its commune who did not open it '
+    '(a decided dossier is final).';
 
 CREATE OR REPLACE FUNCTION cadastre.approve_dossier(p_dossier_id bigint, p_decided_on date)
 RETURNS cadastre.dossier
@@ -67,6 +113,73 @@ AS $$
     SELECT cadastre.decide_dossier(p_dossier_id, 'approved', p_decided_on)
 $$;
 COMMENT ON FUNCTION cadastre.approve_dossier(bigint, date) IS 'Approve a received dossier.';
+
+CREATE OR REPLACE FUNCTION cadastre.close_dossier(p_dossier_id bigint,
+                                                  p_closed_on date DEFAULT NULL)
+RETURNS cadastre.dossier
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier;
+    v_on      date := coalesce(p_closed_on, cadastre.clock()::date);
+BEGIN
+    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_dossier.status <> 'approved' THEN
+        RAISE EXCEPTION 'Dossier % is %: only an approved dossier is closed', v_dossier.number,
+            v_dossier.status
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A received dossier is decided first; a rejected or closed one is final.';
+    END IF;
+    PERFORM cadastre.require_dossier_commune(v_dossier, 'close');
+    IF v_on < v_dossier.decided_on THEN
+        RAISE EXCEPTION 'Dossier % cannot close on %, before its decision on %',
+            v_dossier.number, v_on, v_dossier.decided_on
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE cadastre.dossier
+    SET status = 'closed', closed_on = v_on, closed_by = session_user
+    WHERE id = p_dossier_id
+    RETURNING * INTO v_dossier;
+    PERFORM cadastre.record_audit(p_dossier_id, 'close');
+    RETURN v_dossier;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.close_dossier(bigint, date) IS
+    'Close an approved dossier: nothing more can be done under it.';
+
+CREATE OR REPLACE FUNCTION cadastre.open_import_dossier(p_number text, p_received_on date,
+                                                        p_officer text, p_legal_basis text,
+                                                        p_note text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    -- Bringing legacy files in is an administrator's act, not a citizen's application: the
+    -- import's own dossier is opened and approved by its administrator, and marked so.
+    IF NOT cadastre.is_admin() THEN
+        RAISE EXCEPTION 'Role % may not register an import under its own dossier', session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Import under a dossier an approver approved: --dossier ID.';
+    END IF;
+    INSERT INTO cadastre.dossier (number, kind, received_on, officer, legal_basis, note,
+                                  opened_by, status, decided_on, decided_by, self_decided)
+    VALUES (p_number, 'first_registration', p_received_on, p_officer, p_legal_basis, p_note,
+            session_user, 'approved', p_received_on, session_user, true)
+    RETURNING id INTO v_id;
+    PERFORM cadastre.record_audit(v_id, 'open');
+    PERFORM cadastre.record_audit(v_id, 'decide');
+    RETURN v_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.open_import_dossier(text, date, text, text, text) IS
+    'An administrator''s legacy import: its first-registration dossier, approved by the same '
+    'administrator and marked self_decided. Returns its id.';
 
 CREATE OR REPLACE FUNCTION cadastre.add_source_document(p_dossier_id bigint, p_kind text,
                                                         p_reference text,
@@ -102,11 +215,19 @@ BEGIN
             tstzrange(cadastre.clock(), NULL))
     RETURNING id INTO v_id;
     IF p_personal IS NOT NULL THEN
-        INSERT INTO cadastre.party_personal (party_id, id_number, birth_date, gender, address)
+        INSERT INTO cadastre.party_personal (party_id, id_number, birth_date, gender, address,
+                                             dossier_id)
         VALUES (v_id, p_personal ->> 'id_number', (p_personal ->> 'birth_date')::date,
-                p_personal ->> 'gender', p_personal ->> 'address');
+                p_personal ->> 'gender', p_personal ->> 'address', cadastre.current_dossier());
     END IF;
     FOR v_member IN SELECT * FROM jsonb_array_elements(coalesce(p_members, '[]')) LOOP
+        IF NOT EXISTS (SELECT 1 FROM cadastre.party WHERE id = (v_member ->> 'party_id')::bigint)
+        THEN
+            RAISE EXCEPTION 'Party % (a member of %) does not exist', v_member ->> 'party_id',
+                p_name
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Record each member first (cadastre.add_party), then the group.';
+        END IF;
         INSERT INTO cadastre.party_member (group_id, member_id, role)
         VALUES (v_id, (v_member ->> 'party_id')::bigint, coalesce(v_member ->> 'role', 'member'));
     END LOOP;
@@ -116,6 +237,64 @@ $$;
 COMMENT ON FUNCTION cadastre.add_party(text, text, jsonb, jsonb, text) IS
     'Record a party; p_members [{"party_id", "role"}] for households and couples, p_personal '
     '{"id_number", "birth_date", "gender", "address"} for individuals.';
+
+CREATE OR REPLACE FUNCTION cadastre.change_party(p_dossier_id bigint, p_party_id bigint,
+                                                 p_name text DEFAULT NULL,
+                                                 p_personal jsonb DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_party cadastre.party;
+BEGIN
+    PERFORM cadastre.begin_dossier_work(p_dossier_id);
+    SELECT * INTO v_party FROM cadastre.party WHERE id = p_party_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Party % does not exist', p_party_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    PERFORM cadastre.require_party_right(p_party_id);
+    IF p_name IS NOT NULL THEN
+        UPDATE cadastre.party SET name = p_name, dossier_id = p_dossier_id WHERE id = p_party_id;
+    END IF;
+    IF p_personal IS NOT NULL THEN
+        INSERT INTO cadastre.party_personal AS pp (party_id, id_number, birth_date, gender,
+                                                   address, dossier_id)
+        VALUES (p_party_id, p_personal ->> 'id_number', (p_personal ->> 'birth_date')::date,
+                p_personal ->> 'gender', p_personal ->> 'address', p_dossier_id)
+        ON CONFLICT (party_id) DO UPDATE
+        SET id_number = coalesce(EXCLUDED.id_number, pp.id_number),
+            birth_date = coalesce(EXCLUDED.birth_date, pp.birth_date),
+            gender = coalesce(EXCLUDED.gender, pp.gender),
+            address = coalesce(EXCLUDED.address, pp.address),
+            dossier_id = EXCLUDED.dossier_id;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.change_party(bigint, bigint, text, jsonb) IS
+    'Change a party''s name or personal data within an approved dossier: history kept, audited, '
+    'refused for parties holding rights only outside the caller''s communes.';
+
+CREATE OR REPLACE FUNCTION cadastre.personal_data(p_party_id bigint, p_purpose text DEFAULT NULL)
+RETURNS TABLE (party_id bigint, id_number text, birth_date date, gender text, address text)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT (pg_has_role(session_user, 'cadastre_officer', 'MEMBER') OR cadastre.is_admin()) THEN
+        RAISE EXCEPTION 'Role % may not read personal data', session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Personal data (ID numbers, birth dates, addresses) is for land officers.';
+    END IF;
+    INSERT INTO cadastre.personal_data_access (party_id, db_role, app_user, accessed_at, purpose)
+    SELECT p.id, session_user, nullif(current_setting('cadastre.app_user', true), ''),
+           clock_timestamp(), p_purpose
+    FROM cadastre.party AS p WHERE p.id = p_party_id;
+    RETURN QUERY SELECT pp.party_id, pp.id_number, pp.birth_date, pp.gender, pp.address
+                 FROM cadastre.party_personal AS pp WHERE pp.party_id = p_party_id;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.personal_data(bigint, text) IS
+    'A party''s personal data for an officer; every read is logged (personal_data_access).';
 
 -- Shared helpers ----------------------------------------------------------------------------
 

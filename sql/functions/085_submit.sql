@@ -103,6 +103,17 @@ BEGIN
                 v_n USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END LOOP;
+    -- Every existing parcel an edit changes or retires names the version the officer loaded:
+    -- without it, a newer version would be overwritten unseen.
+    SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(p_edits) AS v
+    WHERE v.version IS NULL LIMIT 1;
+    IF v_twice IS NOT NULL THEN
+        RAISE EXCEPTION 'The edit of parcel % does not say which version it changes',
+            coalesce(cadastre.parcel_ref(v_twice), 'id ' || v_twice)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give "version" (for a split or merge, "versions": {"<id>": version}) '
+                         'as the parcel was loaded; the QGIS plugin sends it.';
+    END IF;
     -- A parcel is edited, split or merged once per submission.
     SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(p_edits) AS v
     WHERE v.role <> 'split' GROUP BY v.parcel_id HAVING count(*) > 1 LIMIT 1;

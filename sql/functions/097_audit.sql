@@ -26,10 +26,144 @@ $$;
 COMMENT ON FUNCTION cadastre.record_audit(bigint, text) IS
     'Write the audit row of this transaction for a dossier (once per transaction and action).';
 
+CREATE OR REPLACE FUNCTION cadastre.stamp_audit()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Who and when are the server's, not the client's: a default could be overridden.
+    NEW.db_role := session_user;
+    NEW.recorded_at := clock_timestamp();
+    NEW.txid := txid_current();
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.stamp_audit() IS
+    'BEFORE INSERT trigger of the audit trail: the role that logged in, the wall clock and the '
+    'transaction are forced.';
+
+CREATE OR REPLACE FUNCTION cadastre.audit_digest(p_prev bytea, p_seq bigint,
+                                                 p_row cadastre.audit_transaction)
+RETURNS bytea
+LANGUAGE sql IMMUTABLE
+AS $$
+    -- One link: the previous link's hash, the position, and every column of the audit row
+    -- (times as microseconds since the epoch, so the session's time zone cannot change it).
+    SELECT sha256(p_prev || convert_to(concat_ws(E'\x1f',
+        p_seq, p_row.id, p_row.txid, p_row.dossier_id, p_row.action,
+        (extract(epoch FROM p_row.register_time) * 1000000)::bigint,
+        (extract(epoch FROM p_row.recorded_at) * 1000000)::bigint,
+        p_row.db_role, coalesce(p_row.app_user, E'\x1e'),
+        coalesce(p_row.application_name, E'\x1e'), coalesce(host(p_row.client_addr), E'\x1e')),
+        'UTF8'))
+$$;
+COMMENT ON FUNCTION cadastre.audit_digest(bytea, bigint, cadastre.audit_transaction) IS
+    'The hash of one link of the audit chain (written by seal_audit, recomputed by verify_audit).';
+
+CREATE OR REPLACE FUNCTION cadastre.seal_audit()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    v_last cadastre.audit_seal;
+    v_seq  bigint;
+BEGIN
+    -- At commit, one transaction at a time: the next link follows the last committed one.
+    PERFORM pg_advisory_xact_lock(hashtext('cadastre.audit_seal'));
+    SELECT * INTO v_last FROM cadastre.audit_seal ORDER BY seq DESC LIMIT 1;
+    v_seq := coalesce(v_last.seq, 0) + 1;
+    INSERT INTO cadastre.audit_seal (seq, audit_id, prev_hash, row_hash)
+    VALUES (v_seq, NEW.id, coalesce(v_last.row_hash, ''::bytea),
+            cadastre.audit_digest(coalesce(v_last.row_hash, ''::bytea), v_seq, NEW));
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.seal_audit() IS
+    'Deferred trigger of the audit trail: append the row''s link to the hash chain at commit.';
+
+CREATE OR REPLACE TRIGGER a_stamp BEFORE INSERT ON cadastre.audit_transaction
+    FOR EACH ROW EXECUTE FUNCTION cadastre.stamp_audit();
+DROP TRIGGER IF EXISTS z_seal ON cadastre.audit_transaction;
+CREATE CONSTRAINT TRIGGER z_seal AFTER INSERT ON cadastre.audit_transaction
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION cadastre.seal_audit();
 CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_transaction
     FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
 CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_transaction
     FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_seal
+    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE
+    ON cadastre.personal_data_access
+    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.personal_data_access
+    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
+
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_chain
+    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
+
+CREATE OR REPLACE FUNCTION cadastre.verify_audit()
+RETURNS TABLE (ok boolean, links bigint, seq bigint, audit_id bigint, problem text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_link   record;
+    v_prev   bytea := ''::bytea;
+    v_seq    bigint := 0;
+BEGIN
+    -- Walk the chain in order; the first link that does not hold is the answer.
+    FOR v_link IN
+        SELECT s.seq, s.audit_id, s.prev_hash, s.row_hash, a AS row, a.id IS NULL AS missing
+        FROM cadastre.audit_seal AS s
+        LEFT JOIN cadastre.audit_transaction AS a ON a.id = s.audit_id
+        ORDER BY s.seq
+    LOOP
+        IF v_link.seq <> v_seq + 1 THEN
+            RETURN QUERY SELECT false, v_seq, v_seq + 1, NULL::bigint,
+                format('link %s is missing: the chain jumps from %s to %s', v_seq + 1, v_seq,
+                       v_link.seq);
+            RETURN;
+        END IF;
+        IF v_link.missing THEN
+            RETURN QUERY SELECT false, v_seq, v_link.seq, v_link.audit_id,
+                format('audit row %s (link %s) was deleted', v_link.audit_id, v_link.seq);
+            RETURN;
+        END IF;
+        IF v_link.prev_hash <> v_prev THEN
+            RETURN QUERY SELECT false, v_seq, v_link.seq, v_link.audit_id,
+                format('link %s does not follow link %s (its previous hash differs)',
+                       v_link.seq, v_seq);
+            RETURN;
+        END IF;
+        IF cadastre.audit_digest(v_prev, v_link.seq, v_link.row) <> v_link.row_hash THEN
+            RETURN QUERY SELECT false, v_seq, v_link.seq, v_link.audit_id,
+                format('audit row %s (link %s) was altered after it was sealed',
+                       v_link.audit_id, v_link.seq);
+            RETURN;
+        END IF;
+        v_prev := v_link.row_hash;
+        v_seq := v_link.seq;
+    END LOOP;
+    -- Every committed audit row has its link; one without was written around the trigger.
+    RETURN QUERY
+    SELECT false, v_seq, NULL::bigint, a.id,
+           format('audit row %s has no link in the chain (written with the seal switched off)',
+                  a.id)
+    FROM cadastre.audit_transaction AS a
+    WHERE a.id > coalesce((SELECT c.started_after FROM cadastre.audit_chain AS c), 0)
+      AND NOT EXISTS (SELECT 1 FROM cadastre.audit_seal AS s WHERE s.audit_id = a.id)
+    ORDER BY a.id LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT true, v_seq, v_seq, NULL::bigint, NULL::text;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.verify_audit() IS
+    'Recompute the audit trail''s hash chain: ok, or the first broken link (a row deleted, '
+    'altered or written around the seal). Detects even a superuser''s tampering.';
 
 CREATE OR REPLACE FUNCTION cadastre.version_json(p_row jsonb)
 RETURNS jsonb
