@@ -10,11 +10,18 @@ from rich.table import Table
 
 from cadastre.cli.common import console, engine, parse_date
 from cadastre.errors import CadastreError
-from cadastre.register.audit import AuditEntry, parcel_ids, read_trail
+from cadastre.register.audit import AuditEntry, parcel_ids, read_trail, verify_chain
 from cadastre.register.refs import parse_parcel_ref
 
+app = typer.Typer(
+    help="The audit trail: who changed the register, and whether the trail is intact.",
+    invoke_without_command=True,
+)
 
+
+@app.callback()
 def audit(
+    ctx: typer.Context,
     parcel: str | None = typer.Option(
         None, "--parcel", help="Only changes to this parcel (COMMUNE/SHEET/NUMBER)."
     ),
@@ -26,6 +33,8 @@ def audit(
     details: bool = typer.Option(False, "--details", help="Print each version before/after."),
 ) -> None:
     """Show the audit trail: role, application user, time, dossier and the versions written."""
+    if ctx.invoked_subcommand is not None:
+        return
     start = _day_start(parse_date(since, "--from"))
     end_day = parse_date(until, "--to")
     end = _day_start(end_day + dt.timedelta(days=1)) if end_day else None
@@ -70,3 +79,18 @@ def _print_entries(entries: list[AuditEntry], details: bool) -> None:
                 console.print(f"[bold]{e.parcel_ref} {e.table_name} {e.operation}[/bold]")
                 console.print(f"  before: {json.dumps(e.before, ensure_ascii=False)}")
                 console.print(f"  after:  {json.dumps(e.after, ensure_ascii=False)}")
+
+
+@app.command()
+def verify() -> None:
+    """Check the audit trail's hash chain: a row deleted or altered, even by a superuser with
+    the triggers off, breaks it. Exits 1 naming the first broken link."""
+    with engine().connect() as conn:
+        report = verify_chain(conn)
+    if not report.ok:
+        raise CadastreError(
+            f"The audit trail is broken after {report.links} intact link(s): {report.problem}",
+            hint="Someone changed the trail around the register's rules: compare with a backup "
+            "and read the server's log (pgAudit) for who did it.",
+        )
+    console.print(f"The audit trail is intact: {report.links} link(s) verified.")

@@ -65,6 +65,17 @@ def reject(dossier_id: int, on: str = typer.Option(..., "--on", help="Decision d
 
 
 @app.command()
+def close(
+    dossier_id: int,
+    on: str | None = typer.Option(None, "--on", help="Closing date (default: today)"),
+) -> None:
+    """Close an approved dossier: nothing more can be registered under it."""
+    with service.unit_of_work(engine()) as session:
+        service.close_dossier(session, dossier_id, parse_date(on, "--on"))
+    console.print(f"Dossier {dossier_id} closed")
+
+
+@app.command()
 def show(dossier_id: int) -> None:
     """Show a dossier and what it changed."""
     with service.unit_of_work(engine()) as session:
@@ -75,6 +86,13 @@ def show(dossier_id: int) -> None:
             f"[bold]Dossier {dossier.number}[/bold] ({dossier.kind}), "
             f"{dossier.status}; received {dossier.received_on}, decided "
             f"{dossier.decided_on or '-'}; officer {dossier.officer}"
+        )
+        console.print(
+            f"  opened by {dossier.opened_by or '-'}, decided by {dossier.decided_by or '-'}"
+            + (" (by the role that opened it: no second pair of eyes)" if dossier.self_decided
+               else "")
+            + (f", closed on {dossier.closed_on} by {dossier.closed_by}" if dossier.closed_on
+               else "")
         )
         for effect in service.dossier_effects(session, dossier_id):
             console.print(f"  {effect['object']} {effect['ref']}: {effect['effect']}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 
+import psycopg2
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from cadastre import __version__
 from cadastre.cli import (
@@ -22,6 +24,7 @@ from cadastre.cli import (
     serve,
     users,
 )
+from cadastre.db.connection import database_error
 from cadastre.errors import CadastreError
 
 app = typer.Typer(
@@ -43,7 +46,7 @@ app.command("check")(check.check)
 app.command("export")(export.export)
 app.command("stats")(export.stats)
 app.command("serve")(serve.serve)
-app.command("audit")(audit.audit)
+app.add_typer(audit.app, name="audit")
 error_console = Console(stderr=True, soft_wrap=True)
 
 
@@ -66,7 +69,14 @@ def main() -> None:
     try:
         app()
     except CadastreError as exc:
-        error_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
-        if exc.hint:
-            error_console.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
-        sys.exit(1)
+        _print_error(exc)
+    except (psycopg2.Error, DBAPIError) as exc:
+        # A refusal or a lost server that no command turned into words: still one sentence.
+        _print_error(database_error(exc))
+
+
+def _print_error(exc: CadastreError) -> None:
+    error_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
+    if exc.hint:
+        error_console.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
+    sys.exit(1)

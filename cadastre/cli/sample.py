@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from cadastre.cli.common import console
-from cadastre.db.connection import connect
+from cadastre.db.connection import connect, owner_url
 from cadastre.register.pages import pages_to_publish, publish_pages
 from cadastre.samples.loader import load_ward
 
@@ -20,7 +20,9 @@ def load(
     parcels: int = typer.Option(3000, "--parcels", min=1, help="About how many parcels"),
     seed: int = typer.Option(20251, "--seed", help="Generator seed (same seed, same ward)"),
 ) -> None:
-    """Generate the sample ward and register it with its history (once; a re-run does nothing)."""
+    """Generate the sample ward and register it with its history (once; a re-run does nothing).
+
+    Runs as the register's owner: loading history sets the register's clock."""
     from data_samples.generator import generate
 
     started = time.monotonic()
@@ -30,7 +32,8 @@ def load(
         f"Generated {len(ward.parcels)} parcels in {len(ward.communes)} commune(s) "
         f"with {events} later dossiers ({time.monotonic() - started:.1f} s)"
     )
-    conn = connect()
+    # The loader writes history at past dates (cadastre.set_clock): the owner's act only.
+    conn = connect(owner_url())
     try:
         with Progress(console=console) as progress:
             task = progress.add_task("history", total=events)

@@ -196,3 +196,18 @@ def user_error(exc: BaseException) -> CadastreError:
     if diag.message_detail:
         message += f" ({diag.message_detail})"
     return CadastreError(message, hint=diag.message_hint)
+
+
+def database_error(exc: BaseException) -> CadastreError:
+    """Any database failure as one sentence: the rule's own words for a refusal, 'cannot reach
+    the server' when the connection failed or was lost."""
+    original = getattr(exc, "orig", exc)
+    diag = getattr(original, "diag", None)
+    if isinstance(original, psycopg2.OperationalError) and not (diag and diag.message_primary):
+        first = (str(original).strip().splitlines() or ["connection failed"])[0]
+        return CadastreError(
+            f"The register's database server cannot be reached: {first}",
+            hint="Is it running (`cadastre db status`, `cadastre db start`)? Nothing was "
+            "changed by the command that failed: run it again once the server is back.",
+        )
+    return user_error(exc)

@@ -61,3 +61,18 @@ def read_trail(
         _TRAIL, {"parcel_id": parcel_id, "who": who, "since": since, "until": until}
     )
     return [AuditEntry(**row._mapping) for row in rows]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What cadastre.verify_audit found: the chain holds, or its first broken link."""
+
+    ok: bool
+    links: int
+    problem: str | None
+
+
+def verify_chain(conn: Connection) -> ChainReport:
+    """Recompute the audit trail's hash chain in the database (cadastre.verify_audit)."""
+    row = conn.execute(text("SELECT ok, links, problem FROM cadastre.verify_audit()")).one()
+    return ChainReport(ok=row.ok, links=row.links, problem=row.problem)

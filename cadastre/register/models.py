@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, Numeric, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, Numeric, Text
 from sqlalchemy.dialects.postgresql import DATERANGE, JSONB, TSTZRANGE
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -33,6 +33,11 @@ class Dossier(Base):
     officer: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     commune_code: Mapped[str | None] = mapped_column(Text)
+    opened_by: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    self_decided: Mapped[bool] = mapped_column(Boolean)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_by: Mapped[str | None] = mapped_column(Text)
 
 
 class Parcel(Base):

@@ -83,6 +83,11 @@ def decide_dossier(session: Session, dossier_id: int, status: str, decided_on: d
     )
 
 
+def close_dossier(session: Session, dossier_id: int, closed_on: dt.date | None) -> None:
+    """Close an approved dossier: nothing more is done under it."""
+    call(session, "close_dossier", p_dossier_id=dossier_id, p_closed_on=closed_on)
+
+
 def attach_parcels(session: Session, dossier_id: int, parcel_ids: Sequence[int]) -> None:
     """Record that a received dossier concerns these parcels: the public sees it in progress."""
     for parcel_id in parcel_ids:
