@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg2
 from psycopg2 import sql
 
 from cadastre.db.connection import (
@@ -105,6 +106,8 @@ def backup(
         )
     if not target.parent.is_dir():
         raise CadastreError(f"The folder {target.parent} does not exist.")
+    if roles:
+        register_roles(url)  # refused now, before any dump, when not a superuser
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         with _private_file(partial) as out:
@@ -129,6 +132,13 @@ def register_roles(url: str) -> list[dict]:
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if not cur.fetchone()[0]:
+                raise CadastreError(
+                    "Saving the login roles needs a superuser (password hashes are theirs "
+                    "to read); nothing was written.",
+                    hint="Back up without --roles, or as the server's superuser.",
+                )
             cur.execute(
                 "SELECT r.rolname, r.rolpassword, r.rolinherit, "
                 "       array_agg(g.rolname ORDER BY g.rolname) "
@@ -190,6 +200,13 @@ def restore_roles(url: str, archive: Path) -> list[str]:
                         cur.execute(sql.SQL("GRANT {} TO {}").format(
                             sql.Identifier(group), sql.Identifier(role["name"])))
                 created.append(role["name"])
+    except psycopg2.Error as exc:
+        raise CadastreError(
+            f"The login roles of {path.name} could not be recreated: "
+            f"{str(exc).strip().splitlines()[0]}; nothing was restored.",
+            hint="Restore as the server's superuser, or without the .roles.json file beside "
+            "the archive.",
+        ) from exc
     finally:
         conn.close()
     return created

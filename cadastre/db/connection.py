@@ -88,11 +88,19 @@ def connect(url: str | None = None, **options: object) -> psycopg2.extensions.co
     try:
         return psycopg2.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **options)
     except psycopg2.OperationalError as exc:
+        hint = (
+            "Is the server running (`cadastre db status`)? If DATABASE_URL is set, check "
+            "its host, port, user, password and database name."
+        )
+        if "passfile=" in url and "password" in str(exc):
+            hint = (
+                "The project server's passwords are in the file passfile= names, readable "
+                "only by the OS user who first ran `cadastre db start`: run as that user."
+            )
         raise ServerError(
             f"Cannot connect to the database at {mask_password(url)}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}",
-            hint="Is the server running (`cadastre db status`)? If DATABASE_URL is set, check "
-            "its host, port, user, password and database name.",
+            hint=hint,
         ) from exc
 
 

@@ -34,7 +34,7 @@ from cadastre.settings import Settings
 log = logging.getLogger(__name__)
 
 PG_MAJOR = 15
-INSTALL_HINT = "sudo apt-get install postgresql-15 postgresql-15-postgis-3"
+INSTALL_HINT = "sudo apt-get install postgresql-15 postgresql-15-postgis-3 postgresql-15-pgaudit"
 EXTENSIONS = ("postgis", "btree_gist")
 AUDIT_EXTENSION = "pgaudit"
 # The web view's login role (sql/migrations/008_public_web.sql); its password is generated here.
@@ -166,7 +166,15 @@ class ProjectServer:
         """Give the managed roles that exist their pgpass password (as SCRAM verifiers, only
         where it differs); the roles changed. Run after migrations created the roles."""
         passwords = self.ensure_secrets()
-        conn = psycopg2.connect(self.url("postgres"), connect_timeout=5)
+        try:
+            conn = psycopg2.connect(self.url("postgres"), connect_timeout=5)
+        except psycopg2.OperationalError as exc:
+            raise ServerError(
+                f"Cannot log in to the project server as '{self.superuser}' to set the "
+                f"passwords: {str(exc).strip().splitlines()[0]}",
+                hint=f"Run as the OS user who owns {self.passfile} (it was made by the first "
+                "`cadastre db start`); `cadastre db status` shows whether the server runs.",
+            ) from exc
         conn.autocommit = True
         changed = []
         try:
@@ -205,6 +213,7 @@ class ProjectServer:
         passwords on the way; `report` says so in one line.
         """
         check_postgis_installed(self.bindir)
+        check_pgaudit_installed(self.bindir)
         fresh = not self.is_initialised()
         if fresh:
             self._init_cluster()
@@ -427,6 +436,19 @@ def check_postgis_installed(bindir: Path) -> None:
         raise ServerError(
             f"PostGIS is not installed for PostgreSQL {PG_MAJOR} (no postgis.control in "
             f"{sharedir}/extension).",
+            hint=f"Install it: {INSTALL_HINT}",
+        )
+
+
+def check_pgaudit_installed(bindir: Path) -> None:
+    """The server preloads pgAudit; without its library it would not start."""
+    libdir = subprocess.run(
+        [str(bindir / "pg_config"), "--pkglibdir"], capture_output=True, text=True, check=False
+    ).stdout.strip() or f"/usr/lib/postgresql/{PG_MAJOR}/lib"
+    if not (Path(libdir) / f"{AUDIT_EXTENSION}.so").is_file():
+        raise ServerError(
+            f"pgAudit is not installed for PostgreSQL {PG_MAJOR} (no {AUDIT_EXTENSION}.so in "
+            f"{libdir}); the project server logs role and schema changes with it.",
             hint=f"Install it: {INSTALL_HINT}",
         )
 

@@ -302,3 +302,14 @@ def test_restoring_roles_leaves_existing_ones_alone(
     backups.backup(populated_register, archive, roles=True)
 
     assert backups.restore_roles(populated_register, archive) == []
+
+
+def test_saving_roles_without_being_a_superuser_is_refused_before_anything_is_written(
+    populated_register: str, tmp_path: Path
+) -> None:
+    operator = with_user(populated_register, "cadastre_operator")
+
+    with pytest.raises(CadastreError, match="needs a superuser"):
+        backups.backup(operator, tmp_path / "register.dump", roles=True)
+
+    assert list(tmp_path.iterdir()) == []
