@@ -91,6 +91,9 @@ def test_the_officer_edits_checks_opens_a_dossier_and_submits_once_approved(
                             "WHERE dossier_id = %s ORDER BY action", session.dossier.id)
     assert roles == [("change", officer.name), ("decide", approver.name),
                      ("open", officer.name)]
+    assert query(ward_url, "SELECT opened_by, decided_by, commune_code FROM cadastre.dossier "
+                           "WHERE id = %s", session.dossier.id) == [
+        (officer.name, approver.name, WARD)]
 
 
 def test_the_officer_is_refused_outside_their_communes_in_words(
