@@ -302,7 +302,7 @@ class ProjectServer:
         hba = (self.data_dir / "pg_hba.conf").read_text(encoding="utf-8")
         conf = (self.data_dir / "postgresql.conf").read_text(encoding="utf-8")
         return (
-            hba != PG_HBA
+            hba_is_lax(hba)
             or SECURITY_MARKER not in conf
             or self.superuser not in read_passwords(self.passfile)
         )
@@ -310,7 +310,7 @@ class ProjectServer:
     def _upgrade(self, restart: bool) -> str:
         """Bring an older (trusting) running cluster to passwords; returns what was done."""
         hba = (self.data_dir / "pg_hba.conf").read_text(encoding="utf-8")
-        if self.superuser not in read_passwords(self.passfile) and hba == PG_HBA:
+        if self.superuser not in read_passwords(self.passfile) and not hba_is_lax(hba):
             raise ServerError(
                 f"The password file {self.passfile} has no password for '{self.superuser}', "
                 "and the server accepts passwords only.",
@@ -408,6 +408,16 @@ class ProjectServer:
         if not self.log_file.exists():
             return "(no log)"
         return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+
+def hba_is_lax(hba: str) -> bool:
+    """True when pg_hba.conf lets anyone in without a password, sends one in clear text or
+    allows replication (lines an administrator added with SCRAM, e.g. for a LAN, stay)."""
+    for line in hba.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields and ({"trust", "password"} & set(fields[3:]) or "replication" in fields[1:2]):
+            return True
+    return False
 
 
 def find_bindir(configured: Path | None = None) -> Path:
