@@ -23,7 +23,8 @@ def add(
         [], "--commune", help="A commune the officer may edit (repeat for several)."
     ),
     password: bool = typer.Option(
-        False, "--password", help="Ask for a password (needed on servers that require one)."
+        False, "--password", help="Ask for a password (needed to log in: servers, the project "
+        "one included, ask for it)."
     ),
 ) -> None:
     """Create a user in one of the register's roles; officers get their communes."""
@@ -37,6 +38,11 @@ def add(
         conn.close()
     communes = ", ".join(user.communes) or "all (not bound to communes)"
     console.print(f"User {user.name} created as {role}; communes: {communes}")
+    if not secret:
+        console.print(
+            f"{user.name} has no password and cannot log in yet; give one with "
+            f"`psql \"$(cadastre db url --owner)\" -c '\\password {user.name}'`."
+        )
 
 
 @app.command("list")
