@@ -295,6 +295,9 @@ RETURNS void
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- The audit seal first, then the neighbourhood: the order every committing transaction
+    -- takes them in (seal, then the deferred overlap check's cells), so they cannot deadlock.
+    PERFORM cadastre.lock_audit_seal();
     PERFORM cadastre.lock_neighbourhood(ST_Extent(geom)::geometry) FROM bulk_work
     HAVING count(*) > 0;
     ALTER TABLE bulk_work ADD COLUMN parcel_id bigint;

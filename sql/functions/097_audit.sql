@@ -60,6 +60,15 @@ $$;
 COMMENT ON FUNCTION cadastre.audit_digest(bytea, bigint, cadastre.audit_transaction) IS
     'The hash of one link of the audit chain (written by seal_audit, recomputed by verify_audit).';
 
+CREATE OR REPLACE FUNCTION cadastre.lock_audit_seal()
+RETURNS void
+LANGUAGE sql
+AS $$
+    SELECT pg_advisory_xact_lock(hashtext('cadastre.audit_seal'))
+$$;
+COMMENT ON FUNCTION cadastre.lock_audit_seal() IS
+    'Take the audit chain''s lock until the end of the transaction: one sealer at a time.';
+
 CREATE OR REPLACE FUNCTION cadastre.seal_audit()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -70,7 +79,7 @@ DECLARE
     v_seq  bigint;
 BEGIN
     -- At commit, one transaction at a time: the next link follows the last committed one.
-    PERFORM pg_advisory_xact_lock(hashtext('cadastre.audit_seal'));
+    PERFORM cadastre.lock_audit_seal();
     SELECT * INTO v_last FROM cadastre.audit_seal ORDER BY seq DESC LIMIT 1;
     v_seq := coalesce(v_last.seq, 0) + 1;
     INSERT INTO cadastre.audit_seal (seq, audit_id, prev_hash, row_hash)
