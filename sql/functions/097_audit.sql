@@ -215,7 +215,11 @@ BEGIN
                    SELECT v.sys_txid FROM cadastre.parcel_version AS v WHERE v.id = p_parcel_id
                    UNION
                    SELECT r.sys_txid FROM cadastre.rrr_version AS r
-                   WHERE r.parcel_id = p_parcel_id))
+                   WHERE r.parcel_id = p_parcel_id
+                   UNION
+                   SELECT s.sys_txid FROM cadastre.rrr_share_version AS s
+                   WHERE s.rrr_id IN (SELECT r.id FROM cadastre.rrr AS r
+                                      WHERE r.parcel_id = p_parcel_id)))
     ),
     written AS (
         SELECT tx.id AS audit_id, 'parcel'::text AS tbl, v.id, v.id AS parcel_id,
@@ -228,6 +232,22 @@ BEGIN
         FROM tx JOIN cadastre.rrr_version AS r
           ON r.sys_txid = tx.txid AND r.dossier_id = tx.dossier_id
         WHERE tx.action = 'change'
+        UNION ALL
+        -- Holders' shares (no dossier column: the transaction's only dossier wrote them) and
+        -- parties' names; personal data shows only in cadastre.personal_data's log.
+        SELECT tx.id, 'rrr_share', s.rrr_id, r.parcel_id, lower(s.sys_period),
+               to_jsonb(s) || jsonb_build_object('holder', p.name)
+        FROM tx JOIN cadastre.rrr_share_version AS s ON s.sys_txid = tx.txid
+        JOIN cadastre.rrr AS r ON r.id = s.rrr_id
+        JOIN cadastre.party AS p ON p.id = s.party_id
+        WHERE tx.action = 'change'
+          AND NOT EXISTS (SELECT 1 FROM cadastre.audit_transaction AS o
+                          WHERE o.txid = tx.txid AND o.action = 'change' AND o.id < tx.id)
+        UNION ALL
+        SELECT tx.id, 'party', v.id, NULL::bigint, lower(v.sys_period), to_jsonb(v)
+        FROM tx JOIN cadastre.party_version AS v
+          ON v.sys_txid = tx.txid AND v.dossier_id = tx.dossier_id
+        WHERE tx.action = 'change' AND p_parcel_id IS NULL
     )
     SELECT tx.recorded_at, tx.register_time, tx.db_role, tx.app_user, tx.application_name,
            tx.d_number, tx.d_kind, tx.action, w.tbl, w.id,
@@ -243,11 +263,18 @@ BEGIN
         UNION ALL
         SELECT to_jsonb(r) FROM cadastre.rrr_history AS r
         WHERE w.tbl = 'rrr' AND r.id = w.id AND upper(r.sys_period) = w.since
+        UNION ALL
+        SELECT to_jsonb(s) FROM cadastre.rrr_share_history AS s
+        WHERE w.tbl = 'rrr_share' AND s.rrr_id = w.id AND upper(s.sys_period) = w.since
+          AND s.party_id = (w.after ->> 'party_id')::bigint
+        UNION ALL
+        SELECT to_jsonb(p) FROM cadastre.party_history AS p
+        WHERE w.tbl = 'party' AND p.id = w.id AND upper(p.sys_period) = w.since
     ) AS prev ON true
     WHERE p_parcel_id IS NULL OR w.parcel_id = p_parcel_id
     ORDER BY tx.recorded_at, tx.id, w.tbl, w.id;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.audit_trail(bigint, text, timestamptz, timestamptz) IS
-    'Who did what: transactions (filtered by parcel, role or app user, period) with the parcel '
-    'and right versions each wrote, before and after.';
+    'Who did what: transactions (filtered by parcel, role or app user, period) with the parcel, '
+    'right, share and party versions each wrote, before and after.';

@@ -10,12 +10,15 @@ from tests.db.register_helpers import (
     approved_dossier,
     change,
     first_registration,
+    holders,
+    new_parties,
     rect,
     refused,
     register_parcel,
     rows,
     scalar,
     split,
+    transfer,
 )
 from tests.db.test_cli_register import run_cli
 
@@ -184,3 +187,40 @@ def test_every_dossier_that_changed_the_register_is_audited(register_url: str) -
 
     assert len(kinds_changed) >= 6
     assert unaudited == []
+
+
+def test_a_transfer_shows_the_new_holders_shares_in_the_parcels_trail(register_url: str) -> None:
+    conn = connect(register_url)
+    parcel_id, _ = first_registration(conn, "2012-03-01", 46, rect(0, 0, 20, 10))
+    [buyer] = new_parties(conn, "2015-01-01", "Trần Thị Mua")
+    with change(conn, "2015-06-01") as cur:
+        dossier = approved_dossier(cur, "sale", "2015-06-01")
+        transfer(cur, dossier, parcel_id, holders((buyer, "1")))
+
+    trail = rows(conn, "SELECT * FROM cadastre.audit_trail(%s)", (parcel_id,))
+
+    shares = [r for r in trail if r["dossier_kind"] == "sale" and r["table_name"] == "rrr_share"]
+    assert [(s["after"]["holder"], s["after"]["numerator"], s["operation"]) for s in shares] == [
+        ("Trần Thị Mua", 1, "insert")
+    ]
+
+
+def test_a_party_renamed_in_a_dossier_keeps_its_old_name_and_is_in_the_trail(
+    register_url: str,
+) -> None:
+    conn = connect(register_url)
+    _, [party] = first_registration(conn, "2012-03-01", 47, rect(0, 0, 20, 10))
+    with change(conn, "2016-02-01") as cur:
+        dossier = approved_dossier(cur, "correction", "2016-02-01")
+        cur.execute("SELECT cadastre.change_party(%s, %s, %s, %s)",
+                    (dossier, party, "Nguyễn Văn Ân", '{"id_number": "001099012345"}'))
+
+    trail = rows(conn, "SELECT * FROM cadastre.audit_trail(NULL, NULL, NULL, NULL)")
+    renamed = [r for r in trail if r["table_name"] == "party" and r["operation"] == "update"]
+    assert [(r["before"]["name"], r["after"]["name"]) for r in renamed] == [
+        ("Nguyễn Văn An", "Nguyễn Văn Ân")
+    ]
+    assert scalar(conn, "SELECT count(*) FROM cadastre.party_history WHERE id = %s", (party,)) == 1
+    assert scalar(
+        conn, "SELECT id_number FROM cadastre.party_personal WHERE party_id = %s", (party,)
+    ) == "001099012345"
