@@ -31,8 +31,10 @@ from cadastre.db.connection import (
     ensure_database,
     uses_external_server,
     with_database,
+    with_user,
 )
 from cadastre.db.migrate import migrate
+from cadastre.db.roles import add_user
 from cadastre.db.server import ProjectServer
 from cadastre.settings import get_settings
 
@@ -159,3 +161,31 @@ def db(db_url: str) -> Iterator[psycopg2.extensions.connection]:
     conn = connect(db_url)
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def make_user(register_url: str) -> Iterator:
+    """Create login roles for a test (cluster-wide, so uniquely named and dropped after), each
+    with its own password, which the URL returned carries."""
+    created: list[str] = []
+
+    def make(kind: str, communes: tuple[str, ...] = ()) -> str:
+        name = f"t_{kind}_{uuid.uuid4().hex[:8]}"
+        password = uuid.uuid4().hex
+        conn = connect(register_url)
+        try:
+            add_user(conn, name, kind, list(communes), password=password)
+        finally:
+            conn.close()
+        created.append(name)
+        return with_user(register_url, name, password)
+
+    yield make
+    conn = connect(register_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            for name in created:
+                cur.execute(f'DROP OWNED BY "{name}"; DROP ROLE "{name}"')
+    finally:
+        conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cadastre.cli.common import console, current_parcel_id, engine, parse_date, parse_holders
+from cadastre.errors import CadastreError
 from cadastre.register import service
 
 restriction_app = typer.Typer(
@@ -73,3 +74,26 @@ def add_party(
     with service.unit_of_work(engine()) as session:
         party_id = service.add_party(session, kind, name)
     console.print(f"Party {name} recorded with id {party_id}")
+
+
+@party_app.command("change")
+def change_party(
+    party_id: int = typer.Argument(..., help="The party's id"),
+    dossier: int = typer.Option(..., "--dossier", help="Approved dossier of the change"),
+    name: str | None = typer.Option(None, "--name", help="The corrected name"),
+    id_number: str | None = typer.Option(
+        None, "--id-number", help="Citizen ID (12 digits) or old ID card (9 digits)"
+    ),
+    address: str | None = typer.Option(None, "--address", help="Personal address"),
+) -> None:
+    """Correct a party's name or personal data inside an approved dossier (the old values stay
+    in history; the change is audited)."""
+    personal = {key: value for key, value in (("id_number", id_number), ("address", address))
+                if value is not None}
+    if name is None and not personal:
+        raise CadastreError(
+            "Nothing to change", hint="Give --name, --id-number or --address."
+        )
+    with service.unit_of_work(engine()) as session:
+        service.change_party(session, dossier, party_id, name, personal or None)
+    console.print(f"Party {party_id} changed under dossier {dossier}")

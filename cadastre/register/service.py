@@ -126,6 +126,24 @@ def add_party(
     )
 
 
+def change_party(
+    session: Session,
+    dossier_id: int,
+    party_id: int,
+    name: str | None = None,
+    personal: dict | None = None,
+) -> None:
+    """Change a party's name or personal data within an approved dossier (history kept)."""
+    call(
+        session,
+        "change_party",
+        p_dossier_id=dossier_id,
+        p_party_id=party_id,
+        p_name=name,
+        p_personal=json.dumps(personal, default=str) if personal else None,
+    )
+
+
 # --- operations ---------------------------------------------------------------------------------
 
 

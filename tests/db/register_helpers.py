@@ -99,6 +99,14 @@ def change(conn: Connection, at: str) -> Iterator[Cursor]:
         yield cur
 
 
+@contextmanager
+def work(conn: Connection) -> Iterator[Cursor]:
+    """One transaction of a real user's role, at the register's own clock (only the owner may
+    set the clock: `change` is for the owner's scenarios)."""
+    with conn, conn.cursor() as cur:
+        yield cur
+
+
 def refused(conn: Connection, at: str, action: Callable[[Cursor], object]) -> psycopg2.Error:
     """Run `action` in its own transaction at `at` and return the error that refused it."""
     with pytest.raises(psycopg2.Error) as info, change(conn, at) as cur:
