@@ -187,12 +187,31 @@ CREATE OR REPLACE FUNCTION cadastre.add_source_document(p_dossier_id bigint, p_k
                                                         p_issuer text DEFAULT NULL,
                                                         p_description text DEFAULT NULL)
 RETURNS bigint
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_dossier cadastre.dossier;
+    v_id      bigint;
+BEGIN
+    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    PERFORM cadastre.require_dossier_commune(v_dossier, 'add a document to');
+    IF v_dossier.status IN ('rejected', 'closed') THEN
+        RAISE EXCEPTION 'Dossier % is %: no document can be added to it', v_dossier.number,
+            v_dossier.status
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Open a new dossier for further documents.';
+    END IF;
     INSERT INTO cadastre.source_document (dossier_id, kind, reference, issued_on, issuer,
                                           description)
     VALUES (p_dossier_id, p_kind, p_reference, p_issued_on, p_issuer, p_description)
-    RETURNING id
+    RETURNING id INTO v_id;
+    PERFORM cadastre.record_audit(p_dossier_id, 'change');
+    RETURN v_id;
+END;
 $$;
 COMMENT ON FUNCTION cadastre.add_source_document(bigint, text, text, date, text, text) IS
     'Attach a legal or survey document to a dossier.';
@@ -210,6 +229,11 @@ DECLARE
     v_id     bigint;
     v_member jsonb;
 BEGIN
+    -- The dossier setting is the client's to set too: a party stamped with a dossier is
+    -- recorded under it only when the caller may work under it (and it is audited).
+    IF cadastre.current_dossier() IS NOT NULL THEN
+        PERFORM cadastre.begin_dossier_work(cadastre.current_dossier());
+    END IF;
     INSERT INTO cadastre.party (kind, name, org_code, dossier_id, sys_period)
     VALUES (p_kind, p_name, p_org_code, cadastre.current_dossier(),
             tstzrange(cadastre.clock(), NULL))
@@ -388,6 +412,13 @@ BEGIN
     END IF;
     FOR v_holder IN SELECT * FROM jsonb_array_elements(p_holders) LOOP
         v_share := cadastre.parse_share(coalesce(v_holder ->> 'share', '1'));
+        IF NOT EXISTS (SELECT 1 FROM cadastre.party
+                       WHERE id = (v_holder ->> 'party_id')::bigint) THEN
+            RAISE EXCEPTION 'Party % does not exist: it cannot hold a right',
+                coalesce(v_holder ->> 'party_id', '(none given)')
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Record the holder first (cadastre party add NAME) and give its id.';
+        END IF;
         INSERT INTO cadastre.rrr_share (rrr_id, party_id, numerator, denominator)
         VALUES (p_rrr_id, (v_holder ->> 'party_id')::bigint, v_share[1], v_share[2]);
     END LOOP;

@@ -16,11 +16,15 @@ CREATE OR REPLACE FUNCTION cadastre.add_dossier_parcel(p_dossier_id bigint, p_pa
 RETURNS void
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_dossier cadastre.dossier;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM cadastre.dossier WHERE id = p_dossier_id) THEN
+    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
+    PERFORM cadastre.require_dossier_commune(v_dossier, 'name parcels of');
     IF NOT EXISTS (SELECT 1 FROM cadastre.parcel WHERE id = p_parcel_id) THEN
         RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
             USING ERRCODE = 'foreign_key_violation';

@@ -11,7 +11,12 @@ DECLARE
 BEGIN
     -- One row per transaction, dossier and action; the setting saves the insert on every
     -- further call in the same transaction (a split calls begin_dossier_work more than once).
-    IF current_setting('cadastre.audited', true) IS NOT DISTINCT FROM v_key THEN
+    -- The setting is the client's to set too: it only spares the insert when the row it
+    -- names is really there (an index probe, cheaper than an insert that conflicts).
+    IF current_setting('cadastre.audited', true) IS NOT DISTINCT FROM v_key
+       AND EXISTS (SELECT 1 FROM cadastre.audit_transaction AS a
+                   WHERE a.txid = txid_current() AND a.dossier_id = p_dossier_id
+                     AND a.action = p_action) THEN
         RETURN;
     END IF;
     INSERT INTO cadastre.audit_transaction (txid, dossier_id, action, register_time, app_user,
@@ -72,6 +77,8 @@ COMMENT ON FUNCTION cadastre.lock_audit_seal() IS
 CREATE OR REPLACE FUNCTION cadastre.seal_audit()
 RETURNS trigger
 LANGUAGE plpgsql
+-- Deferred: it fires at COMMIT, after the operation that wrote the row has returned, as the
+-- role that logged in; only the owner writes the seal.
 SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
 DECLARE

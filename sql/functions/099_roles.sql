@@ -194,8 +194,10 @@ BEGIN
                 WHERE r.id = (v_row ->> 'rrr_id')::bigint
                 UNION ALL
                 SELECT c.parcel_id FROM cadastre.certificate_parcel AS c
-                WHERE TG_TABLE_NAME = 'certificate_holder'
-                  AND c.certificate_id = (v_row ->> 'certificate_id')::bigint)
+                WHERE TG_TABLE_NAME IN ('certificate_holder', 'certificate')
+                  AND c.certificate_id = CASE TG_TABLE_NAME
+                                             WHEN 'certificate' THEN (v_row ->> 'id')::bigint
+                                             ELSE (v_row ->> 'certificate_id')::bigint END)
         LOOP
             PERFORM cadastre.require_commune_right(v_parcel.commune_code, v_parcel.ref);
         END LOOP;
@@ -204,14 +206,15 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cadastre.require_row_commune() IS
-    'Trigger of rights, shares, certificate links, dossier links and parties: a commune-bound '
+    'Trigger of rights, shares, certificates and their links, dossier links and parties: a '
+    'commune-bound '
     'role writes them only for parcels (and parties) of its communes.';
 
 DO $$
 DECLARE
     v_table text;
 BEGIN
-    FOREACH v_table IN ARRAY ARRAY['rrr', 'rrr_share', 'certificate_parcel',
+    FOREACH v_table IN ARRAY ARRAY['rrr', 'rrr_share', 'certificate', 'certificate_parcel',
                                    'certificate_holder', 'dossier_parcel', 'party',
                                    'party_personal', 'party_member'] LOOP
         EXECUTE format('CREATE OR REPLACE TRIGGER a_require_commune BEFORE INSERT OR UPDATE '
@@ -311,6 +314,16 @@ BEGIN
     END LOOP;
 END;
 $$;
+-- Sessions search the same path the operations pin: a plan cached inside an operation is then
+-- reused outside it (a function planned under two search paths is planned again at each
+-- switch), and a client's own pg_temp comes last for everyone.
+DO $$
+BEGIN
+    EXECUTE format('ALTER DATABASE %I SET search_path = pg_catalog, public, pg_temp',
+                   current_database());
+END;
+$$;
+
 -- Owner only: the clock (loading history) and the register's set-up.
 REVOKE EXECUTE ON FUNCTION cadastre.set_clock(timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION cadastre.init_register(text, integer),

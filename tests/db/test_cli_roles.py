@@ -146,3 +146,21 @@ def _fetch(conn: psycopg2.extensions.connection, query: str, params: tuple = ())
     with conn, conn.cursor() as cur:
         cur.execute(query, params)
         return cur.fetchall()
+
+
+def test_a_transfer_to_an_unknown_party_is_refused_in_words(
+    register_url: str, make_user, ward: dict[str, int]
+) -> None:
+    officer = make_user("officer", ("00070",))
+    approver = make_user("approver", ("00070",))
+    dossier = last_id(ok(officer, "dossier", "open", "20/2024/CN", "--kind", "sale",
+                         "--received", "2024-01-10", "--officer", "Lan"))
+    ok(approver, "dossier", "approve", dossier, "--on", "2024-01-11")
+    before = current_holders(connect(register_url), ward["own"])
+
+    message = refusal(officer, "transfer", "00070/12/45", "--dossier", dossier,
+                      "--holder", "999999=1")
+
+    assert "Party 999999 does not exist" in message
+    assert "foreign key" not in message
+    assert current_holders(connect(register_url), ward["own"]) == before

@@ -254,11 +254,6 @@ def test_an_officer_of_b_cannot_make_a_party_of_a_a_member_of_a_new_group(
     unchanged(world, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE: cadastre.cancel_certificate checks neither the certificate's parcels' commune nor "
-    "its dossier's (cadastre.certificate has no a_require_commune trigger): an officer of "
-    "00073 cancels certificate AA000001 of parcel 00070/12/45 under their own 00073 dossier, "
-    "which is stamped on it"))
 def test_an_officer_of_b_cannot_cancel_a_certificate_of_a(people: People, world: World) -> None:
     officer = people.make("officer", (B,))
     before = fingerprint(world.owner_url)
@@ -270,10 +265,6 @@ def test_an_officer_of_b_cannot_cancel_a_certificate_of_a(people: People, world:
     unchanged(world, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE: cadastre.add_source_document (SECURITY DEFINER, granted to officers) checks "
-    "nothing: any officer attaches documents to any dossier, of another commune or closed, "
-    "and no audit row is written"))
 def test_an_officer_of_b_cannot_add_documents_to_a_dossier_of_a(
     people: People, world: World
 ) -> None:
@@ -287,10 +278,6 @@ def test_an_officer_of_b_cannot_add_documents_to_a_dossier_of_a(
     unchanged(world, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE: cadastre.add_dossier_parcel checks the parcel's commune (trigger) but not the "
-    "dossier's: an officer of 00073 links their parcel to a received dossier of 00070, which "
-    "the public page then shows in progress on it"))
 def test_an_officer_of_b_cannot_link_a_parcel_to_a_dossier_of_a(
     people: People, world: World
 ) -> None:
@@ -304,11 +291,6 @@ def test_an_officer_of_b_cannot_link_a_parcel_to_a_dossier_of_a(
     unchanged(world, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE: cadastre.add_party stamps party.dossier_id and party_personal.dossier_id with "
-    "cadastre.current_dossier(), a setting any client can SET; it is never checked, so an "
-    "officer of 00073 attributes a new party to a received dossier of 00070, without an "
-    "audit row"))
 def test_an_officer_cannot_attribute_a_new_party_to_a_dossier_they_may_not_work_under(
     people: People, world: World
 ) -> None:
@@ -399,10 +381,6 @@ def test_the_audit_row_names_the_login_whatever_the_client_sets(
     assert audit == [(officer.name, "Giám đốc Sở", True)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE: cadastre.record_audit skips its insert when the setting cadastre.audited equals "
-    "'<txid>:<dossier>:<action>'; a client sets it first (txid_current() is known to it) and "
-    "its transfer commits with no audit row"))
 def test_a_client_cannot_skip_the_audit_row_by_presetting_its_marker(
     people: People, world: World
 ) -> None:
