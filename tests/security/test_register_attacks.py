@@ -951,14 +951,18 @@ def test_the_operator_cannot_grant_privileges_on_the_register(
         admin.close()
 
 
-def test_the_web_role_cannot_call_the_functions_that_write_the_public_tables(
-    people: People, world: World
+@pytest.mark.parametrize("role", ["web", "officer"])
+def test_neither_the_web_nor_an_officer_calls_the_functions_that_write_the_public_tables(
+    people: People, world: World, role: str
 ) -> None:
-    web = people.builtin("cadastre_web")
-    run(web.conn, "SET default_transaction_read_only = off")
+    if role == "web":
+        caller = people.builtin("cadastre_web")
+        run(caller.conn, "SET default_transaction_read_only = off")
+    else:
+        caller = people.make("officer", (A,))
     before = fingerprint(world.owner_url)
 
-    errors = [refusal(web.conn, (statement, (world.parcel_a,))) for statement in (
+    errors = [refusal(caller.conn, (statement, (world.parcel_a,))) for statement in (
         "SELECT public_register.withdraw_pages(ARRAY[%s]::bigint[])",
         "SELECT public_register.publish_pages(ARRAY[%s]::bigint[])",
         "SELECT public_register.note_parcels(ARRAY[%s]::bigint[])",
