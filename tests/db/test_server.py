@@ -77,7 +77,7 @@ def test_start_url_stop_and_restart_keeps_the_data(private_home: Path) -> None:
     )
     assert version.stdout.startswith('POSTGIS="3')
     subprocess.run(
-        ["psql", url, "-c", "create table kept (x int); insert into kept values (7)"],
+        ["psql", url, "-c", "create table public.kept (x int); insert into public.kept values (7)"],
         capture_output=True,
         check=True,
     )
@@ -88,7 +88,10 @@ def test_start_url_stop_and_restart_keeps_the_data(private_home: Path) -> None:
 
     assert cadastre("db", "start", env=env).returncode == 0
     kept = subprocess.run(
-        ["psql", url, "-Atc", "select x from kept"], capture_output=True, text=True, check=True
+        ["psql", url, "-Atc", "select x from public.kept"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert kept.stdout.strip() == "7"
     assert cadastre("db", "migrate", env=env).returncode == 0
