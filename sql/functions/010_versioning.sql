@@ -46,12 +46,15 @@ COMMENT ON FUNCTION cadastre.clock() IS
 CREATE OR REPLACE FUNCTION cadastre.set_clock(p_at timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
-    -- Forget the overrides of transactions that have ended; record this one's.
+    -- Forget the overrides of transactions that have ended (skipping rows another set_clock
+    -- is deleting right now, so two loaders never wait on each other); record this one's.
     DELETE FROM cadastre.clock_override
-    WHERE txid < txid_snapshot_xmin(txid_current_snapshot());
+    WHERE txid IN (SELECT c.txid FROM cadastre.clock_override AS c
+                   WHERE c.txid < txid_snapshot_xmin(txid_current_snapshot())
+                   FOR UPDATE SKIP LOCKED);
     INSERT INTO cadastre.clock_override (txid, at) VALUES (txid_current(), p_at)
     ON CONFLICT (txid) DO UPDATE SET at = EXCLUDED.at;
     PERFORM set_config('cadastre.clock', p_at::text, true);

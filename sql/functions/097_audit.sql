@@ -79,7 +79,7 @@ RETURNS trigger
 LANGUAGE plpgsql
 -- Deferred: it fires at COMMIT, after the operation that wrote the row has returned, as the
 -- role that logged in; only the owner writes the seal.
-SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
     v_last cadastre.audit_seal;

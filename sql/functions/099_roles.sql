@@ -307,19 +307,19 @@ BEGIN
               'reassign_commune', 'submit_edits', 'submit_edits_report', 'register_staged')
     LOOP
         EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER '
-                       'SET search_path = pg_catalog, public, pg_temp', v_function);
+                       'SET search_path = public, pg_temp', v_function);
         EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', v_function);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO cadastre_officer, cadastre_admin',
                        v_function);
     END LOOP;
 END;
 $$;
--- Sessions search the same path the operations pin: a plan cached inside an operation is then
--- reused outside it (a function planned under two search paths is planned again at each
--- switch), and a client's own pg_temp comes last for everyone.
+-- Sessions search the same path the operations pin (pg_catalog first, implicitly): a plan cached
+-- inside an operation is then reused outside it (a function planned under two search paths is
+-- planned again at each switch), and a client's own pg_temp comes last for everyone.
 DO $$
 BEGIN
-    EXECUTE format('ALTER DATABASE %I SET search_path = pg_catalog, public, pg_temp',
+    EXECUTE format('ALTER DATABASE %I SET search_path = public, pg_temp',
                    current_database());
 END;
 $$;
