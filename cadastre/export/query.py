@@ -34,8 +34,7 @@ _SOURCE = (
 )
 _RIGHTS = """
 LEFT JOIN LATERAL (
-    SELECT string_agg(r.party_name || ' (' || r.share || ')', '; '
-                      ORDER BY r.party_name, r.party_id)
+    SELECT string_agg(n.name || ' (' || r.share || ')', '; ' ORDER BY n.name, r.party_id)
                FILTER (WHERE r.kind = 'land_use_right') AS holders,
            count(DISTINCT r.party_id) FILTER (WHERE r.kind = 'land_use_right') AS holder_count,
            string_agg(DISTINCT r.kind, '; ' ORDER BY r.kind)
@@ -44,12 +43,16 @@ LEFT JOIN LATERAL (
                FILTER (WHERE r.class = 'restriction')
                AS restrictions
     FROM cadastre.rights_as_of(p.id, %(legal_date)s::date, %(at)s::timestamptz) AS r
+    LEFT JOIN LATERAL (SELECT cadastre.holder_name(r.party_id, r.party_name) AS name) AS n
+        ON true
 ) AS rr ON true"""
 _PERSONAL = """
 LEFT JOIN LATERAL (
-    SELECT string_agg(r.party_name || ': ' || coalesce(pp.id_number, '-'), '; '
-                      ORDER BY r.party_name, r.party_id) AS holder_ids
+    SELECT string_agg(n.name || ': ' || coalesce(pp.id_number, '-'), '; '
+                      ORDER BY n.name, r.party_id) AS holder_ids
     FROM cadastre.rights_as_of(p.id, %(legal_date)s::date, %(at)s::timestamptz) AS r
+    LEFT JOIN LATERAL (SELECT cadastre.holder_name(r.party_id, r.party_name) AS name) AS n
+        ON true
     LEFT JOIN cadastre.party_personal AS pp ON pp.party_id = r.party_id
     WHERE r.kind = 'land_use_right'
 ) AS pd ON true"""

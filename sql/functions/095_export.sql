@@ -65,6 +65,25 @@ COMMENT ON FUNCTION cadastre.parcels_as_of(timestamptz, text[], text[], text[], 
     'land-use codes (a heading selects every code under it), statuses (default current) and an '
     'area in the register CRS (parcels that intersect it). The source of exports and statistics.';
 
+CREATE OR REPLACE FUNCTION cadastre.holder_name(p_party_id bigint, p_known_name text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- rights_as_of names a holder by the party's version at the knowledge instant; a party the
+    -- register recorded after the right that names it (a bulk load, a party entered late) has
+    -- no version then. Its first recorded name stands in: an export never counts a holder it
+    -- cannot name.
+    SELECT coalesce(
+        p_known_name,
+        (SELECT pv.name FROM cadastre.party_version AS pv WHERE pv.id = p_party_id
+         ORDER BY lower(pv.sys_period) LIMIT 1),
+        'party ' || p_party_id)
+    WHERE p_party_id IS NOT NULL
+$$;
+COMMENT ON FUNCTION cadastre.holder_name(bigint, text) IS
+    'A holder''s name for an export: the name the register knew at the instant asked (given), '
+    'else the first name it recorded for the party (a party recorded after its right).';
+
 CREATE OR REPLACE FUNCTION cadastre.land_statistics(p_at timestamptz DEFAULT NULL,
                                                     p_communes text[] DEFAULT NULL)
 RETURNS TABLE (commune_code text, commune_name text, code text, name text, parent_code text,
