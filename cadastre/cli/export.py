@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -11,7 +12,8 @@ from cadastre.cli.common import console, parse_date
 from cadastre.db.connection import connect
 from cadastre.errors import CadastreError
 from cadastre.export import ExportRequest, export_parcels
-from cadastre.export.request import parse_bbox
+from cadastre.export.output import check_outputs
+from cadastre.export.request import check_not_future, parse_bbox
 from cadastre.export.service import read_area
 
 
@@ -43,6 +45,7 @@ def export(
                                             "numbers (needs an authorised role)"),
     no_split: bool = typer.Option(False, "--no-split", help="Refuse a shapefile over 2 GB "
                                   "instead of splitting it"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output"),
 ) -> None:
     """Export parcels (the register now or at a date, filtered) through GDAL."""
     area_wkt, polygon_crs = _polygon(polygon)
@@ -53,18 +56,35 @@ def export(
         with_holders=with_holders, with_rights=with_rights,
         with_personal_data=with_personal_data, split_shapefile=not no_split,
     )
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("exporting", total=None)
-
-        def advance(written: int, total: int) -> None:
-            progress.update(task, completed=written, total=total)
-
-        result = export_parcels(output, request, on_progress=advance)
+    with _LazyProgress("exporting") as advance:
+        result = export_parcels(output, request, on_progress=advance, overwrite=overwrite)
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
     console.print(f"{result.count} parcels written to {result.path} ({result.format}, "
                   f"{result.crs})", highlight=False)
+
+
+class _LazyProgress:
+    """A progress bar shown from the first batch written: a refusal before it prints alone."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        return self.advance
+
+    def advance(self, written: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+            self.task = self.bar.add_task(self.description, total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=written, total=total)
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _polygon(value: str | None) -> tuple[str | None, str | None]:
@@ -84,6 +104,7 @@ def stats(
                                      "(default: now)"),
     compare_to: str | None = typer.Option(None, "--compare", help="Compare with the end of "
                                           "this YYYY-MM-DD"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files"),
 ) -> None:
     """Land statistics by land-use code and commune (national table grouping)."""
     from cadastre.export import chart as charts
@@ -93,6 +114,11 @@ def stats(
         raise CadastreError(f"--chart {chart.name}: a chart is a .png or .svg file")
     day = parse_date(as_of, "--as-of")
     other = parse_date(compare_to, "--compare")
+    check_not_future(day, "--as-of")
+    check_not_future(other, "--compare")
+    check_outputs([csv_path], overwrite, "--csv")
+    if chart is not None:
+        check_outputs([chart], overwrite, "--chart")
     conn = connect()
     try:
         lines = statistics.land_statistics(conn, day, commune)

@@ -30,6 +30,11 @@ class OutputFormat:
     shapefile: bool = False
     crs_sidecar: bool = False  # the driver keeps no CRS: write <name>.prj beside the file
 
+    def files(self, output: Path) -> list[Path]:
+        """Every file an export to `output` puts in place (the output and its sidecars)."""
+        sidecars = (".csvt", ".prj") if self.crs_sidecar else ()
+        return [output, *(output.with_suffix(s) for s in sidecars)]
+
 
 FORMATS: dict[str, OutputFormat] = {
     "shp": OutputFormat(

@@ -52,6 +52,7 @@ class ExportRequest:
         if self.bbox is not None and self.polygon is not None:
             raise CadastreError("--bbox and --polygon together",
                                 hint="Give one area: a box or a polygon.")
+        check_not_future(self.as_of, "--as-of")
         if self.batch_size < 1:
             raise CadastreError(f"batch size {self.batch_size}: must be at least 1")
         if not self.layer.replace("_", "").isalnum():
@@ -77,3 +78,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if len(values) != 4:
         raise CadastreError(f"--bbox {text}: not four numbers", hint="Write xmin,ymin,xmax,ymax.")
     return values  # type: ignore[return-value]
+
+
+def utc_today() -> dt.date:
+    """Today in UTC, the day the register's end-of-day instants are counted in."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def check_not_future(day: dt.date | None, option: str) -> None:
+    """Refuse a date after today: the register cannot say how it will stand."""
+    if day is not None and day > utc_today():
+        raise CadastreError(f"{option} {day}: the date is in the future (today is "
+                            f"{utc_today()} UTC)",
+                            hint="Give today or an earlier date; leave it out for now.")

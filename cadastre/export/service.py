@@ -27,6 +27,7 @@ from cadastre.errors import CadastreError
 from cadastre.export import fields as export_fields
 from cadastre.export.crs import target_srid
 from cadastre.export.formats import SHAPEFILE_PART_LIMIT, OutputFormat, output_format
+from cadastre.export.output import check_outputs
 from cadastre.export.query import build_query
 from cadastre.export.request import ExportRequest
 from cadastre.export.writer import (
@@ -72,17 +73,18 @@ def export_parcels(
     url: str | None = None,
     on_progress: Progress | None = None,
     shapefile_part_limit: int = SHAPEFILE_PART_LIMIT,
+    overwrite: bool = False,
 ) -> ExportResult:
     """Export parcels to `output` (format from `request.format` or the suffix).
 
     Uses `connection` (left as it was found: the read is rolled back) or opens one to `url`
-    (default: the register). Nothing appears under `output` unless the export completes.
+    (default: the register). Nothing appears under `output` unless the export completes; an
+    existing file of that name is refused unless `overwrite`.
     """
     request = (request or ExportRequest()).check()
     output = Path(output)
     fmt = output_format(output, request.format)
-    if not output.parent.is_dir():
-        raise CadastreError(f"{output}: the folder {output.parent} does not exist")
+    check_outputs(fmt.files(output), overwrite)
     conn = connection or connect(url)
     if conn.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
         raise CadastreError("export_parcels needs a connection with no transaction open")
@@ -90,6 +92,9 @@ def export_parcels(
         return _export(conn, output, fmt, request, on_progress, shapefile_part_limit)
     except psycopg2.Error as exc:
         raise user_error(exc) from exc
+    except OSError as exc:
+        raise CadastreError(f"{output}: could not write the export ({exc.strerror or exc})",
+                            hint="Check the free space and the folder's permissions.") from exc
     finally:
         conn.rollback()
         if connection is None:

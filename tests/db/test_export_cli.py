@@ -77,3 +77,81 @@ def test_stats_command_compares_two_dates(register, register_url, tmp_path) -> N
     assert (total["area_m2_before"], total["area_m2_after"], total["parcels_change"]) == (
         "0.0", "300.0", "+3")
     assert (tmp_path / "d.svg").exists()
+
+
+def refused(result: subprocess.CompletedProcess, *words: str) -> None:
+    """A refusal: exit 1, an error line and a hint, no traceback, no progress bar."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error:"), result.stderr
+    assert "Hint:" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 4, result.stderr
+    assert "exporting" not in result.stdout + result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+def test_export_into_a_read_only_folder_is_refused_before_running(register, register_url,
+                                                                  tmp_path) -> None:
+    build_small_register(register)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        refused(run_cli(register_url, "export", str(locked / "p.gpkg")), "cannot write")
+        refused(run_cli(register_url, "stats", "--csv", str(locked / "s.csv")), "cannot write")
+        refused(run_cli(register_url, "stats", "--csv", str(tmp_path / "s.csv"), "--chart",
+                        str(locked / "s.svg")), "--chart", "cannot write")
+        assert list(locked.iterdir()) == []
+        assert not (tmp_path / "s.csv").exists()
+    finally:
+        locked.chmod(0o755)
+
+
+def test_export_onto_a_folder_or_a_locked_file_is_refused(register, register_url,
+                                                          tmp_path) -> None:
+    build_small_register(register)
+    (tmp_path / "folder.gpkg").mkdir()
+    refused(run_cli(register_url, "export", str(tmp_path / "folder.gpkg"), "--overwrite"),
+            "is a folder")
+    locked = tmp_path / "locked.csv"
+    locked.write_text("kept")
+    locked.chmod(0o444)
+    refused(run_cli(register_url, "export", str(locked), "--overwrite"), "read-only")
+    refused(run_cli(register_url, "stats", "--csv", str(locked), "--overwrite"), "read-only")
+    assert locked.read_text() == "kept"
+
+
+def test_an_existing_output_is_replaced_only_with_overwrite(register, register_url,
+                                                            tmp_path) -> None:
+    build_small_register(register)
+    output = tmp_path / "p.fgb"
+    output.write_bytes(b"earlier")
+    refused(run_cli(register_url, "export", str(output)), "already exists", "--overwrite")
+    assert output.read_bytes() == b"earlier"
+    result = run_cli(register_url, "export", str(output), "--overwrite")
+    assert result.returncode == 0, result.stderr
+    assert pyogrio.read_info(output)["features"] == 4
+    table = tmp_path / "s.csv"
+    table.write_text("earlier")
+    refused(run_cli(register_url, "stats", "--csv", str(table)), "already exists")
+    assert run_cli(register_url, "stats", "--csv", str(table), "--overwrite").returncode == 0
+    assert table.read_text(encoding="utf-8").startswith("commune_code,")
+
+
+def test_a_future_date_is_refused(register, register_url, tmp_path) -> None:
+    build_small_register(register)
+    refused(run_cli(register_url, "export", str(tmp_path / "p.gpkg"), "--as-of", "2999-01-01"),
+            "--as-of 2999-01-01", "future")
+    refused(run_cli(register_url, "stats", "--csv", str(tmp_path / "s.csv"), "--as-of",
+                    "2999-01-01"), "future")
+    refused(run_cli(register_url, "stats", "--csv", str(tmp_path / "s.csv"), "--compare",
+                    "2999-01-01"), "--compare")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refusal_found_by_the_database_prints_no_progress_bar(register, register_url,
+                                                                tmp_path) -> None:
+    build_small_register(register)
+    refused(run_cli(register_url, "export", str(tmp_path / "p.gpkg"), "--commune", "99999"),
+            "--commune 99999")

@@ -38,7 +38,7 @@ def test_interrupted_export_keeps_the_earlier_file_of_that_name(register, regist
     before = output.read_bytes()
     with pytest.raises(ExportInterruptedError):
         export_parcels(output, ExportRequest(batch_size=1, with_holders=True),
-                       url=register_url, on_progress=stop_after_first_batch)
+                       url=register_url, on_progress=stop_after_first_batch, overwrite=True)
     assert output.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["parcels.gpkg"]
 
