@@ -62,6 +62,7 @@ def saved_connections() -> list[str]:
 GUARDED = """DO $cadastre$
 DECLARE
     v_value text; v_state text; v_message text; v_detail text; v_hint text; v_context text;
+    v_constraint text; v_table text; v_column text;
 BEGIN
     {before}
     EXECUTE {sql} INTO v_value;
@@ -71,10 +72,13 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
         v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT,
-        v_context = PG_EXCEPTION_CONTEXT;
+        v_context = PG_EXCEPTION_CONTEXT, v_constraint = CONSTRAINT_NAME,
+        v_table = TABLE_NAME, v_column = COLUMN_NAME;
     PERFORM set_config('cadastre_plugin.answer', jsonb_build_object(
         'sqlstate', v_state, 'message', v_message, 'detail', nullif(v_detail, ''),
-        'hint', nullif(v_hint, ''), 'context', nullif(v_context, ''))::text, true);
+        'hint', nullif(v_hint, ''), 'context', nullif(v_context, ''),
+        'constraint', nullif(v_constraint, ''), 'table', nullif(v_table, ''),
+        'column', nullif(v_column, ''))::text, true);
 END
 $cadastre$; SELECT current_setting('cadastre_plugin.answer')"""
 
@@ -129,8 +133,15 @@ REFUSALS: dict[str, tuple[str, str, str, str]] = {
            "Check the dates, numbers and codes you entered."),
     "08": ("Không kết nối được tới cơ sở dữ liệu sổ địa chính.",
            "The register database cannot be reached.",
-           "Kiểm tra mạng và kết nối PostgreSQL đã lưu trong QGIS.",
-           "Check the network and the PostgreSQL connection saved in QGIS."),
+           "Các thay đổi của bạn vẫn còn trên lớp (có thể lưu ra tệp). Kiểm tra mạng và kết "
+           "nối PostgreSQL đã lưu trong QGIS, rồi thử lại.",
+           "Your edits are still on the layer (you can save them to a file). Check the "
+           "network and the PostgreSQL connection saved in QGIS, then retry."),
+    "57P0": ("Cơ sở dữ liệu sổ địa chính đang dừng hoặc khởi động lại: không kết nối được.",
+             "The register database is stopping or restarting: it cannot be reached.",
+             "Các thay đổi của bạn vẫn còn trên lớp. Chờ máy chủ chạy lại rồi thử lại.",
+             "Your edits are still on the layer. Wait for the server to run again, then "
+             "retry."),
     "": ("Cơ sở dữ liệu sổ địa chính báo lỗi.",
          "The register database reported an error.",
          "Hãy báo cho quản trị viên; chi tiết ở nhật ký QGIS (Cadastre).",
@@ -138,24 +149,84 @@ REFUSALS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# Refusals whose database text is English only, chosen by SQLSTATE and the constraint (or
+# table) the database names in its diagnostics: the officer's sentence and what to do, in
+# both languages. Never chosen by the message text.
+NAMED_REFUSALS: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    ("23P01", "parcel_no_overlap"): (
+        "Thửa đất chồng lấn lên thửa bên cạnh.",
+        "The parcel overlaps its neighbour.",
+        "Kéo ranh giới về đúng vị trí rồi Kiểm tra lại.",
+        "Pull the boundary back and check again."),
+    ("23505", "dossier_number_key"): (
+        "Số hồ sơ này đã có trong sổ địa chính.",
+        "The register already holds a dossier with this number.",
+        "Nhập số hồ sơ khác.", "Give the dossier another number."),
+    ("23514", "merge_same_holders"): (
+        "Không gộp được: các thửa có người sử dụng hoặc tỷ lệ sở hữu khác nhau.",
+        "The parcels cannot be merged: they have different holders or shares.",
+        "Chuyển các thửa cho cùng người sử dụng trước (hồ sơ chuyển nhượng), rồi mới gộp.",
+        "Transfer the parcels to the same holders first (a transfer dossier), then merge."),
+    ("23514", "merge_adjacent"): (
+        "Không gộp được: các thửa không liền kề nhau.",
+        "The parcels cannot be merged: they do not share a boundary.",
+        "Chỉ gộp các thửa có chung ranh giới.", "Only parcels that share a boundary merge."),
+    ("23514", "merge_union"): (
+        "Không gộp được: hình thửa gộp không đúng bằng hợp của các thửa.",
+        "The merged geometry is not the union of the merged parcels.",
+        "Gộp mà không di chuyển ranh giới ngoài; sửa ranh giới bằng một hồ sơ riêng.",
+        "Merge without moving the outer boundary; correct the boundary in a dossier of its "
+        "own."),
+    ("23514", "dossier_open"): (
+        "Hồ sơ đã đóng hoặc bị từ chối: không làm thêm được gì theo hồ sơ này.",
+        "The dossier is closed or rejected: nothing more can be done under it.",
+        "Chọn hoặc mở một hồ sơ khác.", "Choose or open another dossier."),
+}
+
+
 def refusal(diag: dict[str, Any], role: str = "") -> RegisterError:
     """A refusal the database reported (SQLSTATE and diagnostics) in the officer's words.
 
-    The register's own operations word their refusals for people and give a hint: those are
-    shown after the sentence. A bare PostgreSQL error (no hint, e.g. a missing privilege) is
-    not: the officer reads the sentence and the hint, the QGIS log keeps the raw text."""
+    The sentence is chosen by the SQLSTATE and, where the database names one, by the
+    constraint: Vietnamese first, English beside it. The database's own text (English) follows
+    only when no sentence names this refusal exactly; the QGIS log keeps the raw text."""
     state = str(diag.get("sqlstate") or "")
-    key = next(k for k in (state, state[:2], "") if k in REFUSALS)
+    named = NAMED_REFUSALS.get((state, str(diag.get("constraint") or "")))
+    if named is not None:
+        vi, en, hint_vi, hint_en = named
+        return _refusal_error(diag, both(vi, en), both(hint_vi, hint_en))
+    key = next(k for k in (state, state[:4], state[:2], "") if k in REFUSALS)
     vi, en, hint_vi, hint_en = REFUSALS[key]
     plain = both(vi.format(role=role), en.format(role=role))
     own_words = bool(diag.get("hint")) or state == "40001"
     if own_words:
         plain += "\n" + " ".join(filter(None, (diag.get("message"), diag.get("detail"))))
-    hint = diag.get("hint") if diag.get("hint") else both(hint_vi, hint_en)
+    hint = both(hint_vi, hint_en)
+    if diag.get("hint"):
+        hint += f"\n{diag['hint']}"
+    return _refusal_error(diag, plain, hint)
+
+
+def _refusal_error(diag: dict[str, Any], plain: str, hint: str) -> RegisterError:
+    state = str(diag.get("sqlstate") or "")
     raw = f"{state}: {diag.get('message')}" + "".join(
-        f"\n{k}: {diag[k]}" for k in ("detail", "hint", "context") if diag.get(k))
+        f"\n{k}: {diag[k]}" for k in ("detail", "hint", "context", "constraint")
+        if diag.get(k))
     log(raw)
-    return RegisterError(plain, raw, hint, state)
+    error = RegisterError(plain, raw, hint, state)
+    error.diag = dict(diag)
+    return error
+
+
+def unreachable(raw: str) -> RegisterError:
+    """The register could not be reached (stopped, restarting, network down)."""
+    return refusal({"sqlstate": "08006", "message": raw.strip()})
+
+
+def is_unreachable(error: RegisterError) -> bool:
+    """True for a lost or refused connection (SQLSTATE class 08 or 57P0x)."""
+    return bool(error.sqlstate) and (error.sqlstate.startswith("08")
+                                     or error.sqlstate.startswith("57P0"))
 
 
 def log(text: str) -> None:
@@ -247,8 +318,13 @@ class Register:
                                  f"{literal(self.app_user)}, true);")
 
     def _answer(self, sql: str, before: str = "") -> Any:
-        found = self.rows(GUARDED.format(before=before, sql=literal(sql)))
-        answer = json.loads(found[0][0])
+        # Every error of the statement is caught inside the block and comes back with its
+        # SQLSTATE: an exception from QGIS here means the block never ran (no connection).
+        try:
+            found = self.connection.executeSql(GUARDED.format(before=before, sql=literal(sql)))
+            answer = json.loads(found[0][0])
+        except (QgsException, IndexError, TypeError, ValueError) as exc:
+            raise unreachable(str(exc)) from exc
         if answer.get("sqlstate"):
             raise refusal(answer, self.login())
         value = answer.get("value")

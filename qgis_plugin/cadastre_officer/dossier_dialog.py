@@ -1,6 +1,8 @@
-"""Choose the dossier the edits are made for: a dossier of the commune (approved, or received
-and awaiting an approver), or a new one (number, kind, legal basis, date received, officer)
-recorded as received. An approver, another person, approves it before edits are submitted."""
+"""Choose the dossier the edits are made for: a dossier of the commune still open (approved,
+or received and awaiting an approver; most recent first, searched by number, legal basis or
+officer, limited to the account's communes), or a new one (number, kind, legal basis, date
+received, officer) recorded as received. An approver, another person, approves it before
+edits are submitted."""
 
 from __future__ import annotations
 
@@ -35,12 +37,14 @@ class DossierDialog(QDialog):
         layout = QVBoxLayout(self)
         self.pick = QRadioButton(tr("A dossier of the commune"), self)
         self.new = QRadioButton(tr("A new dossier"), self)
+        self.kind_name = name
+        self.search = QLineEdit(self)
+        self.search.setObjectName("dossier_search")
+        self.search.setPlaceholderText(tr("Search by number, legal basis or officer"))
+        self.search.setClearButtonEnabled(True)
         self.existing = QComboBox(self)
-        for item in session.dossiers():
-            waiting = "" if item.get("status") == "approved" else \
-                " — " + both("chờ duyệt", "awaiting approval")
-            self.existing.addItem(f"{item['number']} — {item[name]} — "
-                                  f"{item.get('legal_basis') or ''}{waiting}", item)
+        self.fill(session.dossiers())
+        self.search.textChanged.connect(self.find)
         box = QGroupBox(self)
         form = QFormLayout(box)
         self.number = QLineEdit(box)
@@ -61,17 +65,38 @@ class DossierDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        for widget in (self.pick, self.existing, self.new, box, buttons):
+        for widget in (self.pick, self.search, self.existing, self.new, box, buttons):
             layout.addWidget(widget)
         self.pick.toggled.connect(self.existing.setEnabled)
+        self.pick.toggled.connect(self.search.setEnabled)
         self.new.toggled.connect(box.setEnabled)
         (self.pick if self.existing.count() else self.new).setChecked(True)
         box.setEnabled(self.new.isChecked())
         self.existing.setEnabled(self.pick.isChecked())
 
+    def fill(self, dossiers: list[dict]) -> None:
+        """List dossiers (most recent first, as the register gives them)."""
+        self.existing.clear()
+        for item in dossiers:
+            waiting = "" if item.get("status") == "approved" else \
+                " — " + both("chờ duyệt", "awaiting approval")
+            when = item.get("decided_on") or item.get("received_on") or ""
+            self.existing.addItem(f"{item['number']} — {when} — {item[self.kind_name]} — "
+                                  f"{item.get('legal_basis') or ''}{waiting}", item)
+
+    def find(self, text: str) -> None:
+        """Narrow the list to dossiers matching the search text (asked of the register)."""
+        try:
+            self.fill(self.session.dossiers(text))
+        except RegisterError as exc:
+            QMessageBox.warning(self, tr("Dossier"), exc.text)
+
     def chosen(self) -> Dossier:
         """Work for the chosen dossier (recording a new one as received)."""
         if self.pick.isChecked():
+            if self.existing.currentData() is None:
+                raise RegisterError(tr("No open dossier matches: search again or open a new "
+                                       "one."), "")
             return self.session.use_dossier(self.existing.currentData())
         if not self.number.text().strip():
             raise RegisterError(tr("Give the dossier a number."), "")

@@ -8,6 +8,9 @@ QGIS's own tools leave these traces in the buffer, which `build_edits` turns int
 - merge features: one changed (or added) feature covering
   the deleted ones                                          → {"replaces": [...], …}
 - add feature: an added feature without a parcel id         → a new parcel
+The officer's own action says what an edit is when it was recorded (`Intents`: a split, a
+merge or a boundary correction, recorded with the buffer by the plugin's actions); the 0.99
+cover-ratio inference is only the fallback for edits made without one.
 `build_edits` is pure (plain values in, JSON-ready dicts out); `layer_snapshot` reads a layer.
 """
 
@@ -45,6 +48,22 @@ class Snapshot:
     added: dict[int, ParcelState] = field(default_factory=dict)
     deleted: list[int] = field(default_factory=list)
     merged_into: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class Intents:
+    """What the officer said their edits are (feature ids of the edit buffer): pieces split
+    off a parent, merge groups, and features whose change is a boundary correction."""
+
+    split_of: dict[int, int] = field(default_factory=dict)
+    merges: list[list[int]] = field(default_factory=list)
+    corrected: set[int] = field(default_factory=set)
+
+    def forget(self) -> None:
+        """Drop every recorded intent (the buffer was saved, submitted or discarded)."""
+        self.split_of.clear()
+        self.merges.clear()
+        self.corrected.clear()
 
 
 @dataclass
@@ -194,18 +213,45 @@ def _geometry(state: ParcelState):
     return QgsGeometry.fromWkt(state.geom.split(";", 1)[-1])
 
 
-def layer_snapshot(layer, srid: int, loaded: dict[int, ParcelState] | None = None) -> Snapshot:
+def buffered_state(layer, fid: int, base: ParcelState | None, srid: int) -> ParcelState:
+    """A changed feature as the edit buffer holds it over its loaded state: the buffer's
+    geometry and attribute changes on top of what was loaded, so an unchanged geometry is
+    never re-read from a database that may have gone away meanwhile."""
+    if base is None:
+        return feature_state(layer.getFeature(fid), srid)
+    buffer = layer.editBuffer()
+    geometry = buffer.changedGeometries().get(fid)
+    state = base if geometry is None else replace(
+        base, geom=f"SRID={srid};{geometry.asWkt()}" if not geometry.isNull() else "")
+    values = {}
+    for index, value in buffer.changedAttributeValues().get(fid, {}).items():
+        name = layer.fields().at(index).name()
+        if name in FIELD_TYPES:
+            if value is None or (hasattr(value, "isNull") and value.isNull()):
+                value = None
+            values[name] = FIELD_TYPES[name](value) if value is not None else None
+    return replace(state, **values) if values else state
+
+
+FIELD_TYPES = {"commune_code": str, "sheet_number": str, "parcel_number": int,
+               "legal_area": float, "land_use": str}
+
+
+def layer_snapshot(layer, srid: int, loaded: dict[int, ParcelState] | None = None,
+                   intents: Intents | None = None) -> Snapshot:
     """Read the edit buffer of the parcel layer against the state loaded when editing began
-    (`loaded_states`; read from the database now when not given)."""
+    (`loaded_states`; read from the database now when not given), with the officer's
+    recorded intents first and the geometric inference only for the rest."""
     buffer = layer.editBuffer()
     snapshot = Snapshot()
     if buffer is None:
         return snapshot
+    intents = intents or Intents()
     changed_ids = set(buffer.changedGeometries().keys()) | set(
         buffer.changedAttributeValues().keys())
     changed_ids -= set(buffer.addedFeatures().keys())
     deleted = list(buffer.deletedFeatureIds())
-    wanted = changed_ids | set(deleted)
+    wanted = changed_ids | set(deleted) | {p for p in intents.split_of.values() if p >= 0}
     if loaded is None:
         from qgis.core import QgsFeatureRequest
 
@@ -214,25 +260,45 @@ def layer_snapshot(layer, srid: int, loaded: dict[int, ParcelState] | None = Non
                   for f in layer.dataProvider().getFeatures(request)} if wanted else {}
     snapshot.loaded = {fid: loaded[fid] for fid in wanted if fid in loaded}
     for fid in changed_ids:
-        snapshot.changed[fid] = feature_state(layer.getFeature(fid), srid)
+        snapshot.changed[fid] = buffered_state(layer, fid, snapshot.loaded.get(fid), srid)
     for fid, feature in buffer.addedFeatures().items():
         # An added feature has no parcel id yet, whatever QGIS filled the key with.
         snapshot.added[fid] = replace(feature_state(feature, srid), parcel_id=None,
                                       version=None)
     snapshot.deleted = deleted
-    snapshot.merged_into = _merges(snapshot)
-    _attach_split_pieces(snapshot)
+    snapshot.merged_into = {**_merges(snapshot, intents), **_recorded_merges(snapshot, intents)}
+    _attach_split_pieces(snapshot, intents)
     return snapshot
 
 
-def _attach_split_pieces(snapshot: Snapshot) -> None:
-    """An added feature lying inside a changed parcel's loaded geometry is a piece split off
-    it (QGIS gives the new pieces a key of its own, so geometry tells the parent)."""
+def _recorded_merges(snapshot: Snapshot, intents: Intents) -> dict[int, int]:
+    """Deleted features of a recorded merge group go into the group's surviving feature."""
+    merged: dict[int, int] = {}
+    for group in intents.merges:
+        survivors = [f for f in group if f not in snapshot.deleted
+                     and (f in snapshot.changed or f in snapshot.added)]
+        if not survivors:
+            continue
+        for fid in group:
+            if fid in snapshot.deleted and fid in snapshot.loaded:
+                merged[fid] = survivors[0]
+    return merged
+
+
+def _attach_split_pieces(snapshot: Snapshot, intents: Intents) -> None:
+    """An added feature the officer split off a parcel is a piece of it; failing a recorded
+    split, one lying inside a changed parcel's loaded geometry is (QGIS gives the new pieces
+    a key of its own, so geometry tells the parent)."""
     targets = set(snapshot.merged_into.values())
+    for fid, parent_fid in intents.split_of.items():
+        parent = snapshot.loaded.get(parent_fid)
+        if fid in snapshot.added and parent is not None and fid not in targets:
+            snapshot.added[fid] = replace(snapshot.added[fid], parcel_id=parent.parcel_id,
+                                          version=parent.version)
     parents = {fid: _geometry(snapshot.loaded[fid]) for fid in snapshot.changed
-               if fid in snapshot.loaded}
+               if fid in snapshot.loaded and fid not in intents.corrected}
     for fid, state in list(snapshot.added.items()):
-        if fid in targets:
+        if fid in targets or fid in intents.split_of:
             continue
         piece = _geometry(state)
         for parent_fid, geometry in parents.items():
@@ -244,12 +310,15 @@ def _attach_split_pieces(snapshot: Snapshot) -> None:
                 break
 
 
-def _merges(snapshot: Snapshot) -> dict[int, int]:
-    """Deleted features lying inside a changed or added geometry were merged into it."""
-    targets = {fid: _geometry(s) for fid, s in {**snapshot.changed, **snapshot.added}.items()}
+def _merges(snapshot: Snapshot, intents: Intents) -> dict[int, int]:
+    """Deleted features lying inside a changed or added geometry were merged into it (the
+    fallback for deletions no recorded merge explains)."""
+    recorded = {f for group in intents.merges for f in group}
+    targets = {fid: _geometry(s) for fid, s in {**snapshot.changed, **snapshot.added}.items()
+               if fid not in intents.corrected and fid not in intents.split_of}
     merged: dict[int, int] = {}
     for fid in snapshot.deleted:
-        if fid not in snapshot.loaded:
+        if fid not in snapshot.loaded or fid in recorded:
             continue
         geometry = _geometry(snapshot.loaded[fid])
         for target, grown in targets.items():

@@ -17,7 +17,9 @@ from qgis.core import (
     QgsPalLayerSettings,
     QgsProject,
     QgsRendererCategory,
+    QgsSnappingConfig,
     QgsTextFormat,
+    QgsTolerance,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
@@ -181,6 +183,22 @@ def load_commune(register: Register, commune: str,
     if not project.crs().isValid():
         project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{srid}"))
     return CommuneLayers(commune, parcels, sheets, boundary, issues)
+
+
+SNAP_PIXELS = 12  # how near the cursor a vertex or edge of the parcel layer snaps
+
+
+def preset_snapping(project: QgsProject, parcels: QgsVectorLayer) -> None:
+    """Snapping to the parcels' vertices and edges, and topological editing on: moving a
+    vertex two parcels share moves it in both, so an edit never opens a gap or an overlap."""
+    config = QgsSnappingConfig(project.snappingConfig())
+    config.setEnabled(True)
+    config.setMode(QgsSnappingConfig.AdvancedConfiguration)
+    config.setIndividualLayerSettings(parcels, QgsSnappingConfig.IndividualLayerSettings(
+        True, QgsSnappingConfig.VertexFlag | QgsSnappingConfig.SegmentFlag, SNAP_PIXELS,
+        QgsTolerance.Pixels, 0.0, 0.0))
+    project.setSnappingConfig(config)
+    project.setTopologicalEditing(True)
 
 
 def remove_commune(layers: CommuneLayers, project: QgsProject | None = None) -> None:

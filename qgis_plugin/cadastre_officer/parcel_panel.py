@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .connection import Register, literal
+from .connection import Register, RegisterError, literal
 from .i18n import is_vietnamese, tr
 
 
@@ -163,5 +163,10 @@ class ParcelPanel(QDockWidget):
         """Read the parcel again for the current date choice."""
         if self.register is None or self.parcel_id is None:
             return
-        self.view.setHtml(render_parcel(parcel_record(self.register, self.parcel_id,
-                                                      self.as_of())))
+        try:
+            record = parcel_record(self.register, self.parcel_id, self.as_of())
+        except RegisterError as exc:  # the register out of reach: say so, keep the panel
+            self.view.setHtml("<p><b>" + html.escape(exc.plain).replace("\n", "<br>")
+                              + "</b></p><p>" + html.escape(exc.hint or "") + "</p>")
+            return
+        self.view.setHtml(render_parcel(record))

@@ -53,17 +53,29 @@ class CadastreOfficerPlugin:
         for key, text, slot in (
             ("connect", tr("Connect…"), self.connect),
             ("dossier", tr("Dossier…"), self.choose_dossier),
+            ("split", tr("Split parcel"), lambda: self.record_action("split")),
+            ("merge", tr("Merge parcels"), lambda: self.record_action("merge")),
+            ("correction", tr("Correct boundary"), lambda: self.record_action("correction")),
             ("check", tr("Check"), self.check),
             ("submit", tr("Submit"), self.submit),
+            ("close_after", tr("Close the dossier after submitting"), None),
+            ("approve", tr("Approve dossier…"), self.approve),
+            ("save_edits", tr("Save pending edits to a file…"), self.save_edits),
+            ("restore_edits", tr("Restore pending edits from a file…"), self.restore_edits),
             ("reload", tr("Reload and redo"), self.reload),
             ("identify", tr("Parcel information"), self.identify),
         ):
             action = QAction(icon if key == "connect" else QIcon(), text,
                              self.iface.mainWindow())
             action.setObjectName(f"cadastre_{key}")
-            action.triggered.connect(slot)
+            if slot is None:  # an option, not a command
+                action.setCheckable(True)
+                action.setChecked(True)
+            else:
+                action.triggered.connect(slot)
+                self.toolbar.addAction(action)
             action.setEnabled(key == "connect")
-            self.toolbar.addAction(action)
+            action.setVisible(key != "approve")  # shown when an approver connects
             self.iface.addPluginToMenu(MENU, action)
             self.actions[key] = action
         self.check_dock = CheckDock(self.iface.mapCanvas(), self.iface.mainWindow())
@@ -93,15 +105,28 @@ class CadastreOfficerPlugin:
 
         if self.session is not None:
             self.session.close()
-        self.session = OfficerSession(Register(connection_name), commune)
+        register = Register(connection_name)
+        self.session = OfficerSession(register, commune)
         self.session.layers.parcels.beforeCommitChanges.connect(self._watch_save)
-        for key in ("dossier", "check", "submit", "reload", "identify"):
-            self.actions[key].setEnabled(True)
+        self.follow_role(register.account().kind)
         canvas = self.iface.mapCanvas()
         canvas.setExtent(self.session.layers.boundary.extent())
         canvas.refresh()
         self.iface.setActiveLayer(self.session.layers.parcels)
         return self.session
+
+    def follow_role(self, kind: str | None) -> None:
+        """Menus that follow the account: an officer edits and submits, an approver also
+        approves; an account of no group (or an analyst) only looks."""
+        edits = kind in ("officer", "approver", "admin")
+        for key in ("dossier", "split", "merge", "correction", "check", "submit",
+                    "close_after", "save_edits", "restore_edits", "reload"):
+            self.actions[key].setEnabled(edits)
+            self.actions[key].setVisible(edits)
+        self.actions["identify"].setEnabled(True)
+        approves = kind in ("approver", "admin")
+        self.actions["approve"].setVisible(approves)
+        self.actions["approve"].setEnabled(approves)
 
     def connect(self) -> None:
         dialog = ConnectDialog(self.iface.mainWindow())
@@ -127,13 +152,33 @@ class CadastreOfficerPlugin:
                 "the edits can be submitted.")
         self.check_dock.show_message(text)
 
+    def record_action(self, kind: str) -> None:
+        """Say what the next edit of the selected parcels is, then hand over to QGIS's tool."""
+        if self.session is None:
+            return
+        self.session.begin_action(kind)
+        tool = {"split": "actionSplitFeatures", "merge": "actionMergeFeatures",
+                "correction": "actionVertexTool"}[kind]
+        if hasattr(self.iface, tool):
+            getattr(self.iface, tool)().trigger()
+        self.check_dock.show_message({
+            "split": both("Đang tách thửa: vẽ đường cắt qua thửa đã chọn.",
+                          "Splitting: draw the cutting line across the selected parcel."),
+            "merge": both("Đang gộp thửa: các thửa đã chọn sẽ được gộp.",
+                          "Merging: the selected parcels are merged."),
+            "correction": both("Đang chỉnh ranh giới của thửa đã chọn.",
+                               "Correcting the boundary of the selected parcel."),
+        }[kind])
+
     def check(self) -> None:
         if self.session is None:
             return
         try:
             issues = self.session.check()
         except RegisterError as exc:
-            self.check_dock.show_message(exc.text)
+            self.check_dock.show_issues([], self.session.srid, exc.text)
+            self.check_dock.show()
+            self._say(exc.plain, Qgis.Critical)
             return
         self.check_dock.show_issues(issues, self.session.srid)
         self.check_dock.show()
@@ -156,24 +201,100 @@ class CadastreOfficerPlugin:
             self._say(tr("Tick every warning in the check dock to acknowledge it, then submit "
                          "again."), Qgis.Warning)
             return
+        dossier = self.session.dossier
         try:
-            result = self.session.submit(self.check_dock.acknowledged())
+            result = self.session.submit(self.check_dock.acknowledged(),
+                                         self.actions["close_after"].isChecked())
         except RegisterError as exc:
+            self.check_dock.show_message(exc.text)
             self._say(exc.text, Qgis.Critical)
             return
         if result.ok:
-            self.check_dock.show_issues([], self.session.srid, tr(
-                "Submitted for dossier {0}: {1} parcel(s) changed.").format(
-                self.session.dossier.number, len(result.parcels)))
+            text = tr("Submitted for dossier {0}: {1} parcel(s) changed.").format(
+                dossier.number, len(result.parcels))
+            if result.closed:
+                text += " " + both(f"Hồ sơ {dossier.number} đã đóng.",
+                                   f"Dossier {dossier.number} is closed.")
+            elif result.close_error:
+                text += "\n" + result.close_error
+            self.check_dock.show_issues([], self.session.srid, text)
             self._say(tr("The edits are in the register."), Qgis.Success)
         else:
             text = describe_failure(result, self.session.register.login())
             self.check_dock.show_issues(result.issues, self.session.srid, text)
             self._say(text, Qgis.Critical)
 
+    def approve(self) -> None:
+        """An approver approves a received dossier of the commune another person opened."""
+        from qgis.PyQt.QtWidgets import QInputDialog
+
+        if self.session is None:
+            return
+        try:
+            waiting = self.session.awaiting_approval()
+        except RegisterError as exc:
+            self._say(exc.text, Qgis.Critical)
+            return
+        if not waiting:
+            self._say(both("Không có hồ sơ nào chờ duyệt.", "No dossier awaits approval."),
+                      Qgis.Info)
+            return
+        names = [f"{d['number']} — {d.get('legal_basis') or ''}" for d in waiting]
+        name, ok = QInputDialog.getItem(self.iface.mainWindow(), tr("Approve dossier…"),
+                                        tr("Dossier"), names, 0, False)
+        if not ok:
+            return
+        dossier = waiting[names.index(name)]
+        try:
+            self.session.approve(dossier["id"])
+        except RegisterError as exc:
+            self._say(exc.text, Qgis.Critical)
+            return
+        self._say(both(f"Đã duyệt hồ sơ {dossier['number']}.",
+                       f"Dossier {dossier['number']} approved."), Qgis.Success)
+
+    def save_edits(self, path: str | None = None) -> None:
+        """Write the session's pending edits to a file (they stay on the layer)."""
+        from qgis.PyQt.QtWidgets import QFileDialog
+
+        if self.session is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self.iface.mainWindow(),
+                                                  tr("Save pending edits to a file…"), "",
+                                                  "JSON (*.json)")
+        if path:
+            count = self.session.save_edits(path)
+            self._say(both(f"Đã lưu {count} thay đổi vào {path}.",
+                           f"{count} edit(s) saved to {path}."), Qgis.Success)
+
+    def restore_edits(self, path: str | None = None) -> None:
+        """Put pending edits saved in a file back on the parcel layer."""
+        from qgis.PyQt.QtWidgets import QFileDialog
+
+        if self.session is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self.iface.mainWindow(),
+                                                  tr("Restore pending edits from a file…"), "",
+                                                  "JSON (*.json)")
+        if not path:
+            return
+        try:
+            count = self.session.restore_edits(path)
+        except RegisterError as exc:
+            self._say(exc.text, Qgis.Critical)
+            return
+        self._say(both(f"Đã khôi phục {count} thay đổi từ {path}.",
+                       f"{count} edit(s) restored from {path}."), Qgis.Success)
+
     def reload(self) -> None:
         if self.session is not None:
-            self.session.discard_edits()
+            try:
+                self.session.discard_edits()
+            except RegisterError as exc:
+                self._say(exc.text, Qgis.Critical)
+                return
             self.check_dock.show_issues([], self.session.srid, tr("Reloaded from the register."))
 
     def identify(self) -> None:

@@ -3,22 +3,42 @@ Check → Submit cycle. Every rule is the database's; this only carries edits to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsProject
+from qgis.core import QgsFeature, QgsGeometry, QgsProject
 
 from .connection import (
     Register,
     RegisterError,
+    both,
+    is_unreachable,
     json_array,
     layer_save_refusal,
     literal,
     refusal,
 )
-from .edits import EditSet, ParcelState, build_edits, layer_snapshot, loaded_states
+from .edits import (
+    EditSet,
+    Intents,
+    ParcelState,
+    build_edits,
+    layer_snapshot,
+    loaded_states,
+)
 from .i18n import tr
-from .layers import CommuneLayers, fill_issues, load_commune, remove_commune
+from .layers import (
+    CommuneLayers,
+    fill_issues,
+    load_commune,
+    preset_snapping,
+    remove_commune,
+)
+
+ACTIONS = ("split", "merge", "correction")
+EDITS_FORMAT = "cadastre-officer-edits/1"
 
 LOCAL_RULE = "edit_not_supported"
 
@@ -34,6 +54,9 @@ class SubmitResult:
     parcels: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
     sqlstate: str | None = None
+    changed_by: list[dict] = field(default_factory=list)
+    closed: bool = False
+    close_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -64,8 +87,59 @@ class OfficerSession:
         self.dossier: Dossier | None = None
         self.issues: list[dict] = []
         self.loaded: dict[int, ParcelState] | None = None
-        self.layers.parcels.editingStarted.connect(self.remember_loaded)
-        self.layers.parcels.editingStopped.connect(self.forget_loaded)
+        self.intents = Intents()
+        self.action: tuple[str, list[int]] | None = None
+        parcels = self.layers.parcels
+        parcels.editingStarted.connect(self.remember_loaded)
+        parcels.editingStopped.connect(self.forget_loaded)
+        parcels.featureAdded.connect(self._feature_added)
+        preset_snapping(self.project, parcels)
+
+    # What the officer says an edit is ------------------------------------------------------
+
+    def begin_action(self, kind: str, fids: list[int] | None = None) -> None:
+        """Record that the next edits of these features (default: the selected ones) are a
+        split, a merge or a boundary correction: this, not geometry, then says what they are."""
+        if kind not in ACTIONS:
+            raise ValueError(f"unknown action {kind}")
+        layer = self.layers.parcels
+        if not layer.isEditable():
+            layer.startEditing()
+        chosen = list(fids if fids is not None else layer.selectedFeatureIds())
+        self.action = (kind, chosen)
+        if kind == "merge" and chosen:
+            self.intents.merges.append(chosen)
+        elif kind == "correction":
+            self.intents.corrected.update(chosen)
+
+    def end_action(self) -> None:
+        """The recorded action is done: later edits are told by geometry again."""
+        self.action = None
+
+    def _feature_added(self, fid: int) -> None:
+        """A feature added during a split is a piece of the parcel being split; one added
+        during a merge is the merge's result."""
+        if self.action is None:
+            return
+        kind, fids = self.action
+        if kind == "split" and fids:
+            self.intents.split_of[fid] = self._parent_of(fid, fids)
+        elif kind == "merge" and self.intents.merges:
+            self.intents.merges[-1].append(fid)
+
+    def _parent_of(self, fid: int, parents: list[int]) -> int:
+        """Of the features being split, the one the new piece came out of (most overlap)."""
+        if len(parents) == 1:
+            return parents[0]
+        layer = self.layers.parcels
+        piece = layer.getFeature(fid).geometry()
+        base = self.loaded or {}
+        def overlap(parent: int) -> float:
+            state = base.get(parent)
+            geometry = layer.getFeature(parent).geometry() if state is None else \
+                QgsGeometry.fromWkt(state.geom.split(";", 1)[-1])
+            return geometry.intersection(piece).area()
+        return max(parents, key=overlap)
 
     def remember_loaded(self) -> None:
         """Keep the parcels' versions and geometries as editing begins (the officer's base)."""
@@ -77,18 +151,35 @@ class OfficerSession:
 
     # Dossiers ---------------------------------------------------------------------------------
 
-    def dossiers(self) -> list[dict]:
-        """Dossiers of the commune edits can be made for: approved ones, then those received
-        and awaiting an approver's decision (newest first)."""
+    def dossiers(self, search: str = "", limit: int = 200) -> list[dict]:
+        """Dossiers edits can be made for: still open (received or approved, never closed or
+        rejected), of this commune and of a commune the account may edit, most recent first;
+        `search` narrows them by number, legal basis or officer."""
+        pattern = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
         return self.register.json(
-            "SELECT coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'number', d.number, "
-            "'kind', d.kind, 'kind_vi', k.name_vi, 'kind_en', k.name_en, 'legal_basis', "
-            "d.legal_basis, 'status', d.status, 'decided_on', d.decided_on, "
-            "'officer', d.officer) ORDER BY d.status, d.decided_on DESC, d.received_on DESC, "
-            "d.id DESC), '[]')::text "
+            "SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.recent DESC, x.id DESC), "
+            "'[]')::text FROM (SELECT d.id, d.number, d.kind, k.name_vi AS kind_vi, "
+            "k.name_en AS kind_en, d.legal_basis, d.status, d.received_on, d.decided_on, "
+            "d.officer, d.opened_by, coalesce(d.decided_on, d.received_on) AS recent "
             "FROM cadastre.dossier AS d JOIN cadastre.dossier_kind AS k ON k.code = d.kind "
-            f"WHERE d.status IN ('approved', 'received') AND (d.commune_code = "
-            f"{literal(self.commune)} OR d.commune_code IS NULL)")
+            "WHERE d.status IN ('received', 'approved') "
+            f"AND (d.commune_code = {literal(self.commune)} OR d.commune_code IS NULL) "
+            f"AND cadastre.may_edit_commune({literal(self.commune)}) "
+            f"AND (d.number ILIKE {literal(pattern)} OR d.legal_basis ILIKE {literal(pattern)} "
+            f"OR d.officer ILIKE {literal(pattern)}) "
+            "ORDER BY coalesce(d.decided_on, d.received_on) DESC, d.id DESC "
+            f"LIMIT {int(limit)}) AS x")
+
+    def awaiting_approval(self) -> list[dict]:
+        """Received dossiers of the commune another person opened (what an approver decides)."""
+        return [d for d in self.dossiers() if d["status"] == "received"
+                and d.get("opened_by") != self.register.login()]
+
+    def approve(self, dossier_id: int) -> None:
+        """Approve a received dossier (approvers only; the register refuses anyone else)."""
+        self.register.change(f"SELECT to_jsonb(cadastre.approve_dossier({int(dossier_id)}))"
+                             "::text")
 
     def dossier_kinds(self) -> list[dict]:
         """Kinds of dossier with their names."""
@@ -117,8 +208,8 @@ class OfficerSession:
 
     def edit_set(self) -> EditSet:
         """The layer's pending edits as check_edit reads them."""
-        return build_edits(layer_snapshot(self.layers.parcels, self.srid, self.loaded),
-                           self.commune)
+        return build_edits(layer_snapshot(self.layers.parcels, self.srid, self.loaded,
+                                          self.intents), self.commune)
 
     def check(self) -> list[dict]:
         """Run the database's check_edit on every pending edit; fill the issues layer."""
@@ -134,8 +225,10 @@ class OfficerSession:
         fill_issues(self.layers.issues, issues)
         return issues
 
-    def submit(self, acknowledged: list[str] | None = None) -> SubmitResult:
-        """Send every pending edit for the dossier in one transaction: all land or none."""
+    def submit(self, acknowledged: list[str] | None = None,
+               close_dossier: bool = False) -> SubmitResult:
+        """Send every pending edit for the dossier in one transaction: all land or none;
+        then, when asked, close the dossier (its work is done)."""
         if self.dossier is None:
             return SubmitResult("refused", tr("Choose or open a dossier before submitting."))
         edits = self.edit_set()
@@ -143,26 +236,169 @@ class OfficerSession:
             return SubmitResult("refused", edits.problems[0])
         if not edits.edits:
             return SubmitResult("refused", tr("There are no edits to submit."))
-        report: dict[str, Any] = self.register.change(
-            f"SELECT cadastre.submit_edits_report({self.dossier.id}, "
-            f"{json_array(edits.edits)}, {literal(list(acknowledged or []))})::text")
-        result = SubmitResult(report["status"], report.get("message", ""), report.get("detail"),
-                              report.get("hint"), report.get("parcels", []),
-                              report.get("issues", []), report.get("sqlstate"))
+        try:
+            parcels = self.register.change(
+                "SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.edit_n, s.action DESC), "
+                f"'[]')::text FROM cadastre.submit_edits({self.dossier.id}, "
+                f"{json_array(edits.edits)}, {literal(list(acknowledged or []))}) AS s")
+        except RegisterError as exc:
+            if is_unreachable(exc):
+                raise
+            result = self._refused(exc, edits.edits)
+        else:
+            result = SubmitResult("submitted", parcels=parcels)
         if result.ok:
             self.discard_edits()
             self.issues = []
             fill_issues(self.layers.issues, [])
+            if close_dossier:
+                self._close_dossier(result)
         else:
             self.issues = result.issues
             fill_issues(self.layers.issues, result.issues)
         return result
 
+    def _refused(self, error: RegisterError, edits: list[dict]) -> SubmitResult:
+        """A refused submission with its diagnostics, the issues of the edits and, for a
+        stale edit, who changed the parcels meanwhile (from the audit trail)."""
+        diag = getattr(error, "diag", {})
+        state = error.sqlstate or ""
+        try:
+            issues = self.register.json(
+                "SELECT coalesce(jsonb_agg(cadastre.issue_json(i)), '[]')::text "
+                f"FROM cadastre.check_edit({json_array(edits)}) AS i")
+        except RegisterError:
+            issues = []
+        result = SubmitResult("conflict" if state == "40001" else "refused",
+                              diag.get("message") or error.plain, diag.get("detail"),
+                              diag.get("hint"), issues=issues, sqlstate=state)
+        result.diag = diag
+        if state == "40001":
+            result.changed_by = self.changed_by(edits)
+        return result
+
+    def changed_by(self, edits: list[dict]) -> list[dict]:
+        """For the parcels of these edits that moved on since they were loaded: who changed
+        them (database account and person, from the audit trail), when, for which dossier."""
+        expected: dict[int, int] = {}
+        for edit in edits:
+            if edit.get("parcel_id") is not None and edit.get("version") is not None:
+                expected[int(edit["parcel_id"])] = int(edit["version"])
+            for key, version in (edit.get("versions") or {}).items():
+                expected[int(key)] = int(version)
+        if not expected:
+            return []
+        pairs = ", ".join(f"({pid}, {version})" for pid, version in expected.items())
+        return self.register.json(
+            "SELECT coalesce(jsonb_agg(jsonb_build_object('ref', cadastre.parcel_ref(p.id), "
+            "'version', p.version, 'db_role', a.db_role, 'app_user', a.app_user, "
+            "'at', to_char(a.recorded_at, 'YYYY-MM-DD HH24:MI'), 'dossier', d.number) "
+            "ORDER BY p.id), '[]')::text "
+            f"FROM (VALUES {pairs}) AS e(id, version) "
+            "JOIN cadastre.parcel AS p ON p.id = e.id AND p.version <> e.version "
+            "LEFT JOIN LATERAL (SELECT * FROM cadastre.audit_transaction AS t "
+            "WHERE t.txid = p.sys_txid AND t.action = 'change' ORDER BY t.id DESC LIMIT 1) "
+            "AS a ON true LEFT JOIN cadastre.dossier AS d ON d.id = a.dossier_id")
+
+    def _close_dossier(self, result: SubmitResult) -> None:
+        """Close the dossier its work was submitted for; a refusal is kept, not raised."""
+        try:
+            self.register.change(
+                f"SELECT to_jsonb(cadastre.close_dossier({self.dossier.id}))::text")
+        except RegisterError as exc:
+            result.close_error = exc.text
+            return
+        result.closed = True
+        self.dossier = None
+
+    # Pending edits in a file ------------------------------------------------------------------
+
+    def save_edits(self, path: str | Path) -> int:
+        """Write the pending edits (what was loaded, what changed, what was added or deleted,
+        and the officer's recorded actions) to a JSON file; return how many features."""
+        from .edits import layer_snapshot as snapshot_of
+
+        layer = self.layers.parcels
+        snap = snapshot_of(layer, self.srid, self.loaded, self.intents)
+        def pid(fid: int) -> Any:
+            state = snap.loaded.get(fid)
+            return {"parcel_id": state.parcel_id} if state is not None else {"added": fid}
+        document = {
+            "format": EDITS_FORMAT, "commune": self.commune,
+            "dossier": asdict(self.dossier) if self.dossier else None,
+            "loaded": [asdict(s) for s in snap.loaded.values()],
+            "changed": [asdict(s) for s in snap.changed.values()],
+            "added": [asdict(s) for s in snap.added.values()],
+            "deleted": [snap.loaded[f].parcel_id for f in snap.deleted if f in snap.loaded],
+            "split_of": [[pid(f), pid(p)] for f, p in self.intents.split_of.items()],
+            "merges": [[pid(f) for f in group] for group in self.intents.merges],
+            "corrected": [pid(f) for f in self.intents.corrected],
+        }
+        Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1),
+                              encoding="utf-8")
+        return len(snap.changed) + len(snap.added) + len(snap.deleted)
+
+    def restore_edits(self, path: str | Path) -> int:
+        """Put the pending edits of a file (save_edits) back on the parcel layer, against the
+        versions they were made on (so a colleague's change since is still a conflict)."""
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        if document.get("format") != EDITS_FORMAT or document.get("commune") != self.commune:
+            raise RegisterError(both(
+                "Tệp này không phải các thay đổi đã lưu của xã/phường này.",
+                "This file does not hold saved edits of this commune."), str(path))
+        layer = self.layers.parcels
+        if not layer.isEditable():
+            layer.startEditing()
+        by_parcel = {s.parcel_id: fid for fid, s in (self.loaded or {}).items()}
+        fids: dict[str, int] = {}
+        for item in document["loaded"]:
+            fid = by_parcel.get(item["parcel_id"])
+            if fid is None:
+                raise RegisterError(both(
+                    f"Thửa {item['commune_code']}/{item['sheet_number']}/"
+                    f"{item['parcel_number']} không còn trên lớp.",
+                    f"Parcel {item['commune_code']}/{item['sheet_number']}/"
+                    f"{item['parcel_number']} is no longer on the layer."), str(path))
+            self.loaded[fid] = ParcelState(**{**item, "fid": fid})
+            fids[f"p{item['parcel_id']}"] = fid
+        for item in document["changed"]:
+            fid = by_parcel[item["parcel_id"]]
+            self._apply(fid, item)
+        for item in document["added"]:
+            feature = QgsFeature(layer.fields())
+            feature.setGeometry(QgsGeometry.fromWkt(item["geom"].split(";", 1)[-1]))
+            for name in ("commune_code", "sheet_number", "parcel_number", "legal_area",
+                         "land_use"):
+                feature[name] = item[name]
+            layer.addFeature(feature)
+            fids[f"a{item['fid']}"] = feature.id()
+        for parcel_id in document["deleted"]:
+            layer.deleteFeature(by_parcel[parcel_id])
+        def fid_of(ref: dict) -> int:
+            return fids[f"p{ref['parcel_id']}" if "parcel_id" in ref else f"a{ref['added']}"]
+        self.intents.forget()
+        self.intents.split_of.update({fid_of(a): fid_of(b) for a, b in document["split_of"]})
+        self.intents.merges.extend([fid_of(r) for r in group] for group in document["merges"])
+        self.intents.corrected.update(fid_of(r) for r in document["corrected"])
+        return len(document["changed"]) + len(document["added"]) + len(document["deleted"])
+
+    def _apply(self, fid: int, item: dict) -> None:
+        layer = self.layers.parcels
+        base = self.loaded[fid]
+        if item["geom"] != base.geom:
+            layer.changeGeometry(fid, QgsGeometry.fromWkt(item["geom"].split(";", 1)[-1]))
+        for name in ("sheet_number", "parcel_number", "legal_area", "land_use"):
+            if item[name] != getattr(base, name):
+                layer.changeAttributeValue(fid, layer.fields().indexOf(name), item[name])
+
     def discard_edits(self) -> None:
         """Drop the layer's pending edits and show the register as it is now."""
         parcels = self.layers.parcels
+        self.register.json("SELECT '1'")  # out of reach: raise, and the edits stay
         if parcels.isEditable():
             parcels.rollBack()
+        self.intents.forget()
+        self.action = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -179,16 +415,39 @@ class OfficerSession:
 
 
 def describe_failure(result: SubmitResult, role: str = "") -> str:
-    """A refusal or conflict in plain words (chosen by its SQLSTATE), with who and when for a
-    conflict and what to do."""
+    """A refusal or conflict in the officer's words (chosen by its SQLSTATE and constraint),
+    for a conflict naming who changed the parcel, when and for which dossier."""
     if result.status == "conflict":
-        return tr("A colleague changed a parcel of these edits after you loaded it: {0} {1} "
-                  "Reload the parcels and redo your edits.").format(
-            result.message, result.detail or "")
+        return stale_edit_text(result.changed_by)
     if not result.sqlstate:  # refused by the plugin itself, already in the officer's words
         return result.message
-    return refusal({"sqlstate": result.sqlstate, "message": result.message,
-                    "detail": result.detail, "hint": result.hint}, role).text
+    diag = getattr(result, "diag", None) or {"sqlstate": result.sqlstate,
+                                            "message": result.message,
+                                            "detail": result.detail, "hint": result.hint}
+    blocking = [i for i in result.issues if i.get("severity") == "error"]
+    if result.sqlstate == "23514" and not diag.get("constraint") and blocking:
+        first = blocking[0]  # the checks' own message, in both languages
+        return both(f"Sổ địa chính từ chối: {first.get('message_vi')}",
+                    f"The register refused: {first.get('message_en')}") + "\n" + both(
+            "Sửa lỗi trong bảng Kiểm tra rồi Gửi lại.",
+            "Fix the errors listed by Check, then submit again.")
+    return refusal(diag, role).text
+
+
+def stale_edit_text(changed_by: list[dict]) -> str:
+    """Who changed the parcels after the officer loaded them (from the audit trail)."""
+    vi, en = [], []
+    for item in changed_by:
+        person = item.get("app_user") or item.get("db_role") or "?"
+        account = item.get("db_role") or "?"
+        vi.append(f"Thửa {item['ref']} đã được {person} (tài khoản {account}) sửa lúc "
+                  f"{item.get('at') or '?'}, hồ sơ {item.get('dossier') or '?'}.")
+        en.append(f"Parcel {item['ref']} was changed by {person} (account {account}) at "
+                  f"{item.get('at') or '?'}, dossier {item.get('dossier') or '?'}.")
+    return both("Một đồng nghiệp đã sửa thửa đất sau khi bạn tải về. " + " ".join(vi),
+                "A colleague changed a parcel after you loaded it. " + " ".join(en)) + \
+        "\n" + both("Tải lại các thửa rồi làm lại thay đổi của bạn.",
+                    "Reload the parcels and redo your edits.")
 
 
 def commit_refusal(layer) -> str | None:

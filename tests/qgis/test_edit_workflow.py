@@ -15,13 +15,13 @@ OFFICER = "Phạm Thu Trang"
 
 def session_for(officer: Login, project, dossier_kind: str | None = None,
                 approver: Login | None = None, person: str = OFFICER,
-                number: str = "HS-2025-001"):
-    """The officer's session on the ward; with a dossier kind, a dossier the officer opened
-    and the approver approved."""
+                number: str = "HS-2025-001", app_user: str | None = None):
+    """The officer's session on the ward (the audit naming `app_user` as the person at the
+    desk); with a dossier kind, a dossier the officer opened and the approver approved."""
     from cadastre_officer.connection import Register
     from cadastre_officer.session import OfficerSession
 
-    session = OfficerSession(Register(officer.connection), WARD, project)
+    session = OfficerSession(Register(officer.connection, app_user), WARD, project)
     if dossier_kind:
         dossier = session.open_dossier(number, dossier_kind, "Quyết định 12/QĐ-UBND",
                                        "2025-03-01", person)
@@ -175,14 +175,15 @@ def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
     assert layer.isEditable() and layer.editBuffer().isModified()  # the officer can fix it
 
 
-def test_two_officers_on_one_parcel_the_second_is_told_who_and_when_and_can_redo(
+def test_two_officers_on_one_parcel_the_second_is_told_who_made_the_change_and_can_redo(
     officer: Login, second_officer: Login, approver: Login, ward_url: str, project
 ) -> None:
     from cadastre_officer.session import describe_failure
 
     plot, _ = inner_plot(ward_url, WARD)
-    first = session_for(officer, project, "correction", approver, person="Nguyễn Thị Lan",
-                        number="HS-A")
+    # The dossier records one officer; another person, at the desk, makes the change.
+    first = session_for(officer, project, "correction", approver, person="Đỗ Văn Hồ Sơ",
+                        number="HS-A", app_user="Nguyễn Thị Lan")
     second = session_for(second_officer, project, "correction", approver,
                          person="Trần Minh Đức", number="HS-B")
     for session, delta in ((first, 0.4), (second, 0.8)):
@@ -198,7 +199,11 @@ def test_two_officers_on_one_parcel_the_second_is_told_who_and_when_and_can_redo
 
     assert result.status == "conflict"
     text = describe_failure(result)
-    assert "Nguyễn Thị Lan" in text and "HS-A" in text
+    vietnamese, english = text.split("\n")[0].split(" — ")
+    assert vietnamese.startswith("Một đồng nghiệp đã sửa thửa đất")
+    assert "Nguyễn Thị Lan" in vietnamese and officer.name in vietnamese and "HS-A" in vietnamese
+    assert "changed" not in vietnamese and english.startswith("A colleague changed")
+    assert "Đỗ Văn Hồ Sơ" not in text  # the audit's person, not the dossier's recorded one
     assert query(ward_url, "SELECT version FROM cadastre.parcel WHERE id = %s", plot) == [(2,)]
     second.discard_edits()
     assert feature_of(second.layers.parcels, plot)["version"] == 2

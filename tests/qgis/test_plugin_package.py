@@ -105,7 +105,59 @@ def test_a_database_refusal_is_chosen_by_its_sqlstate_not_its_text() -> None:
     assert "permission denied" not in bare.text and "permission denied" in bare.raw
     assert bare.hint.startswith("Hãy nhờ quản trị viên")
     assert worded.plain.startswith("Tài khoản officer_lan") and "00073/12/46" in worded.plain
-    assert worded.hint == "An administrator assigns…"
+    assert worded.hint.startswith("Hãy nhờ quản trị viên")  # Vietnamese first…
+    assert worded.hint.endswith("An administrator assigns…")  # …the database's own after
+
+
+def test_an_english_only_refusal_is_worded_by_its_sqlstate_and_constraint() -> None:
+    from cadastre_officer.connection import NAMED_REFUSALS, refusal
+
+    english = "Merge of 91001/1/4, 91001/1/5: the parcels have different holders or shares"
+    error = refusal({"sqlstate": "23514", "constraint": "merge_same_holders",
+                     "message": english, "hint": "Transfer the parcels to the same holders."})
+    other = refusal({"sqlstate": "23514", "constraint": "merge_adjacent", "message": english})
+
+    assert error.plain.startswith("Không gộp được: các thửa có người sử dụng")
+    assert english not in error.text and english in error.raw  # the log keeps the English
+    assert error.hint.startswith("Chuyển các thửa cho cùng người sử dụng")
+    assert other.plain.startswith("Không gộp được: các thửa không liền kề")  # by code alone
+    for vi, en, hint_vi, hint_en in NAMED_REFUSALS.values():
+        assert vi and en and hint_vi and hint_en and vi != en
+
+
+def test_an_unreachable_register_is_said_in_both_languages_with_the_edits_kept() -> None:
+    from cadastre_officer.connection import is_unreachable, unreachable
+
+    error = unreachable("could not connect to server: Connection refused")
+
+    assert is_unreachable(error)
+    assert error.plain.startswith("Không kết nối được tới cơ sở dữ liệu sổ địa chính")
+    assert "The register database cannot be reached" in error.plain
+    assert "vẫn còn trên lớp" in error.hint and "still on the layer" in error.hint
+
+
+def test_a_recorded_split_keeps_a_piece_moved_into_the_neighbour() -> None:
+    from cadastre_officer.edits import Intents, Snapshot, _attach_split_pieces, build_edits
+
+    # The east piece was pushed 3 m past the parent's boundary: it no longer lies 99 % inside.
+    moved = "POLYGON((10 0,23 0,23 20,10 20,10 0))"
+    for intents, split in ((Intents(split_of={-1: 1}), True), (Intents(), False)):
+        snapshot = Snapshot(loaded={1: state(1, 41, SQUARE)},
+                            changed={1: state(1, 41, WEST)},
+                            added={-1: state(-1, None, moved, number=None)})
+        _attach_split_pieces(snapshot, intents)
+        edits = build_edits(snapshot).edits
+        assert [e.get("split_of") for e in edits] == ([41, 41] if split else [None, None])
+
+
+def test_a_recorded_correction_is_never_taken_for_a_merge() -> None:
+    from cadastre_officer.edits import Intents, Snapshot, _merges
+
+    snapshot = Snapshot(loaded={1: state(1, 41, WEST), 2: state(2, 42, EAST, number=6)},
+                        changed={1: state(1, 41, SQUARE)}, deleted=[2])
+
+    assert _merges(snapshot, Intents()) == {2: 1}  # the fallback guesses a merge
+    assert _merges(snapshot, Intents(corrected={1})) == {}
 
 
 def test_a_refused_layer_save_is_explained_in_plain_words() -> None:
@@ -183,9 +235,13 @@ def test_the_plugin_starts_in_qgis_with_its_toolbar_docks_and_provider(qgis_ifac
     try:
         assert QgsApplication.processingRegistry().algorithmById("cadastre:check_commune")
         assert QgsApplication.processingRegistry().algorithmById("cadastre:export_parcels")
-        assert set(plugin.actions) == {"connect", "dossier", "check", "submit", "reload",
-                                       "identify"}
+        assert set(plugin.actions) == {
+            "connect", "dossier", "split", "merge", "correction", "check", "submit",
+            "close_after", "approve", "save_edits", "restore_edits", "reload", "identify"}
         assert plugin.actions["connect"].isEnabled()
+        assert plugin.actions["close_after"].isCheckable()
+        assert plugin.actions["close_after"].isChecked()  # a submitted dossier closes
+        assert not plugin.actions["approve"].isVisible()  # until an approver connects
         assert not plugin.actions["submit"].isEnabled()  # nothing to submit before connecting
         assert plugin.check_dock.objectName() == "CadastreCheckDock"
     finally:

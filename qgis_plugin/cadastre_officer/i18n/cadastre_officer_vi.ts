@@ -439,5 +439,41 @@
         <source>A colleague changed a parcel of these edits after you loaded it: {0} {1} Reload the parcels and redo your edits.</source>
         <translation>Một cán bộ khác đã sửa thửa đất trong các thay đổi này sau khi bạn tải: {0} {1} Hãy tải lại các thửa và làm lại.</translation>
     </message>
+    <message>
+        <source>Search by number, legal basis or officer</source>
+        <translation>Tìm theo số hồ sơ, căn cứ pháp lý hoặc cán bộ</translation>
+    </message>
+    <message>
+        <source>No open dossier matches: search again or open a new one.</source>
+        <translation>Không có hồ sơ đang mở nào khớp: tìm lại hoặc mở hồ sơ mới.</translation>
+    </message>
+    <message>
+        <source>Approve dossier…</source>
+        <translation>Duyệt hồ sơ…</translation>
+    </message>
+    <message>
+        <source>Split parcel</source>
+        <translation>Tách thửa</translation>
+    </message>
+    <message>
+        <source>Merge parcels</source>
+        <translation>Gộp thửa</translation>
+    </message>
+    <message>
+        <source>Correct boundary</source>
+        <translation>Chỉnh ranh giới</translation>
+    </message>
+    <message>
+        <source>Close the dossier after submitting</source>
+        <translation>Đóng hồ sơ sau khi gửi</translation>
+    </message>
+    <message>
+        <source>Save pending edits to a file…</source>
+        <translation>Lưu các thay đổi chưa gửi ra tệp…</translation>
+    </message>
+    <message>
+        <source>Restore pending edits from a file…</source>
+        <translation>Khôi phục các thay đổi chưa gửi từ tệp…</translation>
+    </message>
 </context>
 </TS>
