@@ -22,6 +22,7 @@ from cadastre.db.connection import (
 from cadastre.db.server import ProjectServer
 from cadastre.errors import CadastreError
 from cadastre.register import pages
+from cadastre.register.communes import load_official_list
 from cadastre.register.setup import init_register, read_setting
 from cadastre.settings import get_settings
 
@@ -78,11 +79,16 @@ def _migrate_and_init(province: str | None, srid: int | None) -> None:
     try:
         _print_report(migrations.migrate(conn))
         setting = init_register(conn, province, srid)
+        loaded = load_official_list(conn, setting.province_code)
     finally:
         conn.close()
     console.print(
         f"Register: province {setting.province_code} {setting.province_name}, "
         f"parcels in EPSG:{setting.srid}"
+    )
+    console.print(
+        f"Communes: {loaded.communes} in force ({loaded.communes_added} added now, "
+        f"{loaded.correspondences_added} pre-2025 codes mapped now; from {loaded.source})"
     )
 
 

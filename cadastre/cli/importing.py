@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -104,8 +106,24 @@ def _print_summary(result: ImportReport) -> None:
             f"Land-use codes not in the reference list, kept as imported codes: "
             f"{', '.join(result.new_codes)}"
         )
+    _print_commune_mappings(result)
     state = "committed" if result.committed else "nothing new to import; nothing changed"
     console.print(
         f"{result.accounted} of {result.features} features accounted for; {state} "
         f"({result.seconds:.1f} s)"
     )
+
+
+COMMUNE_MAPPED = re.compile(r"commune ([0-9]{5}) is now ([0-9]{5}) ([^(;]+) \(([^)]*)\)")
+
+
+def _print_commune_mappings(result: ImportReport) -> None:
+    """The commune codes no longer in force the import mapped (cadastre.bulk_check_communes
+    writes 'commune OLD is now NEW Name (via ...)' in each feature's detail)."""
+    mapped: Counter = Counter()
+    for row in result.rows:
+        match = COMMUNE_MAPPED.search(row.get("detail") or "")
+        if match and row.get("outcome") in ("imported", "repaired", "unchanged"):
+            mapped[match.groups()] += 1
+    for (old, new, name, via), count in sorted(mapped.items()):
+        console.print(f"Commune code {old} → {new} {name.strip()} ({via}): {count} features")

@@ -14,6 +14,7 @@ from cadastre import __version__
 from cadastre.cli import (
     audit,
     check,
+    commune,
     db,
     dossier,
     export,
@@ -34,6 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(commune.app, name="commune")
 app.add_typer(parcel.app, name="parcel")
 app.add_typer(dossier.app, name="dossier")
 app.add_typer(rights.restriction_app, name="restriction")

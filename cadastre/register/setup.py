@@ -42,6 +42,8 @@ def init_register(
     existing = read_setting(conn)
     if existing and province_code is None and srid is None:
         return existing
+    if not existing and province_code and srid:
+        _add_province_crs(conn, province_code, srid)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(
@@ -52,3 +54,26 @@ def init_register(
     setting = read_setting(conn)
     assert setting is not None
     return setting
+
+
+def _add_province_crs(conn: psycopg2.extensions.connection, province_code: str, srid: int) -> None:
+    """A province in force whose TM-3 zone the register does not know yet: its legal decision
+    names the zone, given with --srid (its central meridian is read from the CRS itself)."""
+    from pyproj import CRS
+
+    from cadastre.register import admin_units
+
+    name = admin_units.province_name(province_code)
+    if name is None:
+        return  # not a province in force: init_register refuses it with the known codes
+    try:
+        meridian = CRS.from_epsg(srid).to_dict().get("lon_0")
+    except Exception:  # an SRID pyproj does not know: init_register refuses it
+        return
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO cadastre.province_crs (province_code, province_name, central_meridian, "
+            "srid) SELECT %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM public.spatial_ref_sys "
+            "WHERE srid = %s) ON CONFLICT (province_code) DO NOTHING",
+            (province_code, name, meridian, srid, srid),
+        )

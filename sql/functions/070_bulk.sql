@@ -162,16 +162,10 @@ BEGIN
     FROM bulk_work
     WHERE commune_code IS NULL OR sheet_number IS NULL OR parcel_number IS NULL
        OR parcel_number <= 0 OR sheet_number !~ '^[0-9A-Za-z.-]{1,16}$';
-    PERFORM cadastre.quarantine(p_batch_id, 'commune_unknown',
-        'commune ' || commune_code || ' is not a commune of the register in force',
-        array_agg(feature_ref), array_agg(ST_PointOnSurface(geom)))
-    FROM bulk_work AS w
-    WHERE commune_code IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM cadastre.admin_unit AS u
-        WHERE u.code = w.commune_code AND u.level = 'commune'
-          AND u.valid @> cadastre.clock()::date)
-    GROUP BY commune_code;
     PERFORM cadastre.bulk_forget_decided(p_batch_id);
+    -- Commune in force; a merged or pre-2025 code is mapped, one in neither list refused
+    -- (022_communes.sql).
+    PERFORM cadastre.bulk_check_communes(p_batch_id);
 
     -- Legal area from the geometry when the source has none; one purpose takes the whole area.
     UPDATE bulk_work SET legal_area = round(ST_Area(geom)::numeric, 1)

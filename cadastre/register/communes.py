@@ -1,0 +1,174 @@
+"""The register's communes: load the official list, list, add, rename, merge, set boundaries.
+
+Thin over sql/functions/022_communes.sql and cadastre.reassign_commune. Loading, adding,
+renaming and boundaries are the register's set-up (the owner's, like `db init`); a merger is
+an administrator's act under an approved commune-reassignment dossier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+import psycopg2.extensions
+import pyogrio
+import shapely
+
+from cadastre.db.connection import user_error
+from cadastre.errors import CadastreError
+from cadastre.register import admin_units
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    """A commune as `cadastre commune list` shows it."""
+
+    code: str
+    name: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    replaced_by: str | None
+    has_boundary: bool
+    parcels: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading the official list did."""
+
+    communes_added: int
+    correspondences_added: int
+    communes: int
+    source: str
+
+
+def _run(conn: psycopg2.extensions.connection, sql: str, params: tuple) -> list[tuple]:
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+    except psycopg2.Error as exc:
+        raise user_error(exc) from exc
+
+
+def load_official_list(
+    conn: psycopg2.extensions.connection, province_code: str
+) -> LoadReport:
+    """Load the province's communes in force and the pre-2025 correspondence (idempotent)."""
+    communes = admin_units.communes_in_force(province_code)
+    if not communes:
+        raise CadastreError(
+            f"The official list ({admin_units.data_version()}) has no province {province_code}",
+            hint="Province codes in force: "
+            + ", ".join(f"{c} {n}" for c, n in admin_units.provinces()) + ".",
+        )
+    mapping = [vars(m) for m in admin_units.correspondence(province_code)]
+    source = admin_units.data_version()
+    ((result,),) = _run(
+        conn,
+        "SELECT cadastre.load_communes(%s, %s, %s, %s)",
+        (
+            json.dumps([vars(c) for c in communes]),
+            json.dumps(mapping),
+            admin_units.REORGANISATION_DATE,
+            source,
+        ),
+    )
+    return LoadReport(result["communes_added"], result["correspondences_added"],
+                      result["communes"], source)
+
+
+def list_communes(conn: psycopg2.extensions.connection, as_of: dt.date | None = None,
+                  include_retired: bool = False) -> list[CommuneRow]:
+    """The register's communes in force on a date (today by default), or all of them."""
+    rows = _run(
+        conn,
+        "SELECT u.code, u.name, lower(u.valid), upper(u.valid), u.replaced_by, "
+        "u.boundary IS NOT NULL, (SELECT count(*) FROM cadastre.parcel AS p "
+        "WHERE p.commune_code = u.code AND p.status = 'current') "
+        "FROM cadastre.admin_unit AS u WHERE u.level = 'commune' "
+        "AND (%s OR u.valid @> coalesce(%s::date, current_date)) ORDER BY u.code",
+        (include_retired, as_of),
+    )
+    return [CommuneRow(*row) for row in rows]
+
+
+def add_commune(conn: psycopg2.extensions.connection, code: str, name: str,
+                valid_from: dt.date | None = None) -> None:
+    """Add a commune the official list does not have yet (e.g. created after its version)."""
+    _check_code(code)
+    _run(conn, "SELECT cadastre.add_commune(%s, %s, %s)",
+         (code, name, valid_from or dt.date(1900, 1, 1)))
+
+
+def rename_commune(conn: psycopg2.extensions.connection, code: str, name: str) -> None:
+    """Give a commune its new official name."""
+    _run(conn, "SELECT cadastre.rename_commune(%s, %s)", (code, name))
+
+
+def merge_communes(conn: psycopg2.extensions.connection, old_code: str, new_code: str,
+                   dossier_id: int, effective: dt.date, sheet_prefix: str = "") -> int:
+    """Merge a commune into another from a date (cadastre.reassign_commune): its parcels move
+    and keep their old identity; as-of questions before the date still name the old commune."""
+    ((count,),) = _run(
+        conn, "SELECT cadastre.reassign_commune(%s, %s, %s, %s, %s)",
+        (dossier_id, old_code, new_code, effective, sheet_prefix),
+    )
+    return count
+
+
+def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_field: str,
+                      layer: str | None = None) -> list[str]:
+    """Set communes' boundaries from a file any GDAL driver reads, matched by the code field;
+    returns the codes set. A file without CRS or a code the register lacks is refused whole."""
+    meta = pyogrio.read_info(str(path), layer=layer)
+    if not meta.get("crs"):
+        raise CadastreError(f"{path} has no coordinate reference system",
+                            hint="Give the file its .prj (or CRS) so it is not guessed.")
+    if code_field not in meta["fields"]:
+        raise CadastreError(
+            f"{path} has no field '{code_field}' (fields: {', '.join(meta['fields'])})",
+            hint="Name the field holding the 5-digit commune code with --code-field.",
+        )
+    srid = _srid(meta["crs"])
+    _, _, geometries, fields = pyogrio.raw.read(str(path), layer=layer, columns=[code_field])
+    codes = [_code_text(value) for value in fields[0]]
+    try:
+        with conn, conn.cursor() as cur:
+            for code, wkb in zip(codes, geometries, strict=True):
+                if wkb is None:
+                    raise CadastreError(f"The boundary of commune {code} in {path} is empty",
+                                        hint="Fix or remove that feature and run it again.")
+                cur.execute(
+                    "SELECT cadastre.set_commune_boundary(%s, ST_GeomFromWKB(%s, %s))",
+                    (code, psycopg2.Binary(shapely.to_wkb(shapely.from_wkb(wkb))), srid),
+                )
+    except psycopg2.Error as exc:
+        raise user_error(exc) from exc
+    return codes
+
+
+def _srid(crs: str) -> int:
+    from pyproj import CRS
+
+    epsg = CRS.from_user_input(crs).to_epsg()
+    if epsg is None:
+        raise CadastreError(f"The file's CRS ({crs}) has no EPSG code",
+                            hint="Reproject the file to an EPSG CRS (e.g. with ogr2ogr -t_srs).")
+    return epsg
+
+
+def _code_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text.zfill(5) if text.isdigit() else text
+
+
+def _check_code(code: str) -> None:
+    if not (len(code) == 5 and code.isdigit()):
+        raise CadastreError(f"'{code}' is not a commune code",
+                            hint="A commune code has 5 digits, e.g. 20242.")
