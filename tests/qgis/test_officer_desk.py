@@ -197,3 +197,80 @@ def _no_pending_edits(project):
     for layer in project.mapLayers().values():
         if layer.isEditable():
             layer.rollBack()
+
+
+def test_the_plugin_end_to_end_in_english(
+    officer: Login, approver: Login, ward_url: str, qgis_iface, project
+) -> None:
+    """QGIS set to English (the Vietnamese run is the desktop test's, from the built zip)."""
+    import cadastre_officer
+    from cadastre_officer import i18n
+    from qgis.core import Qgis
+
+    plugin = cadastre_officer.classFactory(qgis_iface)
+    plugin.initGui()
+    assert not i18n.install("en")  # English is the source language: no translation loaded
+    assert not i18n.is_vietnamese()
+    english = True
+    try:
+        session = plugin.open_commune(officer.connection, WARD)
+        dossier = session.open_dossier("HS-LANG", "correction", None, "2026-04-01", "Lan")
+        approve(approver.url, dossier.id)
+        plot, neighbour = inner_plot(ward_url, WARD)
+        layer = session.layers.parcels
+        layer.startEditing()
+        from tests.qgis.test_edit_workflow import pushed_into_neighbour
+
+        fid = feature_of(layer, plot).id()
+        assert layer.changeGeometry(fid, pushed_into_neighbour(layer, plot, neighbour))
+        plugin.check()
+        overlap = next(plugin.check_dock.tree.topLevelItem(i)
+                       for i in range(plugin.check_dock.tree.topLevelItemCount())
+                       if plugin.check_dock.tree.topLevelItem(i).text(1) == "overlap")
+        issue = next(i for i in plugin.check_dock.issues if i["rule"] == "overlap")
+        assert overlap.text(3) == issue["message_en" if english else "message_vi"]
+        assert overlap.text(0) == ("error" if english else "lỗi")
+        layer.rollBack()
+        layer.startEditing()
+        from tests.qgis.test_officer_account import grow_legal_area
+
+        grow_legal_area(layer, plot)
+        plugin.check()
+        plugin.check_dock.acknowledge_all()
+        plugin.submit()
+
+        said = qgis_iface.messageBar().messages[Qgis.MessageLevel.Success]
+        assert said[-1].endswith("The edits are in the register.")
+        assert plugin.actions["check"].text() == "Check"
+        assert "HS-LANG" in plugin.check_dock.status.text()
+        assert query(ward_url, "SELECT status FROM cadastre.dossier WHERE id = %s",
+                     dossier.id) == [("closed",)]
+    finally:
+        if plugin.session is not None:
+            plugin.session.close()
+        plugin.unload()
+        i18n.uninstall()
+
+
+def test_a_refused_merge_is_told_in_vietnamese_first(
+    officer: Login, approver: Login, ward_url: str, project
+) -> None:
+    from cadastre_officer.session import describe_failure
+
+    session = session_for(officer, project, "merge", approver, number="HS-GOP")
+    plot, neighbour = inner_plot(ward_url, WARD)
+    layer = session.layers.parcels
+    layer.startEditing()
+    keep, gone = feature_of(layer, plot), feature_of(layer, neighbour)
+    session.begin_action("merge", [keep.id(), gone.id()])
+    assert layer.changeGeometry(keep.id(), keep.geometry().combine(gone.geometry()))
+    assert layer.deleteFeature(gone.id())
+
+    result = session.submit(["area_tolerance"])
+
+    assert result.status == "refused", result
+    text = describe_failure(result, officer.name)
+    first_line = text.split("\n")[0]
+    vietnamese = first_line.split(" — ")[0]
+    assert vietnamese.startswith(("Sổ địa chính từ chối", "Không gộp được")), text
+    assert layer.isEditable() and layer.editBuffer().isModified()
