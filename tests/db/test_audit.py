@@ -224,3 +224,21 @@ def test_a_party_renamed_in_a_dossier_keeps_its_old_name_and_is_in_the_trail(
     assert scalar(
         conn, "SELECT id_number FROM cadastre.party_personal WHERE party_id = %s", (party,)
     ) == "001099012345"
+
+
+def test_audit_verify_passes_then_names_a_row_deleted_with_the_triggers_off(
+    register_url: str, split_by_officer: dict[str, int]
+) -> None:
+    intact = run_cli(register_url, "audit", "verify")
+    conn = connect(register_url)
+    with conn, conn.cursor() as cur:  # the owner, rules switched off, as a tamperer would
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("DELETE FROM cadastre.audit_transaction "
+                    "WHERE id = (SELECT min(id) FROM cadastre.audit_transaction)")
+    broken = run_cli(register_url, "audit", "verify")
+
+    assert intact.returncode == 0, intact.stderr
+    assert "The audit trail is intact" in intact.stdout
+    assert broken.returncode == 1
+    assert "Traceback" not in broken.stderr
+    assert "was deleted" in broken.stderr and "Hint:" in broken.stderr
