@@ -35,8 +35,8 @@ def export(
     area_crs: str | None = typer.Option(None, "--area-crs", help="CRS of --bbox/--polygon"),
     as_of: str | None = typer.Option(None, "--as-of", help="The register as it stood at the "
                                      "end of YYYY-MM-DD"),
-    crs: str = typer.Option("tm3", "--crs", help="tm3 (province VN-2000 TM-3), utm, wgs84 or "
-                            "EPSG:n"),
+    crs: str | None = typer.Option(None, "--crs", help="tm3 (province VN-2000 TM-3, the "
+                                   "default), utm, wgs84 or EPSG:n; GeoJSON is always wgs84"),
     with_holders: bool = typer.Option(False, "--with-holders", help="Holders' names and "
                                       "shares"),
     with_rights: bool = typer.Option(False, "--with-rights", help="Rights and restrictions "

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from cadastre.errors import CadastreError
+
 DBF_TEXT_BYTES = 254
 """Largest dBASE character field; GDAL counts its width in bytes of the declared encoding."""
 SHAPEFILE_NAME_LENGTH = 10
@@ -39,6 +41,12 @@ class Field:
     description: str
     group: str | None = None
     width: int = 254  # text: bytes of its shapefile (dBASE) field; longer text is cut there
+    digits: tuple[int, int] = (9, 0)  # numbers: dBASE N(width, decimals) in a shapefile
+
+    @property
+    def dbf_width(self) -> int:
+        """Bytes the field takes in a .dbf record."""
+        return {"text": self.width, "date": 8}.get(self.kind, self.digits[0])
 
 
 FIELDS: tuple[Field, ...] = (
@@ -49,8 +57,10 @@ FIELDS: tuple[Field, ...] = (
     Field("commune_name", "TenXa", "text", "Commune name", width=150),
     Field("sheet_number", "SoTo", "text", "Map sheet number (số tờ)", width=16),
     Field("parcel_number", "SoThua", "int", "Parcel number on the sheet (số thửa)"),
-    Field("legal_area", "DienTich", "float", "Registered (legal) area, m²"),
-    Field("measured_area", "DTDoDac", "float", "Area of the geometry in the register CRS, m²"),
+    Field("legal_area", "DienTich", "float", "Registered (legal) area, m²",
+          digits=(14, 1)),
+    Field("measured_area", "DTDoDac", "float", "Area of the geometry in the register CRS, m²",
+          digits=(16, 3)),
     Field("land_use", "LoaiDat", "text",
           "Land-use codes joined by '+', largest area first (ODT+CLN)", width=100),
     Field("land_use_areas", "DTLoaiDat", "text",
@@ -58,7 +68,7 @@ FIELDS: tuple[Field, ...] = (
           width=120),
     Field("main_land_use", "MDSDChinh", "text", "Code of the purpose with the largest area",
           width=6),
-    Field("land_use_count", "SoMDSD", "int", "Number of land-use purposes"),
+    Field("land_use_count", "SoMDSD", "int", "Number of land-use purposes", digits=(4, 0)),
     Field("address", "DiaChi", "text", "Address of the parcel"),
     Field("old_refs", "SoHieuCu", "text",
           "Earlier identities commune/sheet/number (until date), joined by '; '"),
@@ -67,7 +77,8 @@ FIELDS: tuple[Field, ...] = (
     Field("version_since", "TuNgay", "date", "Date (UTC) the register recorded this version"),
     Field("holders", "ChuSuDung", "text",
           "Holders of the land-use right with their shares: name (share); …", HOLDERS),
-    Field("holder_count", "SoChu", "int", "Number of holders of the land-use right", HOLDERS),
+    Field("holder_count", "SoChu", "int", "Number of holders of the land-use right", HOLDERS,
+          digits=(4, 0)),
     Field("rights", "QuyenSD", "text", "Rights in force (kinds), joined by '; '", RIGHTS,
           width=100),
     Field("restrictions", "HanChe", "text",
@@ -103,14 +114,18 @@ def _area_text(area: Any) -> str:
     return repr(float(area))
 
 
-def _use_order(use: dict[str, Any]) -> tuple[float, str]:
+def _use_order(indexed: tuple[int, dict[str, Any]]) -> tuple[float, int]:
+    position, use = indexed
     area = use.get("area")
-    return (-(float(area)) if area is not None else float("inf"), str(use.get("code")))
+    return (-(float(area)) if area is not None else float("inf"), position)
 
 
 def flatten_land_uses(land_uses: Iterable[dict[str, Any]] | None) -> dict[str, Any]:
-    """land_use, land_use_areas, main_land_use and land_use_count of a parcel's purposes."""
-    uses = sorted(land_uses or [], key=_use_order)
+    """land_use, land_use_areas, main_land_use and land_use_count of a parcel's purposes.
+
+    The largest known area first; otherwise the recorded order, which is the source's
+    (principal use first: 'ODT+CLN' stays ODT+CLN, its main use ODT)."""
+    uses = [use for _, use in sorted(enumerate(land_uses or []), key=_use_order)]
     codes = [str(u.get("code")) for u in uses]
     return {
         "land_use": "+".join(codes) or None,
@@ -161,12 +176,15 @@ def record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def columns(
-    records: Sequence[dict[str, Any]], fields: Sequence[Field], shapefile: bool
+    records: Sequence[dict[str, Any]], fields: Sequence[Field], shapefile: bool,
+    dates_as_text: bool = False,
 ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[LongText]]:
     """Column arrays for pyogrio, their null masks and, for a shapefile, the texts cut to fit.
 
     A shapefile's text fields get their declared width (fixed from the first batch, so GDAL
-    never widens a field and rewrites the .dbf mid-stream, and part sizes are predictable).
+    never widens a field and rewrites the .dbf mid-stream, and part sizes are predictable); its
+    integers must fit their N(width) field. `dates_as_text` gives ISO dates (2012-08-09) as
+    text, for CSV, where GDAL would write 2012/08/09.
     """
     arrays: list[np.ndarray] = []
     masks: list[np.ndarray | None] = []
@@ -180,6 +198,8 @@ def columns(
             array = np.array(["" if v is None else v for v in cut], dtype=f"U{f.width}")
         elif f.kind == "text":
             array = np.array(values, dtype=object)
+        elif f.kind == "date" and dates_as_text:
+            array = np.array([None if v is None else _iso(v) for v in values], dtype=object)
         elif f.kind == "date":
             array = np.array([_date(v) for v in values], dtype="datetime64[D]")
         elif f.kind == "float":
@@ -188,6 +208,8 @@ def columns(
             if any(v is None for v in values):
                 raise ValueError(f"field {f.name}: an integer field has no value")
             array = np.array([int(v) for v in values], dtype="int64")
+            if shapefile:
+                _check_digits(array, f)
         arrays.append(array)
         masks.append(mask)
     return arrays, masks, long_texts
@@ -209,3 +231,15 @@ def _date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         value = value.date()
     return np.datetime64(value, "D")
+
+
+def _iso(value: Any) -> str:
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+
+
+def _check_digits(array: np.ndarray, f: Field) -> None:
+    if len(array) and np.abs(array).max() >= 10 ** f.digits[0]:
+        raise CadastreError(
+            f"field {f.name}: the value {int(np.abs(array).max())} does not fit the "
+            f"shapefile's {f.digits[0]}-digit field {f.short}",
+            hint="Export to GeoPackage or FlatGeobuf instead.")

@@ -29,6 +29,7 @@ class OutputFormat:
     layer_options: dict[str, str] = field(default_factory=dict)
     shapefile: bool = False
     crs_sidecar: bool = False  # the driver keeps no CRS: write <name>.prj beside the file
+    wgs84_only: bool = False  # the format allows no other CRS (GeoJSON, RFC 7946)
 
     def files(self, output: Path) -> list[Path]:
         """Every file an export to `output` puts in place (the output and its sidecars)."""
@@ -44,7 +45,9 @@ FORMATS: dict[str, OutputFormat] = {
     "gpkg": OutputFormat("gpkg", "GeoPackage", "GPKG", ".gpkg"),
     "geojson": OutputFormat(
         "geojson", "GeoJSON", "GeoJSON", ".geojson",
-        layer_options={"WRITE_BBOX": "YES"},
+        # RFC 7946: WGS 84 only, no `crs` member, 7 decimals (about 1 cm).
+        layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7", "WRITE_BBOX": "YES"},
+        wgs84_only=True,
     ),
     "fgb": OutputFormat("fgb", "FlatGeobuf", "FlatGeobuf", ".fgb"),
     "csv": OutputFormat(

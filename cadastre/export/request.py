@@ -31,7 +31,7 @@ class ExportRequest:
     polygon: str | None = None
     area_crs: str | None = None
     as_of: dt.date | None = None
-    crs: str = "tm3"
+    crs: str | None = None  # None: tm3, except GeoJSON (always WGS 84, RFC 7946)
     with_holders: bool = False
     with_rights: bool = False
     with_personal_data: bool = False

@@ -25,7 +25,7 @@ import shapely
 from cadastre.db.connection import connect, user_error
 from cadastre.errors import CadastreError
 from cadastre.export import fields as export_fields
-from cadastre.export.crs import target_srid
+from cadastre.export.crs import WGS84, target_srid
 from cadastre.export.formats import SHAPEFILE_PART_LIMIT, OutputFormat, output_format
 from cadastre.export.output import check_outputs
 from cadastre.export.query import build_query
@@ -107,7 +107,7 @@ def _export(conn: psycopg2.extensions.connection, output: Path, fmt: OutputForma
     with conn.cursor() as cur:
         cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         register = _register(cur)
-        srid = _target_srid(cur, request.crs, register)
+        srid, notes = _target_srid(cur, request.crs, register, fmt)
         area_srid = _area_srid(cur, request, register, srid)
         _check_filters(cur, request, register)
         if request.with_personal_data:
@@ -117,7 +117,8 @@ def _export(conn: psycopg2.extensions.connection, output: Path, fmt: OutputForma
         total = cur.fetchone()[0]
     fields = export_fields.selected_fields(request.holders, request.with_rights,
                                            request.with_personal_data)
-    spec = LayerSpec(fields, srid, request.layer, shapefile_names=fmt.shapefile)
+    spec = LayerSpec(fields, srid, request.layer, shapefile_names=fmt.shapefile,
+                     dates_as_text=fmt.key == "csv")
     result = ExportResult(output, fmt.key, 0, f"EPSG:{srid}")
     with work_folder(output) as folder:
         writer = _writer(folder, output.stem, fmt, spec, request, part_limit)
@@ -131,7 +132,7 @@ def _export(conn: psycopg2.extensions.connection, output: Path, fmt: OutputForma
         if fmt.shapefile:
             files = _shapefile_package(folder, output, files, fields, long_text_file)
         result.files = [p.name for p in publish(files, output)]
-        result.warnings = _warnings(request, result, writer, long_texts)
+        result.warnings = notes + _warnings(request, result, writer, long_texts)
     for warning in result.warnings:
         log.warning(warning)
     return result
@@ -160,9 +161,15 @@ def _known_srid(cur: psycopg2.extensions.cursor, srid: int, option: str) -> int:
     return srid
 
 
-def _target_srid(cur: psycopg2.extensions.cursor, crs: str, register: _Register) -> int:
-    srid = target_srid(crs, register.srid, register.central_meridian)
-    return _known_srid(cur, srid, f"--crs {crs}")
+def _target_srid(cur: psycopg2.extensions.cursor, crs: str | None, register: _Register,
+                 fmt: OutputFormat) -> tuple[int, list[str]]:
+    """The export's EPSG code, and a note when the format overrode the one asked for."""
+    srid = target_srid(crs or "tm3", register.srid, register.central_meridian)
+    if fmt.wgs84_only and srid != WGS84:
+        notes = [f"{fmt.label} is always in WGS 84 (RFC 7946): --crs {crs} was not applied; "
+                 "export to GeoPackage or FlatGeobuf for another CRS."] if crs else []
+        return WGS84, notes
+    return _known_srid(cur, srid, f"--crs {crs}"), []
 
 
 def _area_srid(cur: psycopg2.extensions.cursor, request: ExportRequest, register: _Register,
@@ -238,7 +245,8 @@ def _stream(conn: psycopg2.extensions.connection, query: Any, batch_size: int, w
                 break
             geometry = np.array([bytes(r.pop("geom_wkb")) for r in rows], dtype=object)
             records = [export_fields.record(r) for r in rows]
-            arrays, masks, cut = export_fields.columns(records, spec.fields, spec.shapefile_names)
+            arrays, masks, cut = export_fields.columns(records, spec.fields, spec.shapefile_names,
+                                                       spec.dates_as_text)
             writer.write(geometry, arrays, masks)
             long_texts.add(cut)
             written += len(rows)

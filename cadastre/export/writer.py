@@ -32,7 +32,6 @@ GEOMETRY_TYPE = "MultiPolygon"
 _SHAPEFILE_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _SHP_HEADER = 100
 _SHP_RECORD_FIXED = 8 + 4 + 32 + 4 + 4  # record header, type, box, numParts, numPoints
-_DBF_WIDTH = {"int": 18, "float": 24, "date": 8}  # what GDAL gives int64, real and date
 
 
 @contextmanager
@@ -54,6 +53,7 @@ class LayerSpec:
     srid: int
     layer: str
     shapefile_names: bool = False
+    dates_as_text: bool = False  # CSV: ISO dates, typed Date in the .csvt
 
     @property
     def names(self) -> list[str]:
@@ -105,8 +105,49 @@ class StagedWriter:
             prj = self.target.with_suffix(".prj")
             prj.write_text(esri_wkt(self.spec.srid), encoding="ascii")
             csvt = self.target.with_suffix(".csvt")
+            if self.spec.dates_as_text and csvt.exists():
+                _type_dates(csvt, self.spec.fields)
             files = [p for p in (csvt, prj) if p.exists()] + files
         return files
+
+
+def _type_dates(csvt: Path, fields: Sequence[Field]) -> None:
+    """Mark the date columns (written as ISO text) Date in a .csvt (WKT is the first column)."""
+    types = csvt.read_text(encoding="ascii").strip().split(",")
+    for i, f in enumerate(fields, start=1):
+        if f.kind == "date" and i < len(types):
+            types[i] = "Date"
+    csvt.write_text(",".join(types) + "\n", encoding="ascii")
+
+
+_EMPTY = {"int": "int64", "float": "float64", "date": "datetime64[D]"}
+
+
+def create_shapefile(path: Path, spec: LayerSpec) -> None:
+    """An empty shapefile whose numeric fields have the widths of the export's fields: GDAL
+    would declare every integer N(18) and every real N(24,15) (ArcGIS reads both as Double),
+    so the .dbf header is set before the first record is appended."""
+    arrays = [np.zeros(0, dtype=_EMPTY.get(f.kind, f"U{f.width}")) for f in spec.fields]
+    _write(path, np.zeros(0, dtype=object), arrays, [None] * len(arrays), spec,
+           "ESRI Shapefile", {}, append=False)
+    set_dbf_digits(path.with_suffix(".dbf"),
+                   {f.short: f.digits for f in spec.fields if f.kind in ("int", "float")})
+
+
+def set_dbf_digits(dbf: Path, digits: dict[str, tuple[int, int]]) -> None:
+    """Set N(width, decimals) of named fields in the header of a .dbf that has no record."""
+    header = bytearray(dbf.read_bytes())
+    if struct.unpack("<I", header[4:8])[0] != 0:
+        raise ValueError(f"{dbf.name} already has records")
+    count = (struct.unpack("<H", header[8:10])[0] - 33) // 32
+    for i in range(count):
+        at = 32 + 32 * i
+        name = bytes(header[at:at + 11]).split(b"\0", 1)[0].decode("ascii")
+        if name in digits:
+            header[at + 16], header[at + 17] = digits[name]
+    record = 1 + sum(header[32 + 32 * i + 16] for i in range(count))
+    header[10:12] = struct.pack("<H", record)
+    dbf.write_bytes(header)
 
 
 @dataclass
@@ -135,10 +176,7 @@ class ShapefileWriter:
     def write(self, geometry: np.ndarray, arrays: list[np.ndarray], masks: Masks) -> None:
         if not self.parts:
             self._new_part()
-        if not len(geometry):
-            if not self.parts[-1].path.exists():  # an empty export still has its files
-                self._append(self.parts[-1], geometry, arrays, masks,
-                             np.zeros(0, dtype="int64"))
+        if not len(geometry):  # an empty export still has its files, made with the part
             return
         sizes = shp_record_sizes(geometry)
         start = 0
@@ -159,9 +197,8 @@ class ShapefileWriter:
 
     def _rows_that_fit(self, part: _Part, sizes: np.ndarray) -> int:
         """How many of the next records fit in the part without a file reaching the limit."""
-        # Before the first write, the widths GDAL gives each kind (then the header's own).
-        record = part.dbf_record or 1 + sum(
-            f.width if f.kind == "text" else _DBF_WIDTH[f.kind] for f in self.spec.fields)
+        # Before the first write, the fields' own widths (then the header's).
+        record = part.dbf_record or 1 + sum(f.dbf_width for f in self.spec.fields)
         dbf_now = part.dbf_bytes or 32 + 32 * len(self.spec.fields) + 2
         shp = part.shp_bytes + np.cumsum(sizes)
         dbf = dbf_now + np.arange(1, len(sizes) + 1) * record
@@ -182,13 +219,14 @@ class ShapefileWriter:
         number = len(self.parts) + 1
         name = self.stem if number == 1 else f"{self.stem}_{number}"
         part = _Part(self.folder / f"{name}.shp")
+        create_shapefile(part.path, self.spec)
         self.parts.append(part)
         return part
 
     def _append(self, part: _Part, geometry: np.ndarray, arrays: list[np.ndarray],
                 masks: Masks, sizes: np.ndarray) -> None:
         _write(part.path, geometry, arrays, masks, self.spec, self.fmt.driver,
-               self.fmt.layer_options, append=part.path.exists())
+               self.fmt.layer_options, append=True)
         part.rows += len(geometry)
         part.shp_bytes += int(sizes.sum())
         dbf = part.path.with_suffix(".dbf")
