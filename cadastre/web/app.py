@@ -8,15 +8,15 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from cadastre import __version__
 from cadastre.web import errors
-from cadastre.web.config import WebSettings, web_database_url
+from cadastre.web.assets import Assets
+from cadastre.web.config import WebSettings, basemap_origin, web_database_url
 from cadastre.web.db import Database
-from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, text
-from cadastre.web.middleware import RateLimit, SecurityHeaders
+from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, land_use_name, text
+from cadastre.web.middleware import Compress, HeadAsGet, RateLimit, SecurityHeaders
 from cadastre.web.register import PublicRegister
 from cadastre.web.routes import (
     addresses,
@@ -32,10 +32,12 @@ from cadastre.web.routes import (
 PACKAGE = resources.files("cadastre.web")
 
 
-def _templates() -> Jinja2Templates:
+def _templates(assets: Assets) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.globals.update(
         t=text,
+        asset=assets.url,
+        land_use_name=land_use_name,
         status_label=lambda code, lang: label(STATUS_LABELS, code, lang),
         holder_kind=lambda code, lang: label(HOLDER_KINDS, code, lang),
     )
@@ -68,13 +70,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.templates = _templates()
+    assets = Assets(PACKAGE / "static")
+    app.state.templates = _templates(assets)
     errors.install(app)
     app.add_route(parcels.WELL_FORMED_PATH, parcels.well_formed_parcel, methods=["GET"],
                   include_in_schema=False)  # first: the busiest request, without parameter models
     for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
+    app.add_route("/static/{path:path}", assets.serve, methods=["GET"], include_in_schema=False)
+    app.add_middleware(Compress)
     app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, extra_origin=basemap_origin(settings))
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD runs as a GET and drops the body
     return app

@@ -36,6 +36,16 @@ class WebSettings(BaseSettings):
         default=0.5, ge=0, description="At most this often, look for register changes"
     )
     tile_max_age: int = Field(default=60, ge=0, description="Browser cache time of a tile (s)")
+    # An optional base map under the parcels, so citizens see streets: off by default (the
+    # site runs with no internet), set by the office to a raster tile server it may use.
+    basemap_tiles: str | None = Field(
+        default=None, pattern=r"^https?://[^\s\"'<>]+\{z\}[^\s\"'<>]*$",
+        description="Raster tile URL of a base map, e.g. https://tiles.example.vn/{z}/{x}/{y}.png",
+    )
+    basemap_attribution: str = Field(
+        default="", max_length=300, description="Attribution of the base map (shown on the map)"
+    )
+    basemap_max_zoom: int = Field(default=19, ge=0, le=22, description="Base map's last zoom")
 
 
 def register_url(settings: WebSettings) -> str:
@@ -47,3 +57,11 @@ def web_database_url(settings: WebSettings) -> str:
     """The register's URL with the web role as user; on the project server its generated
     password comes from the pgpass file the URL names (passfile=)."""
     return with_user(register_url(settings), settings.role)
+
+
+def basemap_origin(settings: WebSettings) -> str | None:
+    """The scheme and host of the base map's tiles (the page's CSP must allow them)."""
+    if not settings.basemap_tiles:
+        return None
+    scheme, rest = settings.basemap_tiles.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"

@@ -113,14 +113,21 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             vi, en = text("not_found_page", "vi"), text("not_found_page", "en")
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "GET")
+            values = {"method": request.method, "allowed": allowed}
+            vi, en = text("method_not_allowed", "vi", **values), \
+                text("method_not_allowed", "en", **values)
         else:
             vi = en = str(exc.detail)
         return await _render(request, exc.status_code, vi, en, headers=exc.headers)
 
     async def _database(request: Request, code: str, detail: str, exc: Exception) -> Response:
         if code.startswith("22"):  # data exception: the input, not the server
-            return await _render(request, 400, text("bad_input", "vi") + f": {detail}",
-                                 text("bad_input", "en") + f": {detail}")
+            log.info("data exception on %s: %s", request.url.path, detail)
+            # PostgreSQL's own text is neither bilingual nor meant for citizens.
+            return await _render(request, 400, text("bad_input", "vi") + ".",
+                                 text("bad_input", "en") + ".")
         log.warning("database error on %s: %s", request.url.path, exc)
         return await _render(request, 503, text("server_busy", "vi"), text("server_busy", "en"),
                              headers={"Retry-After": "5"})

@@ -126,6 +126,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Account {role} may not export (it needs the analyst role).",
     },
     "export_refused": {"vi": "Không xuất được: {reason}", "en": "Export refused: {reason}"},
+    "control_characters": {
+        "vi": "{field_vi}: có ký tự không hợp lệ (ký tự điều khiển như %00); hãy nhập lại.",
+        "en": "{field_en}: holds an invalid character (a control character such as %00); "
+        "please type it again.",
+    },
+    "method_not_allowed": {
+        "vi": "Phương thức {method} không được hỗ trợ ở địa chỉ này (dùng {allowed}).",
+        "en": "Method {method} is not allowed here (use {allowed}).",
+    },
+    "more_results": {
+        "vi": "Còn nhiều kết quả khác — hãy ghi rõ hơn địa chỉ (số nhà, ngõ, tên phố).",
+        "en": "More results — refine your search (house number, lane, street name).",
+    },
+    "map_title": {"vi": "Bản đồ địa chính", "en": "Cadastral map"},
+    "zoom_in": {"vi": "Phóng to", "en": "Zoom in"},
+    "zoom_out": {"vi": "Thu nhỏ", "en": "Zoom out"},
+    "reset_bearing": {"vi": "Đặt lại hướng bắc", "en": "Reset bearing to north"},
+    "close": {"vi": "Đóng", "en": "Close"},
+    "toggle_attribution": {"vi": "Hiện/ẩn nguồn bản đồ", "en": "Toggle attribution"},
+    "this_parcel": {"vi": "Thửa đất đang xem", "en": "This parcel"},
 }
 
 # Field names of request parameters as people read them.
@@ -163,6 +183,64 @@ HOLDER_KINDS: dict[str, dict[str, str]] = {
     "organisation": {"vi": "Tổ chức", "en": "Organisation"},
     "state": {"vi": "Nhà nước", "en": "The State"},
 }
+
+
+# English names of the land-use purposes (Thông tư 27/2018/TT-BTNMT); the Vietnamese names
+# come from the register (public_register.land_use_code).
+LAND_USE_EN: dict[str, str] = {
+    "SXN": "Agricultural production land", "CHN": "Annual crop land",
+    "LUA": "Rice land", "LUC": "Specialised wet-rice land", "LUK": "Other wet-rice land",
+    "LUN": "Upland rice land", "HNK": "Other annual crop land",
+    "BHK": "Flat land for other annual crops", "NHK": "Upland fields for other annual crops",
+    "CLN": "Perennial crop land", "LNP": "Forestry land", "RSX": "Production forest land",
+    "RPH": "Protection forest land", "RDD": "Special-use forest land",
+    "NTS": "Aquaculture land", "LMU": "Salt-making land", "NKH": "Other agricultural land",
+    "OCT": "Residential land", "ONT": "Rural residential land",
+    "ODT": "Urban residential land", "CDG": "Special-use land",
+    "TSC": "Land for government offices", "CQP": "Defence land", "CAN": "Security land",
+    "DSN": "Land for public service works", "DTS": "Land for public service organisations",
+    "DVH": "Land for cultural facilities", "DXH": "Land for social services",
+    "DYT": "Land for health facilities", "DGD": "Land for education and training",
+    "DTT": "Land for sports facilities", "DKH": "Land for science and technology",
+    "DNG": "Land for diplomatic facilities", "DSK": "Land for other public service works",
+    "CSK": "Non-agricultural business land", "SKK": "Industrial zone land",
+    "SKN": "Industrial cluster land", "SKT": "Export processing zone land",
+    "TMD": "Commercial and service land", "SKC": "Non-agricultural production land",
+    "SKS": "Mining land", "SKX": "Land for building materials and pottery",
+    "CCC": "Land for public purposes", "DGT": "Transport land", "DTL": "Irrigation land",
+    "DDT": "Historical and cultural relic land", "DDL": "Scenic landscape land",
+    "DSH": "Community activity land", "DKV": "Public recreation land",
+    "DNL": "Energy works land", "DBV": "Post and telecommunications land",
+    "DCH": "Market land", "DRA": "Waste disposal and treatment land",
+    "DCK": "Other public works land", "TON": "Religious land", "TIN": "Belief (shrine) land",
+    "NTD": "Cemetery and funeral land", "SON": "Rivers, canals and streams",
+    "MNC": "Special-use water surface", "PNK": "Other non-agricultural land",
+    "BCS": "Unused flat land", "DCS": "Unused hilly land",
+    "NCS": "Rocky mountains without forest", "MVB": "Coastal water surface",
+    "MVT": "Coastal water surface for aquaculture",
+    "MVR": "Coastal water surface with mangroves",
+    "MVK": "Coastal water surface for other purposes",
+}
+
+
+def land_use_name(code: str, name_vi: str | None, lang: str) -> str:
+    """A land-use purpose's name in the page's language (the register's Vietnamese name, or
+    the English one; the code when neither is known)."""
+    if lang == "en" and code in LAND_USE_EN:
+        return LAND_USE_EN[code]
+    return name_vi or code
+
+
+def map_locale(lang: str) -> dict[str, str]:
+    """MapLibre's `locale` option: its controls' labels in the page's language."""
+    return {
+        "Map.Title": text("map_title", lang),
+        "NavigationControl.ZoomIn": text("zoom_in", lang),
+        "NavigationControl.ZoomOut": text("zoom_out", lang),
+        "NavigationControl.ResetBearing": text("reset_bearing", lang),
+        "Popup.Close": text("close", lang),
+        "AttributionControl.ToggleAttribution": text("toggle_attribution", lang),
+    }
 
 
 def language(value: str | None) -> str:

@@ -6,23 +6,33 @@ fast.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cadastre.web.i18n import text
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "worker-src 'self' blob:; child-src 'self' blob:; connect-src 'self'; font-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:{extra}; "
+    "worker-src 'self' blob:; child-src 'self' blob:; connect-src 'self'{extra}; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
+
+
+def csp(extra_origin: str | None = None) -> str:
+    """The content security policy: this site only, plus the base map's server if set."""
+    return CSP.format(extra=f" {extra_origin}" if extra_origin else "")
+
+
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
-    (b"content-security-policy", CSP.encode()),
+    (b"content-security-policy", csp().encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-frame-options", b"DENY"),
@@ -34,8 +44,10 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 class SecurityHeaders:
     """Add the security headers (CSP self only, nosniff, referrer policy, no framing)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, extra_origin: str | None = None) -> None:
         self.app = app
+        self.headers = [(b"content-security-policy", csp(extra_origin).encode()),
+                        *SECURITY_HEADERS[1:]]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,7 +56,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + self.headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -115,3 +127,87 @@ class RateLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """Answer HEAD on every GET route (uptime monitors use it): run the GET and send its
+    status and headers (Content-Length included) without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, send_headers_only)
+
+
+COMPRESSIBLE = (b"text/", b"application/json", b"application/javascript",
+                b"application/vnd.mapbox-vector-tile", b"image/svg+xml")
+MIN_COMPRESS = 512
+
+
+def accepts_gzip(headers: list[tuple[bytes, bytes]] | Any) -> bool:
+    """Whether a request's raw ASGI headers accept gzip."""
+    for name, value in headers:
+        if name == b"accept-encoding":
+            return b"gzip" in value
+    return False
+
+
+def gzipped(body: bytes) -> bytes:
+    """A body compressed as sent (gzip level 6, the usual balance of size and speed)."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+class Compress:
+    """Gzip text, JSON and tiles for clients that accept it. Answers that are already encoded
+    (a tile or look-up from the cache, a static file: compressed once and kept) pass as they
+    are; streamed answers (the analysts' exports) are not touched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not accepts_gzip(scope["headers"]):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+
+        async def maybe_compress(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if any(n == b"content-encoding" for n, _ in headers) or not any(
+                    n == b"content-type" and v.startswith(COMPRESSIBLE) for n, v in headers
+                ):
+                    await send(message)
+                    return
+                start = message  # held until the body shows whether it is worth it
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            held, start = start, None
+            body = message.get("body", b"")
+            if message.get("more_body", False) or len(body) < MIN_COMPRESS:
+                await send(held)
+                await send(message)
+                return
+            body = gzipped(body)
+            headers = [(n, v) for n, v in held.get("headers", []) if n != b"content-length"]
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"),
+                        (b"content-length", str(len(body)).encode())]
+            await send(dict(held, headers=headers))
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, maybe_compress)

@@ -20,6 +20,7 @@ from cadastre.web.cache import (
 from cadastre.web.config import WebSettings
 from cadastre.web.db import Database
 from cadastre.web.errors import WebError
+from cadastre.web.middleware import MIN_COMPRESS, gzipped
 
 COMMUNE_CODE = re.compile(r"^[0-9]{5}$")
 WORLD: Box = (-WORLD_HALF, -WORLD_HALF, WORLD_HALF, WORLD_HALF)
@@ -39,6 +40,7 @@ CERTIFICATE_SQL = (
     "FROM public_register.certificate WHERE serial = $1"
 )
 SEARCH_SQL = "SELECT * FROM public_register.search_address($1, $2)"
+LAND_USES_SQL = "SELECT code, name FROM public_register.land_use_code ORDER BY code"
 POINT_SQL = "SELECT public_register.parcel_at($1, $2)"
 TILE_SQL = "SELECT public_register.parcel_tile($1, $2, $3)"
 
@@ -49,10 +51,26 @@ def fold(value: str) -> str:
 
 
 @dataclass
-class ParcelAnswer:
-    """A parcel document as the API sends it (bytes) and as pages read it (parsed once)."""
+class Encoded:
+    """An answer's bytes, and the same gzipped: compressed once, on the first request that
+    accepts gzip, and kept with the answer in the cache."""
 
     body: bytes
+    _gzipped: bytes | None = field(default=None, repr=False)
+
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzipped(self.body)
+        return self._gzipped
+
+    def worth_compressing(self) -> bool:
+        return len(self.body) >= MIN_COMPRESS
+
+
+@dataclass
+class ParcelAnswer(Encoded):
+    """A parcel document as the API sends it (bytes) and as pages read it (parsed once)."""
+
     _document: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -151,13 +169,26 @@ class PublicRegister:
             "replaced_by": row[4], "parcels": list(row[5]),
         }
 
-    async def search(self, query: str, limit: int) -> list[dict[str, Any]]:
-        """Current parcels whose address contains every word of the query."""
-        rows = await self.db.all(SEARCH_SQL, query, limit)
-        return [
+    async def search(self, query: str, limit: int) -> tuple[list[dict[str, Any]], bool]:
+        """Current parcels at an address (only those at the exact house number when there
+        are any), and whether there are more than `limit`."""
+        rows = await self.db.all(SEARCH_SQL, query, limit + 1)
+        hits = [
             {"ref": r[0], "address": r[1], "commune_name": r[2], "status_codes": list(r[3])}
-            for r in rows
+            for r in rows[:limit]
         ]
+        return hits, len(rows) > limit
+
+    async def land_use_names(self) -> dict[str, str]:
+        """Land-use purpose names by code, in Vietnamese (cached like the communes)."""
+        await self.refresh()
+        found = self.lookups.get(("land_uses",))
+        if found is None:
+            epoch = self.watcher.epoch
+            found = {r[0]: r[1] for r in await self.db.all(LAND_USES_SQL)}
+            if epoch == self.watcher.epoch:
+                self.lookups.put(("land_uses",), found, WORLD)
+        return found
 
     async def parcel_at(self, lon: float, lat: float) -> str:
         """Identity of the current parcel under a point."""
@@ -166,15 +197,15 @@ class PublicRegister:
             raise WebError(404, "point_outside")
         return row[0]
 
-    async def tile(self, z: int, x: int, y: int) -> bytes:
-        """A vector tile (cached)."""
+    async def tile(self, z: int, x: int, y: int) -> Encoded:
+        """A vector tile (cached, with its gzipped bytes once asked for)."""
         await self.refresh()
         key = (z, x, y)
         tile = self.tiles.get(key)
         if tile is None:
             epoch = self.watcher.epoch
             row = await self.db.one(TILE_SQL, z, x, y)
-            tile = bytes(row[0]) if row and row[0] is not None else b""
+            tile = Encoded(bytes(row[0]) if row and row[0] is not None else b"")
             if epoch == self.watcher.epoch:
                 self.tiles.put(key, tile, tile_box(z, x, y))
         return tile

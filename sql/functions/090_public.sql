@@ -44,15 +44,22 @@ CREATE OR REPLACE FUNCTION public_register.mask_name(p_name text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    -- Each word becomes " X***", then the leading space and any trailing white space go;
-    -- NULL when there is no word. One expression, and not STRICT, so the planner inlines it:
-    -- a SQL function it cannot inline is parsed and planned again on every parcel document.
-    SELECT nullif(regexp_replace(regexp_replace(p_name, '\s*(\S)\S*', ' \1***', 'g'),
-                                 '^ |\s+$', '', 'g'), '')
+    -- A household's "Hộ ông" / "Hộ bà" (or "Hộ gia đình ông/bà") is kept as written: it says
+    -- what kind of holder this is and names no one. Each word of the rest becomes " X***",
+    -- then the leading space and any trailing white space go; NULL when there is no word.
+    -- One expression, and not STRICT, so the planner inlines it: a SQL function it cannot
+    -- inline is parsed and planned again on every parcel document.
+    SELECT nullif(concat_ws(' ',
+        substring(p_name FROM '^\s*((?:[Hh]ộ|HỘ)\s+(?:gia\s+đình\s+)?(?:ông|bà|Ông|Bà|ÔNG|BÀ))\s'),
+        nullif(regexp_replace(regexp_replace(
+            regexp_replace(p_name,
+                           '^\s*(?:[Hh]ộ|HỘ)\s+(?:gia\s+đình\s+)?(?:ông|bà|Ông|Bà|ÔNG|BÀ)\s', ''),
+            '\s*(\S)\S*', ' \1***', 'g'), '^ |\s+$', '', 'g'), '')), '')
 $$;
 COMMENT ON FUNCTION public_register.mask_name(text) IS
     'A name as the public may see it: the first letter of each word, the rest hidden '
-    '("Bùi Văn Khoa" → "B*** V*** K***").';
+    '("Bùi Văn Khoa" → "B*** V*** K***"); a household keeps its "Hộ ông"/"Hộ bà" '
+    '("Hộ ông Bùi Văn Khoa" → "Hộ ông B*** V*** K***").';
 
 CREATE OR REPLACE FUNCTION public_register.is_open(p_valid daterange)
 RETURNS boolean
@@ -431,6 +438,7 @@ SET search_path = pg_catalog, public
 AS $$
 DECLARE
     v_words text[];
+    v_numbers text[];
     v_where text;
 BEGIN
     v_words := ARRAY(SELECT w FROM regexp_split_to_table(public_register.fold(p_query), '\s+') AS w
@@ -438,24 +446,53 @@ BEGIN
     IF coalesce(array_length(v_words, 1), 0) = 0 THEN
         RETURN;
     END IF;
+    -- A number the citizen typed is a house, lane or alley number: matched whole (4 is not
+    -- 14 nor 45), leading zeros aside.
+    v_numbers := ARRAY(SELECT ltrim(w, '0') FROM unnest(v_words) AS w WHERE w ~ '^[0-9]+$');
     -- One LIKE per word so the trigram index answers each; words are quoted literals (%L),
-    -- with LIKE's own wildcards escaped.
-    SELECT string_agg(format('public_register.fold(p.address) LIKE %L',
-                             '%' || replace(replace(replace(w, '\', '\\'), '%', '\%'), '_', '\_')
-                             || '%'), ' AND ')
+    -- with LIKE's own wildcards escaped; a number is also matched whole by a regular
+    -- expression.
+    SELECT string_agg(
+               format('public_register.fold(p.address) LIKE %L',
+                      '%' || replace(replace(replace(w, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+               || CASE WHEN w ~ '^[0-9]+$'
+                       THEN format(' AND public_register.fold(p.address) ~ %L',
+                                   '(^|[^0-9])0*' || ltrim(w, '0') || '([^0-9]|$)')
+                       ELSE '' END,
+               ' AND ')
     INTO v_where FROM unnest(v_words) AS w;
+    -- Exact: the address's numbers are the numbers asked, in order ("Số 4 phố Hàng Bạc" is
+    -- number 4 of that street; "Số 15 ngõ 4 phố Hàng Bạc" is not). When any parcel is at the
+    -- exact address, only those are answered. Order: by street (the address without its
+    -- numbers), then by house number in numeric order (2, 4, 8, 15).
     RETURN QUERY EXECUTE format(
-        'SELECT p.commune_code || ''/'' || p.sheet_number || ''/'' || p.parcel_number, '
-        '       p.address, u.name, public_register.status_codes(p.id, p.status) '
-        'FROM cadastre.parcel AS p JOIN cadastre.admin_unit AS u ON u.code = p.commune_code '
-        'WHERE p.status = ''current'' AND %s '
-        'ORDER BY length(p.address), p.commune_code, p.sheet_number, p.parcel_number '
-        'LIMIT %s', v_where, least(greatest(p_limit, 1), 100));
+        'WITH hit AS ( '
+        '  SELECT p.id, p.status, p.commune_code, p.sheet_number, p.parcel_number, p.address, '
+        '         u.name AS commune_name, n.numbers, '
+        '         (cardinality($1) > 0 AND n.texts = $1) AS exact '
+        '  FROM cadastre.parcel AS p JOIN cadastre.admin_unit AS u ON u.code = p.commune_code '
+        '  CROSS JOIN LATERAL ( '
+        '      SELECT array_agg(ltrim(x.m[1], ''0'') ORDER BY x.o) AS texts, '
+        '             array_agg(x.m[1]::numeric ORDER BY x.o) AS numbers '
+        '      FROM regexp_matches(public_register.fold(p.address), ''[0-9]+'', ''g'') '
+        '           WITH ORDINALITY AS x(m, o)) AS n '
+        '  WHERE p.status = ''current'' AND %s) '
+        'SELECT h.commune_code || ''/'' || h.sheet_number || ''/'' || h.parcel_number, '
+        '       h.address, h.commune_name, public_register.status_codes(h.id, h.status) '
+        'FROM hit AS h '
+        'WHERE h.exact OR NOT EXISTS (SELECT 1 FROM hit WHERE hit.exact) '
+        'ORDER BY regexp_replace(public_register.fold(h.address), ''[0-9]+'', '''', ''g''), '
+        '         h.numbers NULLS FIRST, h.address, h.commune_code, h.sheet_number, '
+        '         h.parcel_number '
+        'LIMIT %s', v_where, least(greatest(p_limit, 1), 101))
+        USING v_numbers;
 END;
 $$;
 COMMENT ON FUNCTION public_register.search_address(text, integer) IS
     'Current parcels whose address contains every word of the query, accents and case '
-    'ignored (at most 8 words, 100 results).';
+    'ignored, numbers matched whole (at most 8 words, 101 results: the web view asks one '
+    'more than it shows, to know there are more). When parcels stand at exactly the numbers '
+    'asked, only they are answered; ordered by street, then house number in numeric order.';
 
 -- Vector tiles -------------------------------------------------------------------------------
 

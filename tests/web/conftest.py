@@ -5,6 +5,7 @@ the sample read as the superuser to compare answers with."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -164,3 +165,27 @@ def _forget_cookies(request: pytest.FixtureRequest) -> None:
     """Each test starts without the language cookie an earlier test may have left."""
     if "client" in request.fixturenames:
         request.getfixturevalue("client").cookies.clear()
+
+
+HOUSE = re.compile(r"^Số ([0-9]+) (.+)$")
+
+
+@pytest.fixture(scope="module")
+def street(sample_url: str) -> tuple[str, dict[int, list[str]]]:
+    """The sample's street with the most numbered houses: its name and refs by house number."""
+    conn = connect(sample_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("""
+                SELECT p.address, p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
+                FROM cadastre.parcel AS p WHERE p.status = 'current' AND p.address ~ '^Số '""")
+            rows = cur.fetchall()
+    finally:
+        conn.close()
+    streets: dict[str, dict[int, list[str]]] = {}
+    for address, ref in rows:
+        found = HOUSE.match(address)
+        if found and not re.search(r"[0-9]", found.group(2)):
+            streets.setdefault(found.group(2), {}).setdefault(int(found.group(1)), []).append(ref)
+    name = max(streets, key=lambda s: len(streets[s]))
+    return name, streets[name]

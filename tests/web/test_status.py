@@ -104,6 +104,23 @@ def test_the_web_role_is_read_only(sample_url) -> None:
         conn.close()
 
 
+@pytest.mark.parametrize(("name", "masked"), [
+    ("Hộ ông Bùi Văn Khoa", "Hộ ông B*** V*** K***"),
+    ("Hộ bà Đặng Thị Ánh", "Hộ bà Đ*** T*** Á***"),
+    ("  Hộ gia đình ông Lê Văn Tám ", "Hộ gia đình ông L*** V*** T***"),
+    ("Hộ ông", "H*** ô***"),  # no name after it: nothing to keep readable
+    ("Hồ Ông Bình", "H*** Ô*** B***"),  # a surname Hồ is not a household
+    ("Công ty Hộ bà", "C*** t*** H*** b***"),
+])
+def test_a_household_keeps_its_prefix_readable(sample_url, name: str, masked: str) -> None:
+    conn = connect(sample_url)
+    try:
+        with conn, conn.cursor() as cur:
+            assert cur_scalar(cur, "SELECT public_register.mask_name(%s)", (name,)) == masked
+    finally:
+        conn.close()
+
+
 def test_masked_names_keep_only_initials(sample_url) -> None:
     conn = connect(sample_url)
     try:

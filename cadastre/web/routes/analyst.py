@@ -31,9 +31,10 @@ from cadastre.export import ExportRequest, export_parcels
 from cadastre.web.config import WebSettings, register_url
 from cadastre.web.errors import WebError
 from cadastre.web.models import Problem
-from cadastre.web.routes.params import COMMUNE_CODE
+from cadastre.web.routes.params import COMMUNE_CODE, reject_control_characters
 
-router = APIRouter(prefix="/api/analyst", tags=["analysts"])
+router = APIRouter(prefix="/api/analyst", tags=["analysts"],
+                   dependencies=[Depends(reject_control_characters)])
 basic = HTTPBasic(auto_error=False, realm="cadastre")
 
 # Formats offered over the web, and what the download is called and typed.

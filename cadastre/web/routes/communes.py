@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from cadastre.web.models import Commune, Problem
-from cadastre.web.routes.params import public_register
+from cadastre.web.routes.params import public_register, reject_control_characters
 
-router = APIRouter(prefix="/api/communes", tags=["communes"])
+router = APIRouter(prefix="/api/communes", tags=["communes"],
+                   dependencies=[Depends(reject_control_characters)])
 
 
 @router.get("", response_model=list[Commune],

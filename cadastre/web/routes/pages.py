@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cadastre.web.errors import WebError
-from cadastre.web.i18n import STATUS_LABELS, label, text
+from cadastre.web.i18n import STATUS_LABELS, label, land_use_name, map_locale, text
 from cadastre.web.routes.params import (
     MAX_PARCEL_NUMBER,
     SERIAL,
@@ -21,10 +21,14 @@ from cadastre.web.routes.params import (
     Sheet,
     page_language,
     public_register,
+    reject_control_characters,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False,
+                   dependencies=[Depends(reject_control_characters)])
 COOKIE_MAX_AGE = 365 * 24 * 3600
+PAGE_CACHE_CONTROL = "private, max-age=30"
+SEARCH_PAGE_SIZE = 50
 
 
 def _page(request: Request, template: str, lang: str, context: dict[str, Any],
@@ -32,16 +36,28 @@ def _page(request: Request, template: str, lang: str, context: dict[str, Any],
     response = request.app.state.templates.TemplateResponse(
         request, template, {"lang": lang, **context}, status_code=status_code
     )
+    # Short: a page shows the register as it is now, in the language of the cookie.
+    response.headers["cache-control"] = PAGE_CACHE_CONTROL
+    response.headers["vary"] = "Accept-Encoding, Cookie"
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
     return response
 
 
-def _map_labels(lang: str) -> dict[str, str]:
-    labels = {code: label(STATUS_LABELS, code, lang) for code in STATUS_LABELS}
+async def _map_context(request: Request, lang: str) -> dict[str, Any]:
+    """What the map script needs: its labels (statuses, land-use names by code) and MapLibre's
+    locale in the page's language, and the office's base map if one is set."""
+    labels: dict[str, Any] = {code: label(STATUS_LABELS, code, lang) for code in STATUS_LABELS}
+    names = await public_register(request).land_use_names()
     labels.update(view_parcel=text("view_parcel", lang), point_outside=text("point_outside", lang),
-                  land_use=text("land_uses", lang))
-    return labels
+                  land_use=text("land_uses", lang),
+                  land_uses={code: land_use_name(code, name, lang) for code, name in names.items()})
+    settings = request.app.state.settings
+    basemap = None
+    if settings.basemap_tiles:
+        basemap = {"tiles": settings.basemap_tiles, "attribution": settings.basemap_attribution,
+                   "maxzoom": settings.basemap_max_zoom}
+    return {"map_labels": labels, "map_locale": map_locale(lang), "basemap": basemap}
 
 
 async def _map_bbox(request: Request) -> list[float] | None:
@@ -60,7 +76,7 @@ async def home(request: Request, lang: Lang = None) -> Response:
     communes = [c for c in await public_register(request).communes() if c["in_force"]]
     return _page(request, "home.html", lang, {
         "communes": communes, "map_bbox": await _map_bbox(request), "highlight": None,
-        "map_labels": _map_labels(lang),
+        **await _map_context(request, lang),
     })
 
 
@@ -74,7 +90,7 @@ async def parcel_page(request: Request, commune: CommuneCode, sheet: Sheet, numb
     return _page(request, "parcel.html", lang, {
         "p": document, "map_bbox": document["location"]["bbox"],
         "highlight": document["ref"] if document["status"] == "current" else None,
-        "map_labels": _map_labels(lang),
+        **await _map_context(request, lang),
     })
 
 
@@ -108,6 +124,6 @@ async def search(
         return RedirectResponse(f"/giay-chung-nhan/{found['serial']}?lang={lang}",
                                 status_code=303)
     if q and q.strip():
-        hits = await register.search(q, 50)
-        return _page(request, "results.html", lang, {"q": q, "hits": hits})
+        hits, more = await register.search(q, SEARCH_PAGE_SIZE)
+        return _page(request, "results.html", lang, {"q": q, "hits": hits, "more": more})
     raise WebError(422, "bad_input")

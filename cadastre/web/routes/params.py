@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Path, Query, Request
+from fastapi.responses import Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from cadastre.web.i18n import language
-from cadastre.web.register import PublicRegister
+from cadastre.web.errors import WebError
+from cadastre.web.i18n import FIELDS, language
+from cadastre.web.middleware import accepts_gzip
+from cadastre.web.register import Encoded, PublicRegister
 
 MAX_PARCEL_NUMBER = 2_147_483_647  # the register stores parcel numbers as integers
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COMMUNE_CODE = r"^[0-9]{5}$"
 SHEET = r"^[0-9A-Za-z.\-]{1,16}$"
 SERIAL = r"^[A-Za-z]{2}[0-9]{6}$"
@@ -79,3 +84,23 @@ def public_register(request: Request) -> PublicRegister:
 def page_language(request: Request, lang: str | None) -> str:
     """The page's language: ?lang=, else the cookie, else Vietnamese."""
     return language(lang or request.cookies.get("lang"))
+
+
+def reject_control_characters(request: Request) -> None:
+    """A router dependency: text with a control character (NUL above all, which PostgreSQL
+    refuses) is a 422 naming the parameter, in Vietnamese and English."""
+    for name, value in request.query_params.multi_items():
+        if CONTROL.search(value):
+            field = FIELDS.get(name, {"vi": name, "en": name})
+            raise WebError(422, "control_characters", field_vi=field["vi"], field_en=field["en"])
+
+
+def encoded_response(request: Request, answer: Encoded, media_type: str,
+                     cache_control: str) -> Response:
+    """A cached answer as sent: gzipped (compressed once, kept in the cache) when the client
+    accepts it and it is worth it, else as it is."""
+    headers = {"cache-control": cache_control, "vary": "Accept-Encoding"}
+    if answer.worth_compressing() and accepts_gzip(request.scope["headers"]):
+        headers["content-encoding"] = "gzip"
+        return Response(answer.gzipped(), media_type=media_type, headers=headers)
+    return Response(answer.body, media_type=media_type, headers=headers)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from cadastre.web.models import Parcel, PointHit, Problem
+from cadastre.web.register import ParcelAnswer
 from cadastre.web.routes.params import (
     MAX_PARCEL_NUMBER,
     SHEET,
     CommuneCode,
     Number,
     Sheet,
+    encoded_response,
     public_register,
+    reject_control_characters,
 )
 
-router = APIRouter(prefix="/api/parcels", tags=["parcels"])
+router = APIRouter(prefix="/api/parcels", tags=["parcels"],
+                   dependencies=[Depends(reject_control_characters)])
 ERRORS = {
     404: {"model": Problem, "description": "No such parcel"},
     422: {"model": Problem, "description": "A parameter is malformed"},
@@ -26,10 +30,9 @@ ERRORS = {
 CACHE_CONTROL = "public, max-age=30"
 
 
-def document_response(body: bytes) -> Response:
-    """A parcel document as sent: the JSON the database wrote."""
-    return Response(body, media_type="application/json",
-                    headers={"cache-control": CACHE_CONTROL})
+def document_response(request: Request, answer: ParcelAnswer) -> Response:
+    """A parcel document as sent: the JSON the database wrote (gzipped if accepted)."""
+    return encoded_response(request, answer, "application/json", CACHE_CONTROL)
 
 
 @router.get("/at", response_model=PointHit, responses=ERRORS,
@@ -55,7 +58,7 @@ async def find_parcel(
     """Like /api/parcels/{commune}/{sheet}/{number}, with the commune given by name."""
     register = public_register(request)
     code = await register.resolve_commune(commune)
-    return document_response((await register.parcel(code, sheet, number)).body)
+    return document_response(request, await register.parcel(code, sheet, number))
 
 
 async def well_formed_parcel(request: Request) -> Response:
@@ -69,7 +72,7 @@ async def well_formed_parcel(request: Request) -> Response:
     found = request.path_params
     answer = await request.app.state.register.parcel(
         found["commune"], found["sheet"], found["number"])
-    return document_response(answer.body)
+    return document_response(request, answer)
 
 
 
@@ -84,4 +87,4 @@ async def parcel(request: Request, commune: CommuneCode, sheet: Sheet,
     """Everything public about the parcel bearing this identity: current, else the last
     retired one, else the parcel that bore it as an old identifier."""
     answer = await request.app.state.register.parcel(commune, sheet, number)
-    return document_response(answer.body)
+    return document_response(request, answer)

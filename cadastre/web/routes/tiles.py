@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from cadastre.web.errors import WebError
 from cadastre.web.models import Problem
+from cadastre.web.routes.params import encoded_response
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"
@@ -31,6 +32,6 @@ async def tile(
     """Layers `parcels` (from zoom 15: ref, number, land_use, color, status) and `communes`."""
     if x >= 1 << z or y >= 1 << z:
         raise WebError(400, "tile_out_of_range", z=z, x=x, y=y, max=(1 << z) - 1)
-    body = await request.app.state.register.tile(z, x, y)
+    tile = await request.app.state.register.tile(z, x, y)
     max_age = request.app.state.settings.tile_max_age
-    return Response(body, media_type=MVT, headers={"cache-control": f"public, max-age={max_age}"})
+    return encoded_response(request, tile, MVT, f"public, max-age={max_age}")
