@@ -123,7 +123,7 @@ def test_paris_18e_imports_all_but_the_one_real_overlap(french: FrenchImport) ->
     )
     assert overlap["parcel"] is None
     assert overlap["location_wkt"].startswith("POLYGON((")
-    assert "652840.387 6866625.295" in overlap["location_wkt"]
+    assert "652840.3868128598 6866625.294938486" in overlap["location_wkt"]  # full precision
     assert rows["75118000CN0065"]["outcome"] == "imported"
     assert rows["75118000CN0065"]["parcel"] == "75118/CN/65"
 
@@ -317,7 +317,8 @@ def test_feature_of_a_commune_not_in_the_register_is_quarantined_commune_unknown
         assert report.outcomes == {"quarantined": 4241}
         assert report.reasons == {"commune_unknown": 4241}
         assert {row["detail"] for row in report.rows} == {
-            "commune 91216 is not a commune of the register in force"
+            "commune 91216 is neither a commune in force nor a former commune of this "
+            f"register's province; nearest codes in force: {' '.join(COMMUNES[0])}"
         }
         assert all(row["location_wkt"].startswith("POINT(") for row in report.rows)
         # Nothing imported: the transaction is rolled back, no dossier or batch is left behind.
