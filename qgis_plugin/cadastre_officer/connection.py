@@ -317,7 +317,26 @@ class Register:
         return self._answer(sql, f"PERFORM set_config('cadastre.app_user', "
                                  f"{literal(self.app_user)}, true);")
 
+    def reachable(self, timeout: float = 3.0) -> bool:
+        """Whether the server's TCP port answers (a local socket connection is not probed).
+
+        Asked before each statement: QGIS meets a server that refuses connections with its
+        password prompt, which is not what an officer should see when the register is down."""
+        import socket
+
+        uri = self.uri()
+        host = uri.host()
+        if not host or host.startswith("/"):
+            return True
+        try:
+            with socket.create_connection((host, int(uri.port() or 5432)), timeout=timeout):
+                return True
+        except OSError:
+            return False
+
     def _answer(self, sql: str, before: str = "") -> Any:
+        if not self.reachable():
+            raise unreachable(f"{self.uri().host()}:{self.uri().port()} does not answer")
         # Every error of the statement is caught inside the block and comes back with its
         # SQLSTATE: an exception from QGIS here means the block never ran (no connection).
         try:

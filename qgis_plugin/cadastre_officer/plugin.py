@@ -222,6 +222,8 @@ class CadastreOfficerPlugin:
         else:
             text = describe_failure(result, self.session.register.login())
             self.check_dock.show_issues(result.issues, self.session.srid, text)
+            if not result.issues:  # refused though Check found nothing: no "no issue" line
+                self.check_dock.show_message(text)
             self._say(text, Qgis.Critical)
 
     def approve(self) -> None:

@@ -8,16 +8,21 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from cadastre.db.connection import connect
 from tests.qgis.conftest import PASSWORD, ROOT, WARD, Login
+from tests.qgis.helpers import approve, inner_plot, query
+from tests.qgis.test_outage import OwnRegister, own_register  # noqa: F401 (a fixture)
 
 ARTIFACTS = ROOT / "test-artifacts"
 SCRIPT = Path(__file__).parent / "desktop" / "open_ward.py"
+DAY_SCRIPT = Path(__file__).parent / "desktop" / "officer_day.py"
 PROFILE_INI = """[PythonPlugins]
 cadastre_officer=true
 
@@ -86,3 +91,77 @@ def test_qgis_desktop_opens_the_ward_with_the_plugin_installed_from_its_zip(
     assert state["scale"] <= 2000  # parcel numbers are labelled at this scale
     assert "Kiểm tra" in state["toolbar_text"]  # the Vietnamese interface
     assert shot.stat().st_size > 50_000
+
+
+def server_command(own: OwnRegister, verb: str) -> str:
+    """The command (JSON argv) that stops or starts the test's own server."""
+    code = ("from pathlib import Path; from cadastre.db.server import ProjectServer; "
+            "from cadastre.settings import Settings; "
+            f"ProjectServer.from_settings(Settings(home=Path({str(own.server.home)!r}), "
+            f"port={own.server.port})).{verb}()")
+    return json.dumps([sys.executable, "-c", code])
+
+
+def opened_dossier(own: OwnRegister) -> dict:
+    """A correction dossier the officer opened and the approver approved."""
+    conn = connect(own.officer_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT cadastre.open_dossier('HS-DESK-1', 'correction', current_date, "
+                        "'Phạm Thu Trang', 'Đơn đính chính', %s)", (WARD,))
+            dossier_id = cur.fetchone()[0]
+    finally:
+        conn.close()
+    approve(own.approver_url, dossier_id)
+    return {"id": dossier_id, "number": "HS-DESK-1", "kind": "correction",
+            "status": "approved"}
+
+
+@pytest.mark.slow
+def test_qgis_desktop_split_then_adjust_refused_merge_and_an_outage_with_retry(
+    own_register: OwnRegister, tmp_path: Path  # noqa: F811 (the fixture imported above)
+) -> None:
+    require_desktop()
+    install_from_zip(tmp_path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "qgis_refused_merge.png"
+    shot.unlink(missing_ok=True)
+    report = tmp_path / "report.json"
+    plot, neighbour = inner_plot(own_register.url, WARD)
+    dossier = opened_dossier(own_register)
+    db = urlparse(own_register.officer_url)
+    env = {**os.environ, "CADASTRE_REPORT": str(report), "CADASTRE_MERGE_SHOT": str(shot),
+           "CADASTRE_DB_HOST": db.hostname, "CADASTRE_DB_PORT": str(db.port),
+           "CADASTRE_DB_NAME": db.path.lstrip("/"), "CADASTRE_DB_USER": db.username,
+           "CADASTRE_DB_PASSWORD": PASSWORD, "CADASTRE_WARD": WARD,
+           "CADASTRE_PLOT": str(plot), "CADASTRE_NEIGHBOUR": str(neighbour),
+           "CADASTRE_DOSSIER": json.dumps(dossier), "CADASTRE_ROOT": str(ROOT),
+           "CADASTRE_STOP": server_command(own_register, "stop"),
+           "CADASTRE_START": server_command(own_register, "start"),
+           "QT_QPA_PLATFORM": "xcb", "HOME": str(tmp_path)}
+    subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",
+         str(tmp_path), "--nologo", "--noversioncheck", "--code", str(DAY_SCRIPT)],
+        env=env, timeout=300, capture_output=True, check=False)
+
+    state = json.loads(report.read_text(encoding="utf-8"))
+    assert "error" not in state, state.get("error")
+    assert state["steps"] == ["opened", "split", "merge", "outage", "retry"]
+    # Split, then a piece pushed into the neighbour: still a split, only the overlap is wrong.
+    assert state["split"] == 0 and state["split_of"] == [plot, plot]
+    assert "overlap" in {rule for rule, _ in state["split_issues"]}
+    assert not [m for _, m in state["split_issues"] if m and "đã được dùng" in m]
+    # The refused merge, in Vietnamese first; a person looks at the screenshot.
+    assert state["merge_dock"].split(" — ")[0].strip()
+    assert not state["merge_dock"].startswith(("Merge", "The "))
+    assert "Không có lỗi" not in state["merge_dock"]  # a refusal is never "no issue"
+    assert state["merge_screenshot"] and shot.stat().st_size > 50_000
+    # The outage: said in both languages, the edit kept, submitted after the restart.
+    for text in (state["outage_dock"], state["outage_panel"]):
+        assert "Không kết nối được tới cơ sở dữ liệu sổ địa chính" in text
+        assert "The register database cannot be reached" in text
+    assert state["kept"]
+    assert not [rule for rule, severity in state["retry_issues"] if severity == "error"]
+    assert "HS-DESK-1" in state["retry_dock"]
+    assert query(own_register.url, "SELECT legal_area::float FROM cadastre.parcel "
+                                   "WHERE id = %s", plot) == [(state["new_area"],)]

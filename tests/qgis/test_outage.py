@@ -57,6 +57,7 @@ class OwnRegister:
     url: str
     officer_connection: str
     approver_url: str
+    officer_url: str
 
 
 @pytest.fixture
@@ -84,7 +85,8 @@ def own_register() -> Iterator[OwnRegister]:
             conn.close()
         connection = save_connection(with_user(url, "desk_officer", PASSWORD),
                                      f"outage-{uuid.uuid4().hex[:6]}")
-        yield OwnRegister(server, url, connection, with_user(url, "desk_approver", PASSWORD))
+        yield OwnRegister(server, url, connection, with_user(url, "desk_approver", PASSWORD),
+                          with_user(url, "desk_officer", PASSWORD))
     finally:
         if connection:
             forget_connection(connection)
