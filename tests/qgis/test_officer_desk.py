@@ -274,3 +274,29 @@ def test_a_refused_merge_is_told_in_vietnamese_first(
     vietnamese = first_line.split(" — ")[0]
     assert vietnamese.startswith(("Sổ địa chính từ chối", "Không gộp được")), text
     assert layer.isEditable() and layer.editBuffer().isModified()
+
+
+def test_a_recorded_split_saved_to_a_file_comes_back_as_the_same_split(
+    officer: Login, ward_url: str, project, tmp_path
+) -> None:
+    session = session_for(officer, project)
+    plot, _ = inner_plot(ward_url, WARD)
+    layer = session.layers.parcels
+    layer.startEditing()
+    parent = feature_of(layer, plot)
+    session.begin_action("split", [parent.id()])
+    assert layer.splitFeatures(split_line(parent.geometry())) == 0
+    session.end_action()
+    (piece_fid,) = layer.editBuffer().addedFeatures().keys()
+    kept = layer.getFeature(parent.id()).geometry()
+    layer.changeGeometry(piece_fid, grown_out(layer.getFeature(piece_fid).geometry(), kept))
+    before = session.edit_set().edits
+    saved = tmp_path / "split.json"
+
+    assert session.save_edits(saved) == 2
+    session.discard_edits()
+    assert not layer.isEditable() and session.edit_set().edits == []
+    assert session.restore_edits(saved) == 2
+
+    assert session.edit_set().edits == before
+    assert [e.get("split_of") for e in before] == [plot, plot]
