@@ -107,6 +107,7 @@ def _print_summary(result: ImportReport) -> None:
             f"{', '.join(result.new_codes)}"
         )
     _print_commune_mappings(result)
+    _print_communes_without_boundary(result)
     state = "committed" if result.committed else "nothing new to import; nothing changed"
     console.print(
         f"{result.accounted} of {result.features} features accounted for; {state} "
@@ -127,3 +128,27 @@ def _print_commune_mappings(result: ImportReport) -> None:
             mapped[match.groups()] += 1
     for (old, new, name, via), count in sorted(mapped.items()):
         console.print(f"Commune code {old} → {new} {name.strip()} ({via}): {count} features")
+
+
+def _print_communes_without_boundary(result: ImportReport) -> None:
+    """Say for which communes the placement rule (a parcel lies within its commune) was
+    skipped: those whose boundary is not loaded (never invented)."""
+    codes = sorted({row["parcel"].split("/")[0] for row in result.rows
+                    if row.get("parcel") and row.get("outcome") in ("imported", "repaired")})
+    if not codes:
+        return
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT code FROM cadastre.admin_unit WHERE code = ANY (%s) "
+                        "AND boundary IS NULL ORDER BY code", (codes,))
+            missing = [code for (code,) in cur.fetchall()]
+        conn.rollback()
+    finally:
+        conn.close()
+    if missing:
+        console.print(
+            f"No boundary loaded for commune {', '.join(missing)}: the placement rule (a parcel "
+            "lies within its commune) was skipped there; load boundaries with "
+            "`cadastre commune import-boundaries FILE`."
+        )

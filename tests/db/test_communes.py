@@ -9,6 +9,8 @@ import re
 import shlex
 from pathlib import Path
 
+import psycopg2
+import psycopg2.errors
 import pytest
 import shapely
 
@@ -102,6 +104,8 @@ def test_a_ward_with_2025_codes_registers_with_no_other_step(danang_url: str,
     result = run_cli(danang_url, "import", str(path), "--officer", "Lan", "--report", str(report))
     assert result.returncode == 0, result.stderr
     assert [r["outcome"] for r in report_rows(report)] == ["imported"] * 3
+    # No boundary loaded: the placement rule was skipped there, and the import says so.
+    assert f"No boundary loaded for commune {HAI_CHAU[0]}: the placement rule" in result.stdout
     conn = connect(danang_url)
     try:
         assert scalar(conn, "SELECT count(*) FROM cadastre.parcel WHERE commune_code = %s "
@@ -285,3 +289,37 @@ def test_the_new_province_walkthrough_in_the_docs_runs_as_written(db_url: str,
                       (HAI_VAN,)) == 3
     finally:
         conn.close()
+
+
+def test_only_the_owner_sets_up_communes_and_an_administrator_merges(
+    register_url: str, make_user, tmp_path: Path
+) -> None:
+    officer = make_user("officer", ("00070",))
+    admin = make_user("admin")
+    for url in (officer, admin):
+        conn = connect(url)
+        try:
+            for sql in ("SELECT cadastre.rename_commune('00070', 'Phường Khác')",
+                        "SELECT cadastre.load_communes('[]', '[]', '2025-07-01', 'x')",
+                        "SELECT cadastre.set_commune_boundary('00070', "
+                        "ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 5897))"):
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege), conn, \
+                        conn.cursor() as cur:
+                    cur.execute(sql)
+        finally:
+            conn.close()
+    refused = run_cli(officer, "commune", "merge", "00070", "00073", "--dossier", "1",
+                      "--effective", "2025-07-01")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    conn = connect(register_url)
+    try:
+        with conn, conn.cursor() as cur:
+            dossier = open_dossier(cur, "commune_reassignment", "2025-07-01")
+            approve(cur, dossier, "2025-07-01")
+    finally:
+        conn.close()
+    merged = run_cli(admin, "commune", "merge", "00070", "00073", "--dossier", str(dossier),
+                     "--effective", "2025-07-01")
+    assert merged.returncode == 0, merged.stderr
+    listed = run_cli(admin, "commune", "list", "--all")
+    assert "00073" in listed.stdout and "Replaced by" in listed.stdout
