@@ -12,11 +12,14 @@ Nothing here is typed by hand: a unit the packages do not name is not invented.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
+
+from cadastre.errors import CadastreError
 
 REORGANISATION_DATE = "2025-07-01"  # two-tier local government (Resolution 202/2025/QH15)
 
@@ -82,26 +85,31 @@ def communes_in_force(province_code: str) -> list[Commune]:
     return []
 
 
-def _adminunits_file(name: str):
-    return resources.files("vietnamadminunits").joinpath("data", name)
+def _adminunits_file(name: str) -> Path:
+    """A data file of vietnamadminunits, found without importing the package (its import
+    loads its address parser and geocoder, 0.6 s, which the register does not use)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise CadastreError("The vietnamadminunits package is not installed",
+                            hint="Run scripts/install (it installs the pinned dependencies).")
+    return Path(spec.submodule_search_locations[0]) / "data" / name
 
 
 @cache
 def _legacy_rows() -> dict[str, tuple[str, str, str, str]]:
     """Old 'province_district_ward' key -> (old code, old name, district, old province code)."""
-    with resources.as_file(_adminunits_file("dataset.db")) as path:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT provinceKey || '_' || districtKey || '_' || coalesce(wardKey, ''), "
-                "wardCode, ward, district, provinceCode FROM admin_units_legacy "
-                "WHERE wardCode IS NOT NULL"
-            ).fetchall()
-            new_keys = conn.execute(
-                "SELECT DISTINCT provinceKey, provinceCode, wardKey, ward FROM admin_units"
-            ).fetchall()
-        finally:
-            conn.close()
+    conn = sqlite3.connect(f"file:{_adminunits_file('dataset.db')}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT provinceKey || '_' || districtKey || '_' || coalesce(wardKey, ''), "
+            "wardCode, ward, district, provinceCode FROM admin_units_legacy "
+            "WHERE wardCode IS NOT NULL"
+        ).fetchall()
+        new_keys = conn.execute(
+            "SELECT DISTINCT provinceKey, provinceCode, wardKey, ward FROM admin_units"
+        ).fetchall()
+    finally:
+        conn.close()
     _new_keys.update({(p, w): name for p, _code, w, name in new_keys})
     _province_keys.update({code: p for p, code, _w, _name in new_keys})
     return {key: (code, name, district, province) for key, code, name, district, province in rows}
