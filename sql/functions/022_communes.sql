@@ -196,8 +196,12 @@ BEGIN
     PERFORM cadastre.quarantine(p_batch_id, 'commune_unknown',
         format('commune %s is neither a commune in force nor a former commune of this '
                'register''s province; nearest codes in force: %s', commune_code,
-               coalesce(cadastre.nearest_communes(commune_code), 'none (no commune loaded: '
-                        'cadastre db init --province CODE)')),
+               coalesce(cadastre.nearest_communes(commune_code),
+                        CASE WHEN EXISTS (SELECT 1 FROM cadastre.admin_unit
+                                          WHERE level = 'commune')
+                             THEN 'see cadastre commune list'
+                             ELSE 'none, no commune is loaded (cadastre db init --province '
+                                  'CODE)' END)),
         array_agg(feature_ref), array_agg(ST_PointOnSurface(geom)))
     FROM bulk_work AS w
     WHERE commune_code IS NOT NULL AND NOT EXISTS (
