@@ -4,11 +4,12 @@ up the national tree, and the change between two dates."""
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import pytest
 
 from cadastre.errors import CadastreError
-from cadastre.export.chart import plot_comparison, plot_statistics
+from cadastre.export.chart import GAIN, LOSS, plot_comparison, plot_statistics
 from cadastre.export.stats import (
     TOTAL,
     compare,
@@ -16,6 +17,7 @@ from cadastre.export.stats import (
     totals_by_code,
     write_statistics_csv,
 )
+from cadastre.settings import PROJECT_ROOT
 from tests.db.export_helpers import build_small_register
 from tests.db.register_helpers import approved_dossier, change, change_land_use, land_uses
 
@@ -104,3 +106,51 @@ def test_csv_and_charts_are_written(register, small, tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.svg", "stats.csv", "stats.png"]
     with pytest.raises(CadastreError, match=r"png or \.svg"):
         plot_statistics(lines, tmp_path / "x.jpg", "x")
+
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def svg_texts(path) -> list[str]:
+    """The text of an SVG chart, in drawing order (matplotlib keeps text as text)."""
+    root = ElementTree.parse(path).getroot()
+    return [" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text")]
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_chart_shows_the_land_use_tree_with_names(register, small) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    totals = totals_by_code(land_statistics(register))
+    path = plot_statistics(totals, ARTIFACTS / "stats_chart.svg", "Thống kê đất đai")
+    plot_statistics(totals, ARTIFACTS / "stats_chart.png", "Thống kê đất đai")
+    texts = svg_texts(path)
+    headings = [t for t in texts if t.startswith(("NNP Nhóm", "PNN Nhóm"))]
+    assert headings == ["NNP Nhóm đất nông nghiệp: 180 m² (40.5 %)",
+                        "PNN Nhóm đất phi nông nghiệp: 264 m² (59.5 %)"]
+    rows = [t for t in texts if t[:3] in {"SXN", "CHN", "LUA", "LUC", "CLN", "OCT", "ODT"}]
+    assert rows == ["SXN Đất sản xuất nông nghiệp", "CHN Đất trồng cây hàng năm",
+                    "LUA Đất trồng lúa", "LUC Đất chuyên trồng lúa nước",
+                    "CLN Đất trồng cây lâu năm", "OCT Đất ở", "ODT Đất ở tại đô thị"]
+
+
+def test_the_comparison_chart_draws_gains_and_losses_per_code(register, small) -> None:
+    with change(register, "2023-01-10") as cur:
+        dossier = approved_dossier(cur, "land_use_change", "2023-01-10")
+        change_land_use(cur, dossier, small.rice, land_uses(("ODT", 100.0)))
+    before = totals_by_code(land_statistics(register, dt.date(2022, 12, 31)))
+    after = totals_by_code(land_statistics(register, dt.date(2023, 1, 10)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = plot_comparison(before, after, ARTIFACTS / "stats_change_chart.svg", "Biến động",
+                           ("2022-12-31", "2023-01-10"))
+    plot_comparison(before, after, ARTIFACTS / "stats_change_chart.png", "Biến động",
+                    ("2022-12-31", "2023-01-10"))
+    texts = svg_texts(path)
+    assert "LUC Đất chuyên trồng lúa nước" in texts and "ODT Đất ở tại đô thị" in texts
+    assert "CLN Đất trồng cây lâu năm" not in texts  # unchanged codes are left out
+    assert texts.count("−100 m²") >= 4  # LUC, LUA, CHN, SXN lost 100 m²
+    assert texts.count("+100 m²") >= 2  # ODT and OCT gained them
+    assert "NNP Nhóm đất nông nghiệp: 180 m² → 80 m² (−100 m²)" in texts
+    svg = path.read_text(encoding="utf-8")
+    assert GAIN in svg and LOSS in svg
