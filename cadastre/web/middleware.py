@@ -205,8 +205,10 @@ class Compress:
                 return
             body = gzipped(body)
             headers = [(n, v) for n, v in held.get("headers", []) if n != b"content-length"]
-            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"),
+            headers += [(b"content-encoding", b"gzip"),
                         (b"content-length", str(len(body)).encode())]
+            if not any(n == b"vary" and b"accept-encoding" in v.lower() for n, v in headers):
+                headers.append((b"vary", b"Accept-Encoding"))
             await send(dict(held, headers=headers))
             await send({"type": "http.response.body", "body": body})
 
