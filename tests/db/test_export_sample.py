@@ -9,12 +9,15 @@ from collections.abc import Iterator
 
 import pyogrio.raw
 import pytest
+from fastapi.testclient import TestClient
 
 from cadastre.db.connection import connect, with_user
 from cadastre.db.roles import add_user
 from cadastre.export import ExportRequest, export_parcels
 from cadastre.register.setup import init_register
 from cadastre.samples.loader import load_ward
+from cadastre.web.app import create_app
+from cadastre.web.config import WebSettings
 from data_samples.generator import generate
 from tests.db.import_helpers import fresh_database
 from tests.db.test_export_cli import run_cli
@@ -36,13 +39,13 @@ def ward_url(server_url: str, admin_url: str, template_name: str) -> Iterator[st
 
 
 @pytest.fixture(scope="module")
-def analyst_url(ward_url: str) -> Iterator[str]:
-    """An analyst login on the ward (dropped afterwards)."""
+def analyst(ward_url: str) -> Iterator[tuple[str, str]]:
+    """An analyst login on the ward, (name, password) (dropped afterwards)."""
     name, password = f"t_analyst_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     conn = connect(ward_url)
     try:
         add_user(conn, name, "analyst", [], password=password)
-        yield with_user(ward_url, name, password)
+        yield name, password
     finally:
         conn.autocommit = True
         with conn.cursor() as cur:
@@ -93,12 +96,27 @@ def test_an_as_of_shapefile_names_every_holder_it_counts(ward_url: str, tmp_path
             assert names(table["ChuSuDung"][i]) == sorted(expected[ref]), ref
 
 
-def test_an_analyst_exports_the_holders_of_a_past_date(ward_url: str, analyst_url: str,
-                                                       tmp_path) -> None:
+def test_an_analyst_exports_the_holders_of_a_past_date(ward_url: str, analyst, tmp_path) -> None:
     path = tmp_path / "ward.gpkg"
-    export_parcels(path, ExportRequest(as_of=AS_OF, with_holders=True), url=analyst_url)
+    export_parcels(path, ExportRequest(as_of=AS_OF, with_holders=True),
+                   url=with_user(ward_url, *analyst))
     table = read_table(str(path))
     expected = holders_then(ward_url, AS_OF)
     assert all(table["holders"][i] for i, n in enumerate(table["holder_count"]) if n > 0)
     assert {ref: names(table["holders"][i]) for i, ref in enumerate(table["ref"])
             if ref in expected} == {ref: sorted(v) for ref, v in expected.items()}
+
+
+def test_the_analysts_web_export_names_the_holders_of_a_past_date(ward_url: str, analyst,
+                                                                  tmp_path) -> None:
+    app = create_app(WebSettings(database_url=ward_url, rate_limit=0, pool_size=2))
+    with TestClient(app) as client:
+        response = client.get(f"/api/analyst/parcels.zip?as_of={AS_OF}&with_holders=true",
+                              auth=analyst)
+    assert response.status_code == 200, response.text
+    (tmp_path / "parcels.zip").write_bytes(response.content)
+    table = read_table(f"/vsizip/{tmp_path / 'parcels.zip'}/parcels.shp")
+    expected = holders_then(ward_url, AS_OF)
+    assert {ref: names(table["ChuSuDung"][i]) for i, ref in enumerate(table["MaThua"])
+            if ref in expected} == {ref: sorted(v) for ref, v in expected.items()}
+    assert all(table["ChuSuDung"][i] for i, n in enumerate(table["SoChu"]) if n > 0)
