@@ -35,6 +35,8 @@ class CadastreOfficerPlugin:
         self.check_dock: CheckDock | None = None
         self.panel: ParcelPanel | None = None
         self.identify_tool: QgsMapToolIdentifyFeature | None = None
+        self._action_tool = None
+        self._watching_tools = False
 
     # QGIS plugin interface --------------------------------------------------------------------
 
@@ -85,6 +87,8 @@ class CadastreOfficerPlugin:
 
     def unload(self) -> None:
         """Remove everything the plugin added."""
+        if self._watching_tools:
+            self.iface.mapCanvas().mapToolSet.disconnect(self._tool_changed)
         for action in self.actions.values():
             self.iface.removePluginMenu(MENU, action)
         if self.toolbar is not None:
@@ -161,6 +165,11 @@ class CadastreOfficerPlugin:
                 "correction": "actionVertexTool"}[kind]
         if hasattr(self.iface, tool):
             getattr(self.iface, tool)().trigger()
+        canvas = self.iface.mapCanvas()
+        self._action_tool = canvas.mapTool()
+        if not self._watching_tools:
+            canvas.mapToolSet.connect(self._tool_changed)
+            self._watching_tools = True
         self.check_dock.show_message({
             "split": both("Đang tách thửa: vẽ đường cắt qua thửa đã chọn.",
                           "Splitting: draw the cutting line across the selected parcel."),
@@ -169,6 +178,11 @@ class CadastreOfficerPlugin:
             "correction": both("Đang chỉnh ranh giới của thửa đã chọn.",
                                "Correcting the boundary of the selected parcel."),
         }[kind])
+
+    def _tool_changed(self, tool, *_args) -> None:
+        """The officer took another map tool: the recorded split or merge is over."""
+        if self.session is not None and tool is not self._action_tool:
+            self.session.end_action()
 
     def check(self) -> None:
         if self.session is None:

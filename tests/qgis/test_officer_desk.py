@@ -300,3 +300,27 @@ def test_a_recorded_split_saved_to_a_file_comes_back_as_the_same_split(
 
     assert session.edit_set().edits == before
     assert [e.get("split_of") for e in before] == [plot, plot]
+
+
+def test_a_recorded_action_ends_when_the_officer_takes_another_map_tool(
+    officer: Login, ward_url: str, qgis_iface, project
+) -> None:
+    import cadastre_officer
+    from qgis.gui import QgsMapToolPan
+
+    plugin = cadastre_officer.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        session = plugin.open_commune(officer.connection, WARD)
+        plot, _ = inner_plot(ward_url, WARD)
+        session.layers.parcels.startEditing()
+        session.layers.parcels.selectByIds([feature_of(session.layers.parcels, plot).id()])
+        plugin.record_action("split")
+        assert session.action is not None and session.action[0] == "split"
+        pan = QgsMapToolPan(qgis_iface.mapCanvas())
+        qgis_iface.mapCanvas().setMapTool(pan)
+        assert session.action is None  # a parcel added now is not a piece of the split
+    finally:
+        if plugin.session is not None:
+            plugin.session.close()
+        plugin.unload()
