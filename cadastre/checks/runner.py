@@ -16,9 +16,8 @@ import pyogrio.raw
 import shapely
 
 from cadastre.db.connection import user_error
-from cadastre.db.copy import copy_rows
 from cadastre.errors import CadastreError
-from cadastre.io.importer import STAGE_TARGET, srid_of, stage_rows
+from cadastre.io.importer import stage_source
 from cadastre.io.reader import Source
 
 ISSUE_COLUMNS = "rule, severity, parcel_ref, other_ref, message_vi, message_en, " \
@@ -52,19 +51,24 @@ def check_edit(conn: psycopg2.extensions.connection, edits: list[dict]) -> list[
                    (json.dumps(edits),))
 
 
-def check_source(conn: psycopg2.extensions.connection, source: Source) -> list[Issue]:
-    """A file checked without importing it: staged, checked, then rolled back."""
-    srid = srid_of(source.crs)
+def check_source(
+    conn: psycopg2.extensions.connection,
+    source: Source,
+    repair: bool = False,
+    in_source_crs: bool = False,
+) -> list[Issue]:
+    """A file checked as the import's dry run: staged exactly as `cadastre import` stages it,
+    decided by the import's own rules (cadastre.check_staged), then rolled back. Each feature
+    the import would quarantine is an error named by the import's reason.
+
+    `in_source_crs`: a file of elsewhere checked alone in its own CRS (no register rule;
+    locations in the file's CRS)."""
+    function = "check_staged_in_source_crs(%s)" if in_source_crs else "check_staged(%s, %s)"
     try:
         with conn.cursor() as cur:
-            cur.execute("INSERT INTO cadastre.import_batch (source, layer, source_crs, options) "
-                        "VALUES (%s, %s, %s, '{\"check_only\": true}') RETURNING id",
-                        (str(source.path), source.layer, source.crs))
-            batch = cur.fetchone()[0]
-            seen: set[str] = set()
-            for records in source.batches():
-                copy_rows(cur, STAGE_TARGET, stage_rows(batch, records, srid, seen))
-            cur.execute("SELECT " + ISSUE_COLUMNS + " FROM cadastre.check_staged(%s)", (batch,))
+            batch, _staged = stage_source(cur, source, repair, check_only=True)
+            cur.execute("SELECT " + ISSUE_COLUMNS + " FROM cadastre." + function,
+                        (batch,) if in_source_crs else (batch, repair))
             rows = cur.fetchall()
     except psycopg2.Error as exc:
         raise user_error(exc) from exc
@@ -88,6 +92,19 @@ def _issues(conn, query: str, params: tuple) -> list[Issue]:
 def count_by_rule(issues: Iterable[Issue]) -> Counter:
     """How many issues each rule found, e.g. for the summary."""
     return Counter((issue.rule, issue.severity) for issue in issues)
+
+
+def filter_issues(
+    issues: Iterable[Issue], rules: Iterable[str] = (), severity: str | None = None
+) -> list[Issue]:
+    """The issues of the given rules (all when none is given) and of a severity (or all)."""
+    wanted = set(rules)
+    unknown_severity = severity not in (None, "error", "warning")
+    if unknown_severity:
+        raise CadastreError(f"Unknown severity '{severity}'", hint="Use error or warning.")
+    return [issue for issue in issues
+            if (not wanted or issue.rule in wanted)
+            and (severity is None or issue.severity == severity)]
 
 
 def write_issues(issues: list[Issue], path: Path, fmt: str | None = None) -> Path:

@@ -14,8 +14,14 @@ from cadastre.cli.common import console
 from cadastre.db.connection import connect
 from cadastre.errors import CadastreError
 from cadastre.io.field_mapping import load_mapping
-from cadastre.io.importer import DossierSpec, ImportReport, import_source, write_report_csv
-from cadastre.io.reader import read_source
+from cadastre.io.importer import (
+    DossierSpec,
+    ImportReport,
+    import_source,
+    register_crs_hint,
+    write_report_csv,
+)
+from cadastre.io.reader import MissingCrsError, read_source
 from cadastre.register.pages import pages_to_publish, publish_pages
 
 
@@ -52,7 +58,11 @@ def import_file(
         field_mapping = load_mapping(
             mapping, constants={"commune_code": commune} if commune else None
         )
-        source = read_source(path, layer, field_mapping, source_crs, encoding)
+        try:
+            source = read_source(path, layer, field_mapping, source_crs, encoding)
+        except MissingCrsError as error:  # name this register's own CRS and province
+            raise MissingCrsError(error.message,
+                                  hint=register_crs_hint(conn) or error.hint) from error
         for line in source.describe():
             console.print(line, highlight=False)
         with Progress(

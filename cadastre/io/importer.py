@@ -23,7 +23,7 @@ import pyproj
 from cadastre.db.connection import user_error
 from cadastre.db.copy import copy_rows
 from cadastre.errors import CadastreError
-from cadastre.io.reader import Source, SourceRecord
+from cadastre.io.reader import Source, SourceRecord, missing_crs_hint
 
 STAGE_COLUMNS = (
     "batch_id",
@@ -103,8 +103,24 @@ def srid_of(crs_text: str) -> int:
     return code
 
 
+def register_crs_hint(conn: psycopg2.extensions.connection) -> str | None:
+    """The no-CRS hint naming this register's own CRS and province (None before db init)."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT r.srid, r.province_code, p.province_name "
+                        "FROM cadastre.register_setting AS r "
+                        "JOIN cadastre.province_crs AS p USING (province_code)")
+            row = cur.fetchone()
+    except psycopg2.Error:
+        row = None
+    conn.rollback()
+    return missing_crs_hint(*row) if row else None
+
+
 MAX_AREA_M2 = 1e9  # 1,000 km²: no parcel is larger; such a value is a unit or typing error
 WHOLE_NUMBER = re.compile(r"^\s*[0-9]{1,9}(\.0*)?\s*$")
+UNNUMBERED = re.compile(r"^\s*0+(\.0*)?\s*$")
+"""Parcel number 0: a parcel drawn but not numbered yet (its own reason, parcel_unnumbered)."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,12 @@ def judge_record(
             f"feature id {record.feature_id} is repeated in the file (this is FID {record.fid})",
         )
     if record.parcel_number is not None and parse_parcel_number(record.parcel_number) is None:
+        if UNNUMBERED.match(record.parcel_number):
+            return StageVerdict(
+                "parcel_unnumbered",
+                f"unnumbered parcel: parcel number {record.parcel_number.strip()} "
+                "(a parcel drawn but not yet numbered)",
+            )
         return StageVerdict(
             "identity_missing", f"parcel number '{record.parcel_number}' is not a whole number"
         )
@@ -202,18 +224,9 @@ def import_source(
     dossier.check()
     started = time.monotonic()
     report = ImportReport(source=str(source.path))
-    srid = srid_of(source.crs)
     try:
         with conn.cursor() as cur:
-            batch_id = _open_batch(cur, source, repair)
-            seen: set[str] = set()
-            area_field = source.mapping.columns.get("registered_area", "registered_area")
-            for records in source.batches():
-                report.features += copy_rows(
-                    cur, STAGE_TARGET, stage_rows(batch_id, records, srid, seen, area_field)
-                )
-                if on_batch:
-                    on_batch(len(records))
+            batch_id, report.features = stage_source(cur, source, repair, on_batch=on_batch)
             dossier_id = dossier.dossier_id or _open_import_dossier(cur, source, dossier, batch_id)
             codes_before = _imported_codes(cur)
             cur.execute(
@@ -250,7 +263,39 @@ def write_report_csv(report: ImportReport, path: Path) -> None:
         writer.writerows(report.rows)
 
 
-def _open_batch(cur: psycopg2.extensions.cursor, source: Source, repair: bool) -> int:
+def stage_source(
+    cur: psycopg2.extensions.cursor,
+    source: Source,
+    repair: bool = False,
+    *,
+    check_only: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Stage every feature of a source in a new batch: (batch id, features staged).
+
+    The one staging of `cadastre import` and of its dry run `cadastre check FILE`: the same
+    records, the same verdicts before the database, the same fields.
+    """
+    srid = srid_of(source.crs)
+    batch_id = _open_batch(cur, source, repair, check_only)
+    seen: set[str] = set()
+    area_field = source.mapping.columns.get("registered_area", "registered_area")
+    staged = 0
+    for records in source.batches():
+        staged += copy_rows(
+            cur, STAGE_TARGET, stage_rows(batch_id, records, srid, seen, area_field)
+        )
+        if on_batch:
+            on_batch(len(records))
+    return batch_id, staged
+
+
+def _open_batch(
+    cur: psycopg2.extensions.cursor, source: Source, repair: bool, check_only: bool = False
+) -> int:
+    options = {"repair": repair, "encoding": source.encoding.effective}
+    if check_only:
+        options["check_only"] = True
     cur.execute(
         "INSERT INTO cadastre.import_batch (source, layer, source_crs, options) "
         "VALUES (%s, %s, %s, %s) RETURNING id",
@@ -258,7 +303,7 @@ def _open_batch(cur: psycopg2.extensions.cursor, source: Source, repair: bool) -
             str(source.path),
             source.layer,
             source.crs,
-            json.dumps({"repair": repair, "encoding": source.encoding.effective}),
+            json.dumps(options),
         ),
     )
     return cur.fetchone()[0]
@@ -291,7 +336,7 @@ def _imported_codes(cur: psycopg2.extensions.cursor) -> set[str]:
 def _outcome_rows(cur: psycopg2.extensions.cursor, batch_id: int) -> list[dict]:
     cur.execute(
         "SELECT feature_ref, outcome, reason, detail, cadastre.parcel_ref(parcel_id), "
-        "ST_AsText(location, 3) FROM cadastre.staged_parcel WHERE batch_id = %s "
+        "ST_AsText(location) FROM cadastre.staged_parcel WHERE batch_id = %s "
         "ORDER BY feature_ref",
         (batch_id,),
     )

@@ -9,6 +9,7 @@ Geometries stay WKB in the source CRS: reprojection happens in the database.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import math
 import re
 import unicodedata
@@ -69,6 +70,23 @@ class SourceError(CadastreError):
 
 class MissingCrsError(SourceError):
     """The file declares no CRS and none was given: the import never guesses one."""
+
+
+MISSING_CRS_HINT = (
+    "name it: --crs EPSG:NNNN, or --province CODE for the province's VN-2000 TM-3 zone "
+    "(the register's own CRS and province: `cadastre db status`)"
+)
+
+
+def missing_crs_hint(srid: int, province_code: str, province_name: str) -> str:
+    """The no-CRS hint naming the register's own CRS and province (what a file of it is in)."""
+    name = ""
+    with contextlib.suppress(pyproj.exceptions.CRSError):
+        name = f" ({pyproj.CRS.from_epsg(srid).name})"
+    return (
+        f"name it: --crs EPSG:{srid}{name}, the CRS of this register of {province_name}, "
+        f"or --province {province_code} for its VN-2000 TM-3 zone"
+    )
 
 
 @dataclass(frozen=True)
@@ -464,10 +482,13 @@ def _geometry_problems(geometries: np.ndarray | None, count: int) -> list[tuple[
     """Per feature: None, or (code, message) for a null, unreadable, empty or non-polygon one."""
     if geometries is None:
         return [("null_geometry", "no geometry")] * count
-    parsed = shapely.from_wkb(geometries, on_invalid="ignore")
-    missing = shapely.is_missing(parsed).tolist()
-    empty = shapely.is_empty(parsed).tolist()
-    type_ids = shapely.get_type_id(parsed).tolist()
+    # NaN coordinates are a database rule's business (geometry_invalid, Invalid Coordinate):
+    # shapely's RuntimeWarning about them must not reach the user.
+    with np.errstate(invalid="ignore"):
+        parsed = shapely.from_wkb(geometries, on_invalid="ignore")
+        missing = shapely.is_missing(parsed).tolist()
+        empty = shapely.is_empty(parsed).tolist()
+        type_ids = shapely.get_type_id(parsed).tolist()
     problems: list[tuple[str, str] | None] = []
     for index, wkb in enumerate(geometries.tolist()):
         if wkb is None:
@@ -647,8 +668,7 @@ def _resolve_crs(
         raise MissingCrsError(
             f"'{path}' (layer '{layer}') has no coordinate reference system "
             f"(no .prj or CRS in the file), and the import never guesses one",
-            hint="name it: --crs EPSG:5897 (VN-2000 / TM-3 105°00', Hà Nội) or "
-            "--province 01 for the province's VN-2000 TM-3 zone",
+            hint=MISSING_CRS_HINT,
         )
     return _crs_text(_parse_crs(file_crs, f"'{path}' (layer '{layer}') CRS")), "file", []
 
@@ -786,6 +806,11 @@ def read_source(
         FieldInfo(name=text_encoding.decode(raw) or raw, dtype=dtype)
         for raw, dtype in zip(info.raw_fields, info.dtypes, strict=True)
     )
+    if info.feature_count == 0:
+        raise SourceError(
+            f"'{path}' (layer '{info.name}'): the file has no features",
+            hint="Nothing to import or check: is it the right file (or layer, --layer)?",
+        )
     resolved = load_mapping(mapping).resolve(
         [f.name for f in fields], layer=f"layer '{info.name}' of '{path}'"
     )
@@ -810,6 +835,7 @@ def read_source(
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "MISSING_CRS_HINT",
     "FeatureProblem",
     "FieldInfo",
     "MissingCrsError",
@@ -817,6 +843,7 @@ __all__ = [
     "SourceError",
     "SourceRecord",
     "TextEncoding",
+    "missing_crs_hint",
     "parse_number",
     "read_source",
 ]

@@ -37,6 +37,62 @@ COMMENT ON FUNCTION cadastre.bulk_forget_decided(bigint) IS
     'Bulk: drop from the working set the features already imported, unchanged or quarantined, '
     'so the next rule only looks at the rest.';
 
+CREATE OR REPLACE FUNCTION cadastre.bulk_prepare(p_batch_id bigint, p_dossier_id bigint,
+                                                 p_decided_on date)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Work on a copy in the register CRS; the staged geometry stays as it was read. A dry run
+    -- (cadastre.check_staged) has no dossier: p_dossier_id is null, p_decided_on today.
+    CREATE TEMP TABLE bulk_work ON COMMIT DROP AS
+    SELECT s.feature_ref, row_number() OVER (ORDER BY s.ctid) AS seq, s.geom AS source_geom,
+           NULL::geometry(MultiPolygon) AS geom, s.commune_code, s.sheet_number,
+           s.parcel_number, s.legal_area, s.land_uses, s.address, s.holders, s.holder_name,
+           coalesce(s.old_identifiers, '[]'::jsonb) AS old_identifiers,
+           coalesce(s.dossier_id, p_dossier_id) AS dossier_id,
+           CASE WHEN s.dossier_id IS NULL THEN p_decided_on ELSE d.decided_on END
+               AS decided_on,
+           CASE WHEN s.dossier_id IS NULL THEN cadastre.clock()
+                ELSE d.decided_on::timestamptz END AS known_from
+    FROM cadastre.staged_parcel AS s
+    LEFT JOIN cadastre.dossier AS d ON d.id = s.dossier_id
+    WHERE s.batch_id = p_batch_id AND s.outcome IS NULL;
+    -- Rows that name their own dossier: each must be approved (one check per dossier).
+    PERFORM cadastre.approved_dossier(x.dossier_id)
+    FROM (SELECT DISTINCT dossier_id FROM bulk_work WHERE dossier_id IS NOT NULL) AS x;
+    ALTER TABLE bulk_work ALTER COLUMN geom TYPE geometry(MultiPolygon, 0);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.bulk_prepare(bigint, bigint, date) IS
+    'Bulk: the working set (bulk_work) of a staged batch''s undecided features.';
+
+CREATE OR REPLACE FUNCTION cadastre.bulk_decide(p_batch_id bigint, p_repair boolean,
+                                                p_srid integer)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    -- Every rule an import applies, in order: what cadastre.register_staged then registers and
+    -- what cadastre.check_staged (the dry run) reports are decided here, once.
+    PERFORM cadastre.bulk_check_geometry(p_batch_id, p_repair, p_srid);
+    PERFORM cadastre.bulk_check_attributes(p_batch_id);
+    PERFORM cadastre.bulk_check_identity(p_batch_id);
+    PERFORM cadastre.bulk_check_overlaps(p_batch_id);
+    -- A thửa is one polygon: a multipart parcel is registered, and the report says so.
+    UPDATE cadastre.staged_parcel AS s
+    SET detail = coalesce(s.detail || '; ', '')
+                 || format('multipart: the parcel is made of %s separate parts',
+                           ST_NumGeometries(w.geom)),
+        location = coalesce(s.location, ST_PointOnSurface(w.geom))
+    FROM bulk_work AS w
+    WHERE s.batch_id = p_batch_id AND s.feature_ref = w.feature_ref
+      AND ST_NumGeometries(w.geom) > 1;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.bulk_decide(bigint, boolean, integer) IS
+    'Bulk: every rule of an import on the working set; what is left in bulk_work is accepted.';
+
 CREATE OR REPLACE FUNCTION cadastre.register_staged(p_batch_id bigint, p_dossier_id bigint,
                                                     p_repair boolean DEFAULT false)
 RETURNS jsonb
@@ -51,29 +107,8 @@ BEGIN
     PERFORM set_config('cadastre.bulk_txid', txid_current()::text, true);
     UPDATE cadastre.import_batch SET dossier_id = p_dossier_id WHERE id = p_batch_id;
 
-    -- Work on a copy in the register CRS; the staged geometry stays as it was read.
-    CREATE TEMP TABLE bulk_work ON COMMIT DROP AS
-    SELECT s.feature_ref, row_number() OVER (ORDER BY s.ctid) AS seq, s.geom AS source_geom,
-           NULL::geometry(MultiPolygon) AS geom, s.commune_code, s.sheet_number,
-           s.parcel_number, s.legal_area, s.land_uses, s.address, s.holders, s.holder_name,
-           coalesce(s.old_identifiers, '[]'::jsonb) AS old_identifiers,
-           coalesce(s.dossier_id, p_dossier_id) AS dossier_id,
-           CASE WHEN s.dossier_id IS NULL THEN v_dossier.decided_on ELSE d.decided_on END
-               AS decided_on,
-           CASE WHEN s.dossier_id IS NULL THEN cadastre.clock()
-                ELSE d.decided_on::timestamptz END AS known_from
-    FROM cadastre.staged_parcel AS s
-    LEFT JOIN cadastre.dossier AS d ON d.id = s.dossier_id
-    WHERE s.batch_id = p_batch_id AND s.outcome IS NULL;
-    -- Rows that name their own dossier: each must be approved (one check per dossier).
-    PERFORM cadastre.approved_dossier(x.dossier_id)
-    FROM (SELECT DISTINCT dossier_id FROM bulk_work) AS x;
-    ALTER TABLE bulk_work ALTER COLUMN geom TYPE geometry(MultiPolygon, 0);
-
-    PERFORM cadastre.bulk_check_geometry(p_batch_id, p_repair, v_srid);
-    PERFORM cadastre.bulk_check_attributes(p_batch_id);
-    PERFORM cadastre.bulk_check_identity(p_batch_id);
-    PERFORM cadastre.bulk_check_overlaps(p_batch_id);
+    PERFORM cadastre.bulk_prepare(p_batch_id, p_dossier_id, v_dossier.decided_on);
+    PERFORM cadastre.bulk_decide(p_batch_id, p_repair, v_srid);
     PERFORM cadastre.bulk_insert(p_batch_id, v_dossier);
     -- The audit trail names every dossier whose parcels this transaction registered (rows
     -- may name their own dossier; the batch's was recorded by begin_dossier_work).
@@ -104,6 +139,98 @@ COMMENT ON FUNCTION cadastre.register_staged(bigint, bigint, boolean) IS
     'the rest with the reason. p_repair fixes invalid geometries (ST_MakeValid) and reports it. '
     'Returns counts by outcome and reason.';
 
+CREATE OR REPLACE FUNCTION cadastre.to_register_crs(p_geom geometry, p_source_srid integer,
+                                                    p_srid integer)
+RETURNS geometry
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- A location computed on source coordinates, in the register's CRS (null when PROJ cannot
+    -- place it: coordinates no projection can take).
+    IF p_geom IS NULL OR p_source_srid IS NULL OR p_source_srid IN (0, p_srid) THEN
+        RETURN ST_SetSRID(p_geom, p_srid);
+    END IF;
+    RETURN ST_Transform(ST_SetSRID(p_geom, p_source_srid), p_srid);
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.to_register_crs(geometry, integer, integer) IS
+    'A geometry in source coordinates reprojected to the register''s CRS (null when it cannot be).';
+
+CREATE OR REPLACE FUNCTION cadastre.register_extent()
+RETURNS TABLE (extent geometry, is_boundary boolean, what text)
+LANGUAGE sql STABLE
+AS $$
+    -- Where the register's parcels can lie, in longitude/latitude (EPSG:4326): the province's
+    -- boundary when it is loaded, else the area of use of the register's CRS (PROJ).
+    SELECT e.extent, e.is_boundary, e.what FROM (
+        SELECT ST_Transform(u.boundary, 4326) AS extent, true AS is_boundary,
+               format('the boundary of province %s (%s)', u.code, u.name) AS what, 1 AS k
+        FROM cadastre.register_setting AS r
+        JOIN cadastre.admin_unit AS u ON u.code = r.province_code AND u.boundary IS NOT NULL
+        UNION ALL
+        SELECT ST_MakeEnvelope(a.west, a.south, a.east, a.north, 4326), false,
+               format('the area of use of EPSG:%s (%s: %s°–%s°E, %s°–%s°N)', a.srid, a.name,
+                      a.west, a.east, a.south, a.north), 2
+        FROM cadastre.register_setting AS r
+        JOIN cadastre.crs_area_of_use AS a ON a.srid = r.srid
+    ) AS e ORDER BY e.k LIMIT 1
+$$;
+COMMENT ON FUNCTION cadastre.register_extent() IS
+    'Where the register''s parcels can lie (lon/lat): the province boundary when loaded, else '
+    'the area of use of the register''s CRS; no row when neither is known.';
+
+CREATE OR REPLACE FUNCTION cadastre.bulk_check_extent(p_batch_id bigint, p_srid integer)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_extent  record;
+    v_crs     text;
+    v_out     record;
+BEGIN
+    SELECT * INTO v_extent FROM cadastre.register_extent();
+    IF NOT FOUND THEN
+        RETURN;  -- neither a boundary nor an area of use: nothing to compare with
+    END IF;
+    -- Compared in longitude/latitude: the inverse projection of the source is defined where the
+    -- forward one into the register's zone may not be (a file from the other side of the
+    -- world). A boundary must be met; an area of use (with 0.1° of slack for the coast) held.
+    SELECT count(*) AS n, (array_agg(x.feature_ref ORDER BY x.seq))[1] AS first_ref,
+           (array_agg(x.lonlat ORDER BY x.seq))[1] AS first_at
+    INTO v_out
+    -- Boxes only: a geometry valid in its source CRS may not be valid for GEOS once bent into
+    -- degrees, and its box says where it lies just as well.
+    FROM (SELECT w.feature_ref, w.seq, ST_Centroid(b.box) AS lonlat, b.box
+          FROM bulk_work AS w,
+               LATERAL (SELECT ST_Envelope(ST_Transform(w.source_geom, 4326)) AS box) AS b
+          WHERE ST_SRID(w.source_geom) <> 0 AND NOT ST_IsEmpty(w.source_geom)) AS x
+    WHERE CASE WHEN v_extent.is_boundary THEN NOT ST_Intersects(x.box, v_extent.extent)
+               ELSE NOT x.box @ ST_Expand(v_extent.extent, 0.1) END;
+    IF v_out.n = 0 THEN
+        RETURN;
+    END IF;
+    SELECT source_crs INTO v_crs FROM cadastre.import_batch WHERE id = p_batch_id;
+    RAISE EXCEPTION 'The file in % does not land in this register''s province: % of % '
+                    'feature(s) lie outside %; feature % lands at %°E %°N (in EPSG:%: %)',
+        coalesce(v_crs, 'EPSG:' || (SELECT ST_SRID(source_geom) FROM bulk_work LIMIT 1)),
+        v_out.n, (SELECT count(*) FROM bulk_work), v_extent.what, v_out.first_ref,
+        round(ST_X(v_out.first_at)::numeric, 4), round(ST_Y(v_out.first_at)::numeric, 4),
+        p_srid,
+        coalesce(ST_AsText(cadastre.to_register_crs(v_out.first_at, 4326, p_srid), 3),
+                 'beyond the reach of its projection')
+        USING ERRCODE = 'check_violation',
+              DETAIL = 'rule outside_province; nothing was imported',
+              HINT = 'The file''s CRS is probably wrong: give the right one with --crs '
+                     '(or fix its .prj). To check the file in its own CRS: '
+                     'cadastre check FILE --in-source-crs.';
+END;
+$$;
+COMMENT ON FUNCTION cadastre.bulk_check_extent(bigint, integer) IS
+    'Bulk: refuse the whole batch (an exception naming its CRS and where it lands) when any '
+    'geometry, reprojected, lies outside the register''s province (cadastre.register_extent).';
+
 CREATE OR REPLACE FUNCTION cadastre.bulk_check_geometry(p_batch_id bigint, p_repair boolean,
                                                         p_srid integer)
 RETURNS void
@@ -113,8 +240,10 @@ DECLARE
     v_bad record;
 BEGIN
     -- The same rule as the parcel trigger (cadastre.geometry_issues), before reprojection.
+    -- The rule's location is in the source's coordinates: reprojected to the register's CRS.
     FOR v_bad IN
-        SELECT w.feature_ref, i.rule, i.message_en, i.location
+        SELECT w.feature_ref, i.rule, i.message_en,
+               cadastre.to_register_crs(i.location, ST_SRID(w.source_geom), p_srid) AS location
         FROM bulk_work AS w
         CROSS JOIN LATERAL (SELECT * FROM cadastre.geometry_issues(
                                 CASE WHEN ST_SRID(w.source_geom) = p_srid THEN w.source_geom
@@ -137,6 +266,9 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM cadastre.bulk_forget_decided(p_batch_id);
+    -- A file whose geometries land outside the province once reprojected is in a wrong CRS:
+    -- refused as a whole (an exception), before anything is reprojected or registered.
+    PERFORM cadastre.bulk_check_extent(p_batch_id, p_srid);
     -- Reproject; a repaired geometry that collapsed to nothing is quarantined after all.
     UPDATE bulk_work
     SET geom = ST_Multi(CASE WHEN ST_SRID(source_geom) = p_srid THEN source_geom
@@ -251,13 +383,16 @@ BEGIN
     CREATE INDEX ON bulk_geom USING gist (geom);
     ANALYZE bulk_geom;
     -- Within the batch: of two overlapping features, the later one is quarantined.
-    PERFORM cadastre.quarantine(p_batch_id, 'overlap', i.message_en, ARRAY[b.feature_ref],
-                                ARRAY[i.location])
+    -- Every partner is named (one quarantine per feature, all its overlaps in its detail).
+    PERFORM cadastre.quarantine(p_batch_id, 'overlap',
+                                string_agg(i.message_en, '; ' ORDER BY a.seq),
+                                ARRAY[b.feature_ref], ARRAY[(array_agg(i.location ORDER BY a.seq))[1]])
     FROM bulk_geom AS a
     JOIN bulk_geom AS b ON b.geom && a.geom AND b.feature_ref <> a.feature_ref,
          LATERAL cadastre.overlap_between(b.geom, a.geom, b.feature_ref,
                                           'feature ' || a.feature_ref || ' of this file') AS i
-    WHERE b.seq > a.seq;
+    WHERE b.seq > a.seq
+    GROUP BY b.feature_ref;
     PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
     -- Within the commune's boundary, when it is recorded (the trigger's rule, set by set).
@@ -273,10 +408,10 @@ BEGIN
 
     -- Against the current register: the same rule the commit-time trigger applies.
     PERFORM cadastre.quarantine(p_batch_id, 'overlap',
-        i.message_en, ARRAY[w.feature_ref], ARRAY[i.location])
+        string_agg(i.message_en, '; '), ARRAY[w.feature_ref], ARRAY[(array_agg(i.location))[1]])
     FROM bulk_work AS w
-    CROSS JOIN LATERAL (SELECT * FROM cadastre.overlap_issues(w.geom, w.feature_ref) LIMIT 1)
-         AS i;
+    CROSS JOIN LATERAL cadastre.overlap_issues(w.geom, w.feature_ref) AS i
+    GROUP BY w.feature_ref;
     PERFORM cadastre.bulk_forget_decided(p_batch_id);
 END;
 $$;

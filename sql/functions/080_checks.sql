@@ -584,8 +584,10 @@ BEGIN
     WHERE a.commune_code = p_commune AND a.status = 'current';
     -- Holes: parts of the commune that no parcel covers (roads and water are parcels too);
     -- without a recorded boundary, holes inside the fabric (interior rings of its union).
+    -- Invalid parcels count through a repaired copy (a gap beside one is still found).
+    RETURN QUERY SELECT * FROM cadastre.multipart_issues(v_items);
     SELECT boundary INTO v_boundary FROM cadastre.admin_unit WHERE code = p_commune;
-    SELECT ST_Union(w.geom) INTO v_union FROM unnest(v_items) AS w;
+    SELECT ST_Union(cadastre.repaired_copy(w.geom, v_srid)) INTO v_union FROM unnest(v_items) AS w;
     IF v_boundary IS NOT NULL THEN
         RETURN QUERY
         SELECT (q.x).* FROM (
@@ -598,7 +600,12 @@ BEGIN
         WHERE ST_Area(g.geom) > cadastre.tolerance('gap_area')
         ) AS q(x);
     ELSE
-        RETURN QUERY SELECT * FROM cadastre.holes_between(v_union);
+        RETURN QUERY SELECT * FROM cadastre.coverage_issues(
+            ARRAY(SELECT ROW(w.n, w.ref, w.parcel_id, cadastre.repaired_copy(w.geom, v_srid),
+                             NULL, NULL, NULL, NULL, NULL, NULL, NULL)::cadastre.edit_item
+                  FROM unnest(v_items) AS w),
+            ARRAY(SELECT w.ref FROM unnest(v_items) AS w
+                  WHERE NOT cadastre.geometry_sound(w.geom, v_srid) ORDER BY w.ref));
     END IF;
 END;
 $$;
@@ -608,64 +615,211 @@ COMMENT ON FUNCTION cadastre.check_commune(text) IS
 
 -- Batch: a staged file, checked without importing it ----------------------------------------
 
-CREATE OR REPLACE FUNCTION cadastre.check_staged(p_batch_id bigint)
-RETURNS SETOF cadastre.issue
-LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION cadastre.repaired_copy(p_geom geometry, p_srid integer)
+RETURNS geometry
+LANGUAGE plpgsql STABLE
 AS $$
-DECLARE
-    v_srid integer := cadastre.require_register();
 BEGIN
-    CREATE TEMP TABLE check_file_work ON COMMIT DROP AS
-    SELECT s.feature_ref AS ref, s.commune_code, s.sheet_number, s.parcel_number,
-           s.legal_area, s.geom AS source_geom, NULL::geometry AS geom
-    FROM cadastre.staged_parcel AS s WHERE s.batch_id = p_batch_id;
-    -- Geometry rules on what was read (features that fail them are not checked further).
-    RETURN QUERY
-    SELECT i.* FROM check_file_work AS w,
-         LATERAL (SELECT * FROM cadastre.geometry_issues(
-                      CASE WHEN ST_SRID(w.source_geom) = v_srid THEN w.source_geom
-                           ELSE ST_SetSRID(w.source_geom, v_srid) END, 'FID ' || w.ref)) AS i;
-    UPDATE check_file_work
-    SET geom = ST_Multi(CASE WHEN ST_SRID(source_geom) = v_srid THEN source_geom
-                             ELSE ST_Transform(source_geom, v_srid) END)
-    WHERE source_geom IS NOT NULL AND NOT ST_IsEmpty(source_geom)
-      AND GeometryType(source_geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(source_geom)
-      AND cadastre.within_crs_range(source_geom);
-    CREATE TEMP TABLE check_file_geom ON COMMIT DROP AS
-    SELECT * FROM check_file_work WHERE geom IS NOT NULL;
-    CREATE INDEX ON check_file_geom USING gist (geom);
-    ANALYZE check_file_geom;
-    RETURN QUERY
-    SELECT * FROM cadastre.shape_issues(ARRAY(
-        SELECT ROW(row_number() OVER ()::int, 'FID ' || w.ref, NULL, w.geom, w.commune_code,
-                   w.sheet_number, w.parcel_number, w.legal_area, NULL, NULL,
-                   NULL)::cadastre.edit_item
-        FROM check_file_geom AS w));
-    RETURN QUERY
-    SELECT i.* FROM check_file_geom AS w,
-         LATERAL cadastre.area_issues(w.geom, w.legal_area, NULL, 'FID ' || w.ref) AS i;
-    RETURN QUERY
-    SELECT i.* FROM check_file_geom AS a
-    JOIN check_file_geom AS b ON b.geom && a.geom AND a.ref < b.ref,
-         LATERAL cadastre.overlap_between(b.geom, a.geom, 'FID ' || b.ref, 'FID ' || a.ref) AS i;
-    RETURN QUERY
-    SELECT (q.x).* FROM (
-    SELECT cadastre.rule_issue('duplicate_identity', 'FID ' || d.ref,
-               format('Số hiệu %s/%s/%s trùng với FID %s', d.commune_code, d.sheet_number,
-                      d.parcel_number, d.first_ref),
-               format('Identity %s/%s/%s is also used by FID %s', d.commune_code,
-                      d.sheet_number, d.parcel_number, d.first_ref),
-               ST_PointOnSurface(d.geom), 'FID ' || d.first_ref)
-    FROM (SELECT w.*, first_value(ref) OVER same AS first_ref, row_number() OVER same AS k
-          FROM check_file_geom AS w WHERE parcel_number IS NOT NULL
-          WINDOW same AS (PARTITION BY commune_code, sheet_number, parcel_number
-                          ORDER BY ref)) AS d
-    WHERE d.k > 1
-    ) AS q(x);
-    -- Holes inside the file's coverage: interior rings of the union of its parcels.
-    RETURN QUERY SELECT * FROM cadastre.holes_between((SELECT ST_Union(geom) FROM check_file_geom));
+    -- A usable copy of a geometry for the coverage rules: valid ones as they are, invalid ones
+    -- repaired (ST_MakeValid, polygons kept), in the register's CRS; null when nothing usable
+    -- is left (NaN coordinates, a polygon collapsed to a line).
+    IF p_geom IS NULL OR ST_IsEmpty(p_geom)
+       OR GeometryType(p_geom) NOT IN ('POLYGON', 'MULTIPOLYGON')
+       OR NOT cadastre.within_crs_range(p_geom) THEN
+        RETURN NULL;
+    END IF;
+    IF NOT (ST_IsValidDetail(p_geom)).valid THEN
+        p_geom := ST_CollectionExtract(ST_MakeValid(p_geom), 3);
+    END IF;
+    IF ST_IsEmpty(p_geom) THEN
+        RETURN NULL;
+    END IF;
+    RETURN ST_Multi(cadastre.to_register_crs(p_geom, ST_SRID(p_geom), p_srid));
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cadastre.check_staged(bigint) IS
-    'Check a staged file without importing it: geometry and shape rules per feature, every '
-    'overlapping pair, duplicate identities and holes in the file''s coverage, naming FIDs.';
+COMMENT ON FUNCTION cadastre.repaired_copy(geometry, integer) IS
+    'A geometry for the coverage rules: invalid ones repaired with ST_MakeValid, in the '
+    'register''s CRS; null when nothing usable is left.';
+
+CREATE OR REPLACE FUNCTION cadastre.coverage_issues(p_fabric cadastre.edit_item[],
+                                                    p_repaired text[])
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_note_en text := '';
+    v_note_vi text := '';
+BEGIN
+    -- Holes in a fabric whose invalid parcels were repaired first (p_repaired names them): a
+    -- gap beside an invalid parcel is a gap, and the invalid parcel is not a hole.
+    IF cardinality(p_repaired) > 0 THEN
+        v_note_en := format(' (counting repaired copies of the invalid %s)',
+                            array_to_string(p_repaired, ', '));
+        v_note_vi := format(' (tính cả bản sửa của thửa không hợp lệ %s)',
+                            array_to_string(p_repaired, ', '));
+    END IF;
+    RETURN QUERY
+    SELECT h.rule, h.severity, h.parcel_ref, h.other_ref, h.message_vi || v_note_vi,
+           h.message_en || v_note_en, h.location
+    FROM cadastre.holes_between((SELECT ST_Union(w.geom) FROM unnest(p_fabric) AS w)) AS h;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.coverage_issues(cadastre.edit_item[], text[]) IS
+    'Holes in a fabric (interior rings of its union), saying which invalid parcels were counted '
+    'through a repaired copy.';
+
+CREATE OR REPLACE FUNCTION cadastre.check_staged(p_batch_id bigint, p_repair boolean DEFAULT false)
+RETURNS SETOF cadastre.issue
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_srid      integer := cadastre.require_register();
+    v_outcomes  cadastre.issue[];
+    v_accepted  cadastre.edit_item[];
+    v_fabric    cadastre.edit_item[];
+    v_repaired  text[];
+BEGIN
+    -- The import's dry run: the very rules cadastre.register_staged applies (bulk_decide), then
+    -- everything they wrote is undone (the block below ends in an exception it catches), so a
+    -- check changes nothing whoever calls it and however the caller's transaction ends. Each
+    -- feature the import would quarantine is an error issue with the import's reason as rule.
+    BEGIN
+        PERFORM cadastre.bulk_prepare(p_batch_id, NULL, current_date);
+        PERFORM cadastre.bulk_decide(p_batch_id, p_repair, v_srid);
+        v_accepted := ARRAY(
+            SELECT ROW(w.seq::int, w.feature_ref, NULL, w.geom, w.commune_code, w.sheet_number,
+                       w.parcel_number, w.legal_area, w.land_uses -> 0 ->> 'code', NULL,
+                       w.land_uses)::cadastre.edit_item
+            FROM bulk_work AS w ORDER BY w.seq);
+        v_outcomes := ARRAY(
+            SELECT cadastre.make_issue(s.reason,
+                       CASE WHEN s.outcome = 'quarantined' THEN 'error' ELSE 'warning' END,
+                       s.feature_ref,
+                       coalesce(r.name_vi, s.reason) || ': ' || coalesce(s.detail, ''),
+                       CASE WHEN s.outcome = 'quarantined' THEN s.detail
+                            ELSE 'would be ' || s.detail END,
+                       s.location)
+            FROM cadastre.staged_parcel AS s
+            LEFT JOIN cadastre.rule AS r ON r.code = s.reason
+            WHERE s.batch_id = p_batch_id AND s.reason IS NOT NULL
+            ORDER BY s.feature_ref);
+        RAISE EXCEPTION 'dry run' USING ERRCODE = 'P0D01';
+    EXCEPTION WHEN SQLSTATE 'P0D01' THEN
+        NULL;  -- undone: the batch is as it was staged, the register untouched
+    END;
+    RETURN QUERY SELECT * FROM unnest(v_outcomes);
+
+    -- Warnings on what the import would register: shape (with its land uses: roads and canals
+    -- are long by nature), area against the registered one, the sheet, several parts.
+    RETURN QUERY SELECT * FROM cadastre.shape_issues(v_accepted);
+    RETURN QUERY
+    SELECT i.* FROM unnest(v_accepted) AS w
+    LEFT JOIN cadastre.map_sheet AS s
+      ON s.commune_code = w.commune_code AND s.number = w.sheet_number AND upper_inf(s.valid),
+         LATERAL cadastre.area_issues(w.geom, w.legal_area, s.scale, w.ref) AS i;
+    RETURN QUERY SELECT * FROM cadastre.placement_issues(v_accepted) WHERE severity = 'warning';
+    RETURN QUERY SELECT * FROM cadastre.multipart_issues(v_accepted);
+
+    -- Coverage: every feature with a usable geometry, invalid ones through a repaired copy.
+    v_fabric := ARRAY(
+        SELECT ROW(row_number() OVER (ORDER BY s.feature_ref)::int, s.feature_ref, NULL, g.geom,
+                   s.commune_code, s.sheet_number, s.parcel_number, NULL, NULL, NULL,
+                   NULL)::cadastre.edit_item
+        FROM cadastre.staged_parcel AS s,
+             LATERAL (SELECT cadastre.repaired_copy(s.geom, v_srid) AS geom) AS g
+        WHERE s.batch_id = p_batch_id AND g.geom IS NOT NULL);
+    v_repaired := ARRAY(
+        SELECT s.feature_ref FROM cadastre.staged_parcel AS s
+        WHERE s.batch_id = p_batch_id AND s.geom IS NOT NULL AND NOT ST_IsEmpty(s.geom)
+          AND GeometryType(s.geom) IN ('POLYGON', 'MULTIPOLYGON')
+          AND NOT (ST_IsValidDetail(s.geom)).valid
+        ORDER BY s.feature_ref);
+    -- Overlaps the import cannot see: those of an invalid feature's repaired copy (a warning:
+    -- they become errors once it is repaired).
+    RETURN QUERY
+    SELECT i.rule, 'warning'::text, i.parcel_ref, i.other_ref,
+           i.message_vi || ' (bản sửa của thửa không hợp lệ)',
+           i.message_en || ' (a repaired copy of an invalid feature)', i.location
+    FROM unnest(v_fabric) AS a
+    JOIN unnest(v_fabric) AS b ON a.n < b.n AND a.geom && b.geom
+         AND (a.ref = ANY (v_repaired) OR b.ref = ANY (v_repaired)),
+         LATERAL cadastre.overlap_between(b.geom, a.geom, b.ref, a.ref) AS i;
+    RETURN QUERY SELECT * FROM cadastre.coverage_issues(v_fabric, v_repaired);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.check_staged(bigint, boolean) IS
+    'The import''s dry run: every rule of cadastre.register_staged on a staged file, undone; '
+    'each feature the import would quarantine is an error with the import''s reason as rule, '
+    'plus the warnings (shape, area, sheet, multipart) on what it would register and the holes '
+    'of the file''s coverage with invalid features repaired.';
+REVOKE EXECUTE ON FUNCTION cadastre.check_staged(bigint, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cadastre.check_staged(bigint, boolean)
+    TO cadastre_officer, cadastre_admin;
+
+CREATE OR REPLACE FUNCTION cadastre.multipart_issues(p_items cadastre.edit_item[])
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    SELECT (q.x).* FROM (
+    SELECT cadastre.rule_issue('multipart', w.ref,
+               format('Thửa gồm %s phần rời nhau (một thửa là một vùng)', ST_NumGeometries(w.geom)),
+               format('The parcel is made of %s separate parts (a parcel is one polygon)',
+                      ST_NumGeometries(w.geom)),
+               ST_PointOnSurface(ST_GeometryN(w.geom, 2)))
+    FROM unnest(p_items) AS w WHERE ST_NumGeometries(w.geom) > 1
+    ) AS q(x)
+$$;
+COMMENT ON FUNCTION cadastre.multipart_issues(cadastre.edit_item[]) IS
+    'Parcels made of several separate polygons (a thửa is one polygon): a warning.';
+
+CREATE OR REPLACE FUNCTION cadastre.check_staged_in_source_crs(p_batch_id bigint)
+RETURNS SETOF cadastre.issue
+LANGUAGE sql STABLE
+AS $$
+    -- A file that is not of this province, checked on its own in its own CRS (`cadastre check
+    -- FILE --in-source-crs`): what was refused while reading, geometry validity, identities
+    -- repeated in the file and overlaps between its features. Nothing about the register;
+    -- tolerances are read in the file's units. Locations are in the file's CRS.
+    SELECT (q.x).* FROM (
+        SELECT cadastre.make_issue(s.reason, 'error', s.feature_ref,
+                   coalesce(r.name_vi, s.reason) || ': ' || coalesce(s.detail, ''), s.detail,
+                   NULL)
+        FROM cadastre.staged_parcel AS s LEFT JOIN cadastre.rule AS r ON r.code = s.reason
+        WHERE s.batch_id = p_batch_id AND s.outcome = 'quarantined') AS q(x)
+    UNION ALL
+    SELECT (q.x).* FROM (
+        SELECT cadastre.rule_issue('geometry_invalid', s.feature_ref,
+                   format('Hình học không hợp lệ: %s', (v.d).reason),
+                   format('Invalid geometry: %s', (v.d).reason), (v.d).location)
+        FROM cadastre.staged_parcel AS s, LATERAL (SELECT ST_IsValidDetail(s.geom) AS d) AS v
+        WHERE s.batch_id = p_batch_id AND s.outcome IS NULL AND NOT (v.d).valid) AS q(x)
+    UNION ALL
+    SELECT (q.x).* FROM (
+        SELECT cadastre.rule_issue('duplicate_identity', d.feature_ref,
+                   format('Số hiệu %s/%s/%s trùng với đối tượng %s', d.commune_code,
+                          d.sheet_number, d.parcel_number, d.first_ref),
+                   format('identity %s/%s/%s is also used by feature %s of this file',
+                          d.commune_code, d.sheet_number, d.parcel_number, d.first_ref),
+                   ST_PointOnSurface(d.geom), d.first_ref)
+        FROM (SELECT s.*, first_value(feature_ref) OVER same AS first_ref,
+                     row_number() OVER same AS k
+              FROM cadastre.staged_parcel AS s
+              WHERE s.batch_id = p_batch_id AND s.outcome IS NULL
+                AND (ST_IsValidDetail(s.geom)).valid
+              WINDOW same AS (PARTITION BY commune_code, sheet_number, parcel_number
+                              ORDER BY ctid)) AS d
+        WHERE d.k > 1) AS q(x)
+    UNION ALL
+    SELECT i.* FROM cadastre.staged_parcel AS a
+    JOIN cadastre.staged_parcel AS b
+      ON b.batch_id = a.batch_id AND a.feature_ref < b.feature_ref AND b.geom && a.geom
+     AND b.outcome IS NULL AND (ST_IsValidDetail(b.geom)).valid,
+         LATERAL cadastre.overlap_between(b.geom, a.geom, b.feature_ref, a.feature_ref) AS i
+    WHERE a.batch_id = p_batch_id AND a.outcome IS NULL AND (ST_IsValidDetail(a.geom)).valid
+$$;
+COMMENT ON FUNCTION cadastre.check_staged_in_source_crs(bigint) IS
+    'A staged file checked alone in its own CRS (no register rule): read refusals, validity, '
+    'repeated identities, overlaps between its features.';

@@ -95,6 +95,8 @@ def same_geos_reason(detail: str, prefix: str, case: Case) -> bool:
     """
     if not detail.startswith(prefix):
         return False
+    # A repair that leaves several polygons is reported as multipart after the reason.
+    detail = re.sub(r"; multipart: the parcel is made of \d+ separate parts$", "", detail)
     return detail.removeprefix(prefix).removeprefix("Ring ") == case.geos_reason.removeprefix(
         "Ring "
     )

@@ -13,7 +13,13 @@ import pytest
 import shapely
 
 from cadastre.io.field_mapping import MappingError, load_mapping
-from cadastre.io.reader import MissingCrsError, SourceError, parse_number, read_source
+from cadastre.io.reader import (
+    MissingCrsError,
+    SourceError,
+    missing_crs_hint,
+    parse_number,
+    read_source,
+)
 from cadastre.io.vn_encoding import encode_cp1258, encode_tcvn3, encode_vni
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -192,8 +198,24 @@ def test_file_without_crs_is_refused_naming_the_file(tmp_path: Path) -> None:
     message = str(error.value)
     assert str(path) in message
     assert "no coordinate reference system" in message
-    assert "--crs EPSG:5897" in message
-    assert "--province 01" in message
+    assert "--crs EPSG:" in message
+    assert "--province" in message
+    assert "5897" not in message  # not Hà Nội's zone for every register
+
+
+def test_the_no_crs_hint_names_the_registers_own_crs_and_province() -> None:
+    hint = missing_crs_hint(5899, "48", "Thành phố Đà Nẵng")
+    assert "--crs EPSG:5899" in hint and "--province 48" in hint
+    assert "Đà Nẵng" in hint and "5897" not in hint
+
+
+def test_an_empty_feature_collection_says_the_file_has_no_features(tmp_path: Path) -> None:
+    path = tmp_path / "empty.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        read_source(path, source_crs="EPSG:5897")
+    assert "the file has no features" in str(error.value)
+    assert "none of the fields" not in str(error.value)
 
 
 def test_given_crs_supplies_a_missing_one(tmp_path: Path) -> None:
@@ -376,3 +398,14 @@ def test_numbers_in_local_formats_parse(value: object, number: float) -> None:
 def test_non_numbers_are_refused(value: object) -> None:
     with pytest.raises(ValueError):
         parse_number(value)
+
+
+def test_nan_coordinates_reach_the_rules_without_a_shapely_warning(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nan = shapely.to_wkb(shapely.Polygon([(0, 0), (float("nan"), 0), (1, 1), (0, 0)]))
+    path = write_layer(tmp_path / "nan.gpkg", vn_rows(1), geometries=[nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        (record,) = all_records(path)
+    assert record.geometry is not None  # kept: the database's validity rule names it
