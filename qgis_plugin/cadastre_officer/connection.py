@@ -177,10 +177,24 @@ NAMED_REFUSALS: dict[tuple[str, str], tuple[str, str, str, str]] = {
         "Gộp mà không di chuyển ranh giới ngoài; sửa ranh giới bằng một hồ sơ riêng.",
         "Merge without moving the outer boundary; correct the boundary in a dossier of its "
         "own."),
+    ("23514", "merge_same_commune"): (
+        "Không gộp được: các thửa thuộc các xã/phường khác nhau.",
+        "The parcels cannot be merged: they lie in different communes.",
+        "Chỉ gộp các thửa của cùng một xã/phường.", "Merge parcels of one commune only."),
     ("23514", "dossier_open"): (
-        "Hồ sơ đã đóng hoặc bị từ chối: không làm thêm được gì theo hồ sơ này.",
-        "The dossier is closed or rejected: nothing more can be done under it.",
+        "Hồ sơ đã đóng: không làm thêm được gì theo hồ sơ này.",
+        "The dossier is closed: nothing more can be done under it.",
         "Chọn hoặc mở một hồ sơ khác.", "Choose or open another dossier."),
+    ("23514", "dossier_approved"): (
+        "Hồ sơ chưa được duyệt: chưa ghi được thay đổi nào theo hồ sơ này.",
+        "The dossier is not approved: no change can be registered under it yet.",
+        "Nhờ lãnh đạo (một người khác) duyệt hồ sơ rồi Gửi lại.",
+        "Ask an approver (another person) to approve the dossier, then submit again."),
+    ("23514", "parcel_current"): (
+        "Thửa đất đã bị khai tử (đã tách, gộp hoặc thu hồi): không sửa được nữa.",
+        "The parcel is retired (split, merged or acquired): it cannot change any more.",
+        "Làm việc trên các thửa đã thay thế nó (xem phả hệ trong bảng Thửa đất).",
+        "Work on the parcels that replaced it (see the genealogy in the Parcel panel)."),
 }
 
 
