@@ -54,6 +54,12 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
 
 
+def _land_use_text(use: dict) -> str:
+    """'ODT 120.5 m²', or 'ODT (area not recorded)' when the source gave none (never None m²)."""
+    area = use.get("area")
+    return f"{use['code']} {area} m²" if area is not None else f"{use['code']} (area not recorded)"
+
+
 def _print_report(report: service.ParcelReport, legal_date: dt.date) -> None:
     parcel = report.parcel
     console.print(
@@ -62,7 +68,7 @@ def _print_report(report: service.ParcelReport, legal_date: dt.date) -> None:
     )
     console.print(f"Address: {parcel.address or '-'}")
     console.print(f"Legal area: {parcel.legal_area} m²; measured: {report.measured_area} m²")
-    uses = ", ".join(f"{u['code']} {u['area']} m²" for u in parcel.land_uses)
+    uses = ", ".join(_land_use_text(u) for u in parcel.land_uses)
     console.print(f"Land uses: {uses}")
     for old in parcel.old_identifiers:
         console.print(

@@ -61,9 +61,12 @@ def test_land_uses_flatten_largest_area_first_with_unknown_areas_last() -> None:
                     "main_land_use": "ODT", "land_use_count": 3}
 
 
-def test_equal_areas_are_ordered_by_code_and_no_purpose_gives_nulls() -> None:
+def test_equal_areas_keep_the_sources_order_and_no_purpose_gives_nulls() -> None:
     assert flatten_land_uses([{"code": "ODT", "area": 50}, {"code": "CLN", "area": 50}])[
-        "land_use"] == "CLN+ODT"
+        "land_use"] == "ODT+CLN"
+    # issue 19: an imported 'ODT+CLN' (areas unknown) keeps its principal use first
+    flat = flatten_land_uses([{"code": "ODT", "area": None}, {"code": "CLN", "area": None}])
+    assert (flat["land_use"], flat["main_land_use"]) == ("ODT+CLN", "ODT")
     assert flatten_land_uses([]) == {"land_use": None, "land_use_areas": None,
                                      "main_land_use": None, "land_use_count": 0}
 
