@@ -100,6 +100,10 @@ def add_commune(conn: psycopg2.extensions.connection, code: str, name: str,
                 valid_from: dt.date | None = None) -> None:
     """Add a commune the official list does not have yet (e.g. created after its version)."""
     _check_code(code)
+    existing = _run(conn, "SELECT name FROM cadastre.admin_unit WHERE code = %s", (code,))
+    if existing:
+        raise CadastreError(f"Commune {code} already exists ({existing[0][0]})",
+                            hint=f"Give it a new name with `cadastre commune rename {code} NAME`.")
     _run(conn, "SELECT cadastre.add_commune(%s, %s, %s)",
          (code, name, valid_from or dt.date(1900, 1, 1)))
 

@@ -178,6 +178,10 @@ def test_commune_commands_list_add_rename_and_set_boundaries(danang_url: str,
     assert refused.returncode != 0
     assert "99002 is not a commune of this register" in refused.stderr
     assert "cadastre commune list" in refused.stderr
+    twice = run_cli(danang_url, "commune", "add", HAI_CHAU[0], "Phường Khác")
+    assert twice.returncode != 0
+    assert f"Commune {HAI_CHAU[0]} already exists ({HAI_CHAU[1]})" in twice.stderr
+    assert "Traceback" not in twice.stderr
     bad = run_cli(danang_url, "commune", "add", "123", "Xã Sai Mã")
     assert bad.returncode != 0 and "5 digits" in bad.stderr
 
