@@ -189,8 +189,9 @@ class CadastreOfficerPlugin:
             return
         try:
             issues = self.session.check()
-        except RegisterError as exc:
-            self.check_dock.show_issues([], self.session.srid, exc.text)
+        except RegisterError as exc:  # the list is cleared: nothing was checked
+            self.check_dock.show_issues([], self.session.srid)
+            self.check_dock.show_message(exc.text)
             self.check_dock.show()
             self._say(exc.plain, Qgis.Critical)
             return

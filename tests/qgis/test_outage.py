@@ -124,6 +124,7 @@ def test_an_outage_keeps_the_edits_says_so_and_the_officer_retries_after_the_res
         said = qgis_iface.messageBar().messages[Qgis.MessageLevel.Critical]
         assert said and UNREACHABLE_VI in said[-1] and UNREACHABLE_EN in said[-1]
         assert "]" not in status.split("\n")[0]
+        assert "No issue" not in status  # nothing was checked: never "can be submitted"
         plugin.panel.show_parcel(session.register, plot)  # does not raise…
         assert UNREACHABLE_VI in plugin.panel.view.toPlainText()  # …and says why
         plugin.submit()
