@@ -324,3 +324,27 @@ def test_a_recorded_action_ends_when_the_officer_takes_another_map_tool(
         if plugin.session is not None:
             plugin.session.close()
         plugin.unload()
+
+
+def test_a_connection_to_a_wrong_port_is_told_unreachable_without_a_password_prompt(
+    officer: Login,
+) -> None:
+    from cadastre_officer.connect_dialog import ConnectDialog
+
+    from tests.qgis.conftest import forget_connection, save_connection
+    from tests.qgis.test_outage import free_port
+
+    from urllib.parse import urlparse
+
+    port = urlparse(officer.url).port
+    wrong = officer.url.replace(f":{port}/", f":{free_port()}/", 1)
+    name = save_connection(wrong, "cadastre-wrong-port")
+    try:
+        dialog = ConnectDialog()
+        dialog.load_communes(name)
+        assert "Không kết nối được tới cơ sở dữ liệu sổ địa chính" in dialog.message.text()
+        assert "cannot be reached" in dialog.message.text() and dialog.communes.count() == 0
+        dialog.load_communes(officer.connection)  # the right one says what it may do
+        assert "officer" in dialog.message.text() and WARD in dialog.message.text()
+    finally:
+        forget_connection(name)
