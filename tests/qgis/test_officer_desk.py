@@ -329,12 +329,12 @@ def test_a_recorded_action_ends_when_the_officer_takes_another_map_tool(
 def test_a_connection_to_a_wrong_port_is_told_unreachable_without_a_password_prompt(
     officer: Login,
 ) -> None:
+    from urllib.parse import urlparse
+
     from cadastre_officer.connect_dialog import ConnectDialog
 
     from tests.qgis.conftest import forget_connection, save_connection
     from tests.qgis.test_outage import free_port
-
-    from urllib.parse import urlparse
 
     port = urlparse(officer.url).port
     wrong = officer.url.replace(f":{port}/", f":{free_port()}/", 1)
