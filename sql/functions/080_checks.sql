@@ -547,6 +547,8 @@ DECLARE
     v_srid     integer := cadastre.register_srid();
     v_items    cadastre.edit_item[];
     v_union    geometry;
+    v_fabric   cadastre.edit_item[];
+    v_repaired text[];
 BEGIN
     -- The commune's current parcels as one set: each rule below runs once over all of them.
     SELECT array_agg(ROW(p.n, cadastre.parcel_ref(p.commune_code, p.sheet_number,
@@ -584,28 +586,36 @@ BEGIN
     WHERE a.commune_code = p_commune AND a.status = 'current';
     -- Holes: parts of the commune that no parcel covers (roads and water are parcels too);
     -- without a recorded boundary, holes inside the fabric (interior rings of its union).
-    -- Invalid parcels count through a repaired copy (a gap beside one is still found).
     RETURN QUERY SELECT * FROM cadastre.multipart_issues(v_items);
+    -- Invalid parcels count through a repaired copy (a gap beside one is still found, and an
+    -- invalid parcel is no hole).
+    v_fabric := ARRAY(
+        SELECT ROW(w.n, w.ref, w.parcel_id,
+                   CASE WHEN cadastre.geometry_sound(w.geom, v_srid) THEN w.geom
+                        ELSE cadastre.repaired_copy(w.geom, v_srid) END,
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL)::cadastre.edit_item
+        FROM unnest(v_items) AS w);
+    v_repaired := ARRAY(SELECT w.ref FROM unnest(v_items) AS w
+                        WHERE NOT cadastre.geometry_sound(w.geom, v_srid) ORDER BY w.ref);
     SELECT boundary INTO v_boundary FROM cadastre.admin_unit WHERE code = p_commune;
-    SELECT ST_Union(cadastre.repaired_copy(w.geom, v_srid)) INTO v_union FROM unnest(v_items) AS w;
     IF v_boundary IS NOT NULL THEN
+        SELECT ST_Union(w.geom) INTO v_union FROM unnest(v_fabric) AS w;
         RETURN QUERY
         SELECT (q.x).* FROM (
         SELECT cadastre.rule_issue('hole', NULL,
                    format('%s m² của xã %s không thuộc thửa nào',
                           round(ST_Area(g.geom)::numeric, 2), p_commune),
                    format('%s m² of commune %s are covered by no parcel',
-                          round(ST_Area(g.geom)::numeric, 2), p_commune), g.geom)
+                          round(ST_Area(g.geom)::numeric, 2), p_commune)
+                   || CASE WHEN cardinality(v_repaired) > 0
+                           THEN format(' (counting repaired copies of the invalid %s)',
+                                       array_to_string(v_repaired, ', ')) ELSE '' END,
+                   g.geom)
         FROM ST_Dump(ST_CollectionExtract(ST_Difference(v_boundary, v_union), 3)) AS g
         WHERE ST_Area(g.geom) > cadastre.tolerance('gap_area')
         ) AS q(x);
     ELSE
-        RETURN QUERY SELECT * FROM cadastre.coverage_issues(
-            ARRAY(SELECT ROW(w.n, w.ref, w.parcel_id, cadastre.repaired_copy(w.geom, v_srid),
-                             NULL, NULL, NULL, NULL, NULL, NULL, NULL)::cadastre.edit_item
-                  FROM unnest(v_items) AS w),
-            ARRAY(SELECT w.ref FROM unnest(v_items) AS w
-                  WHERE NOT cadastre.geometry_sound(w.geom, v_srid) ORDER BY w.ref));
+        RETURN QUERY SELECT * FROM cadastre.coverage_issues(v_fabric, v_repaired);
     END IF;
 END;
 $$;
@@ -729,7 +739,12 @@ BEGIN
                    s.commune_code, s.sheet_number, s.parcel_number, NULL, NULL, NULL,
                    NULL)::cadastre.edit_item
         FROM cadastre.staged_parcel AS s,
-             LATERAL (SELECT cadastre.repaired_copy(s.geom, v_srid) AS geom) AS g
+             -- Sound geometries straight (the extent rule above has placed them all); the few
+             -- others through repaired_copy (a subtransaction each).
+             LATERAL (SELECT CASE WHEN cadastre.geometry_sound(s.geom, ST_SRID(s.geom))
+                                  THEN ST_Multi(CASE WHEN ST_SRID(s.geom) = v_srid THEN s.geom
+                                                     ELSE ST_Transform(s.geom, v_srid) END)
+                                  ELSE cadastre.repaired_copy(s.geom, v_srid) END AS geom) AS g
         WHERE s.batch_id = p_batch_id AND g.geom IS NOT NULL);
     v_repaired := ARRAY(
         SELECT s.feature_ref FROM cadastre.staged_parcel AS s

@@ -19,7 +19,7 @@ import shapely.ops
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cadastre.checks.runner import check_source, write_issues
+from cadastre.checks.runner import check_commune, check_source, write_issues
 from cadastre.errors import CadastreError
 from cadastre.io.reader import read_source
 from tests.db.import_helpers import (
@@ -329,3 +329,30 @@ def test_combined_land_uses_keep_the_principal_use_and_show_no_none_area(
     assert shown.returncode == 0, shown.stderr
     assert "None" not in shown.stdout
     assert "ODT (area not recorded), CLN (area not recorded)" in shown.stdout
+
+
+def test_check_commune_finds_a_gap_beside_an_invalid_parcel_of_the_register(
+    register, tmp_path: Path
+) -> None:
+    ring = [(i, r) for r in range(3) for i in range(3) if (i, r) not in ((1, 1), (1, 2))]
+    path = layer(tmp_path / "seven.geojson", [
+        ("1", str(k + 1), shapely.box(E0 + 10 * i, N0 + 10 * r, E0 + 10 * i + 10, N0 + 10 * r + 10))
+        for k, (i, r) in enumerate(ring)])
+    assert run_import(register, path).outcomes == {"imported": 7}
+    x, y = E0 + 10, N0 + 20
+    top = shapely.Polygon([(x, y), (x + 10, y), (x + 10, y + 10), (x + 5, y + 10),
+                           (x + 5, y + 15), (x + 5, y + 10), (x, y + 10)])
+    # A legacy invalid parcel, written past the triggers as a damaged register would hold it.
+    with register, register.cursor() as cur:
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("INSERT INTO cadastre.parcel (commune_code, sheet_number, parcel_number, "
+                    "geom, legal_area, land_uses, dossier_id, sys_period) "
+                    "SELECT '00070', '1', 8, ST_Multi(ST_GeomFromText(%s, 5897)), 100, "
+                    "'[{\"code\": \"ODT\", \"area\": 100}]', dossier_id, sys_period "
+                    "FROM cadastre.parcel LIMIT 1", (top.wkt,))
+        cur.execute("SET session_replication_role = origin")
+    issues = check_commune(register, "00070")
+    holes = [i for i in issues if i.rule == "hole"]
+    assert len(holes) == 1 and "repaired" in holes[0].message_en
+    assert shapely.from_wkb(holes[0].location).area == pytest.approx(100)
+    assert any(i.rule == "geometry_invalid" and i.parcel_ref == "00070/1/8" for i in issues)
