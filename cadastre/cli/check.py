@@ -38,6 +38,9 @@ def check(
     severity: str | None = typer.Option(
         None, "--severity", help="Only errors or only warnings: error | warning"
     ),
+    repair: bool = typer.Option(
+        False, "--repair", help="Dry run of `import --repair`: invalid geometries repaired"
+    ),
     in_source_crs: bool = typer.Option(
         False, "--in-source-crs",
         help="Check a file of elsewhere alone, in its own CRS (no rule of the register)",
@@ -56,7 +59,7 @@ def check(
             except MissingCrsError as error:
                 raise MissingCrsError(error.message,
                                       hint=register_crs_hint(conn) or error.hint) from error
-            issues = check_source(conn, source, in_source_crs=in_source_crs)
+            issues = check_source(conn, source, repair, in_source_crs=in_source_crs)
     finally:
         conn.close()
     shown = filter_issues(issues, rule, severity)

@@ -356,3 +356,14 @@ def test_check_commune_finds_a_gap_beside_an_invalid_parcel_of_the_register(
     assert len(holes) == 1 and "repaired" in holes[0].message_en
     assert shapely.from_wkb(holes[0].location).area == pytest.approx(100)
     assert any(i.rule == "geometry_invalid" and i.parcel_ref == "00070/1/8" for i in issues)
+
+
+def test_check_with_repair_is_the_dry_run_of_import_with_repair(register, tmp_path: Path) -> None:
+    path = layer(tmp_path / "spike.geojson", [("1", "1", spiked(0)), ("1", "2", cell(1))])
+    issues = check_source(register, read_source(path), repair=True)
+    assert errors_of_check(issues) == set()
+    (warned,) = [i for i in issues if i.rule == "geometry_invalid"]
+    assert (warned.parcel_ref, warned.severity) == ("0", "warning")
+    assert warned.message_en.startswith("would be repaired with ST_MakeValid")
+    report = run_import(register, path, repair=True)
+    assert by_feature(report)["0"]["outcome"] == "repaired"
