@@ -367,3 +367,25 @@ def test_check_with_repair_is_the_dry_run_of_import_with_repair(register, tmp_pa
     assert warned.message_en.startswith("would be repaired with ST_MakeValid")
     report = run_import(register, path, repair=True)
     assert by_feature(report)["0"]["outcome"] == "repaired"
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lon=st.floats(-179, 179), lat=st.floats(-80, 80))
+def test_a_file_anywhere_outside_the_zone_is_refused_whole(
+    register, tmp_path_factory, lon: float, lat: float
+) -> None:
+    inside = 103.4 <= lon <= 106.6 and 8.2 <= lat <= 23.5  # EPSG:5897's area of use, slack
+    square = shapely.box(lon, lat, lon + 0.0001, lat + 0.0001)
+    good = shapely.ops.transform(
+        pyproj.Transformer.from_crs(5897, 4326, always_xy=True).transform, cell(0))
+    path = layer(tmp_path_factory.mktemp("far") / "far.geojson",
+                 [("1", "1", good), ("1", "2", square)], crs="EPSG:4326")
+    before = table_counts(register)
+    if inside:
+        return  # the point drawn happens to be in the zone: nothing to refuse
+    with pytest.raises(CadastreError, match="1 of 2 feature"):
+        check_source(register, read_source(path))
+    with pytest.raises(CadastreError, match="1 of 2 feature"):
+        run_import(register, path)
+    assert table_counts(register) == before
