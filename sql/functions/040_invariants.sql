@@ -58,13 +58,13 @@ BEGIN
     IF v_dossier.status = 'closed' THEN
         RAISE EXCEPTION 'Dossier % (%) was closed on %: the register cannot change under it',
             v_dossier.number, v_dossier.kind, v_dossier.closed_on
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_open',
                   HINT = 'Open a new dossier for further changes.';
     END IF;
     IF v_dossier.status <> 'approved' THEN
         RAISE EXCEPTION 'Dossier % (%) is %, not approved: the register cannot change under it',
             v_dossier.number, v_dossier.kind, v_dossier.status
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_approved',
                   HINT = 'Approve the dossier (cadastre.approve_dossier) before registering its '
                          'changes.';
     END IF;
@@ -281,7 +281,7 @@ BEGIN
         END IF;
         IF OLD.status = 'retired' THEN
             RAISE EXCEPTION 'Parcel % is retired; its last version is final', v_ref
-                USING ERRCODE = 'check_violation',
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_current',
                       HINT = 'Retired parcels stay as history. Work on the parcels that replaced '
                              'it (see cadastre.parcel_genealogy).';
         END IF;

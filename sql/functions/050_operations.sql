@@ -357,7 +357,7 @@ BEGIN
         RAISE EXCEPTION 'Parcel % is retired and cannot change',
             cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
                                 v_parcel.parcel_number)
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_current',
                   DETAIL = cadastre.last_change_text(p_parcel_id),
                   HINT = 'Work on the parcels that replaced it (cadastre.parcel_genealogy).';
     END IF;
@@ -846,7 +846,7 @@ BEGIN
     INTO v_refs FROM unnest(v_parcels) AS p;
     IF (SELECT count(DISTINCT p.commune_code) FROM unnest(v_parcels) AS p) > 1 THEN
         RAISE EXCEPTION 'Merge of %: parcels of different communes cannot be merged', v_refs
-            USING ERRCODE = 'check_violation';
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_same_commune';
     END IF;
     -- Surveyed corners stay where they are; snap only parcels that almost touch.
     v_union := ST_UnaryUnion(ST_Collect(ARRAY(SELECT p.geom FROM unnest(v_parcels) AS p)));
@@ -859,13 +859,13 @@ BEGIN
     IF ST_NumGeometries(v_union) > 1 THEN
         RAISE EXCEPTION 'Merge of %: the parcels are not adjacent (their union has % parts)',
             v_refs, ST_NumGeometries(v_union)
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_adjacent',
                   HINT = 'Only parcels that share a boundary can be merged.';
     END IF;
     SELECT min(cadastre.holder_set(p.id)) INTO v_holders FROM unnest(v_parcels) AS p;
     IF (SELECT count(DISTINCT cadastre.holder_set(p.id)) FROM unnest(v_parcels) AS p) > 1 THEN
         RAISE EXCEPTION 'Merge of %: the parcels have different holders or shares', v_refs
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_same_holders',
                   DETAIL = (SELECT string_agg(cadastre.parcel_ref(p.id) || ' → '
                                               || cadastre.holder_set(p.id), '; ')
                             FROM unnest(v_parcels) AS p),

@@ -327,7 +327,7 @@ BEGIN
                             '(they differ by % m²)', v_label,
                 round(ST_Area(ST_SymDifference(v_geom, (SELECT geom FROM cadastre.parcel
                                                         WHERE id = v_new)))::numeric, 3)
-                USING ERRCODE = 'check_violation',
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_union',
                       HINT = 'Merge the parcels without moving their outer boundary; correct '
                              'the boundary in a separate edit.';
         END IF;
