@@ -58,7 +58,10 @@ def cluster() -> Iterator[Cluster]:
     conn = connect(server.url())
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.add_commune('00070', 'Phường Hoàn Kiếm')")
+            # db start loads Hà Nội's communes in force; 00070 is one of them.
+            cur.execute("SELECT cadastre.add_commune('00070', 'Phường Hoàn Kiếm') "
+                        "WHERE NOT EXISTS (SELECT 1 FROM cadastre.admin_unit "
+                        "WHERE code = '00070')")
         add_user(conn, officer, "officer", ["00070"], password=password)
     finally:
         conn.close()
