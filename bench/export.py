@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from bench.measure import Figure, Results
 
@@ -72,6 +72,10 @@ def _ogr2ogr(url: str, output: Path) -> float | None:
         f"PG:host={parts.hostname} port={parts.port} dbname={parts.path.lstrip('/')} "
         f"user={parts.username}"
     )
+    # The project server checks passwords: the same libpq password file the URL names.
+    passfile = parse_qs(parts.query).get("passfile")
+    if passfile:
+        source += f" passfile={passfile[0]}"
     started = time.monotonic()
     subprocess.run(
         [OGR2OGR, "-f", "GPKG", str(output), source, "-sql", RAW_SQL, "-nln", "parcels"],
