@@ -88,7 +88,9 @@ DECLARE
 BEGIN
     -- PL/pgSQL so the plan is made once per session: this is a hot look-up.
     RETURN QUERY
-    SELECT r.id, r.kind, k.class, r.valid, s.party_id, pv.name,
+    -- A party recorded after the right that names it (a bulk load) has no version at the
+    -- instant asked: cadastre.holder_name gives its first recorded name, never a blank.
+    SELECT r.id, r.kind, k.class, r.valid, s.party_id, cadastre.holder_name(s.party_id, pv.name),
            s.numerator || '/' || s.denominator, r.creditor_id, r.dossier_id
     FROM cadastre.rrr_version AS r
     JOIN cadastre.rrr_kind AS k ON k.code = r.kind
