@@ -6,6 +6,28 @@
 
 -- Dossiers ----------------------------------------------------------------------------------
 
+CREATE OR REPLACE FUNCTION cadastre.dossier_for(p_dossier_id bigint, p_action text)
+RETURNS cadastre.dossier
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier;
+BEGIN
+    -- The dossier an operation acts on, locked until the transaction ends, refused in words
+    -- when it does not exist or belongs to a commune the caller does not handle.
+    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Look the dossier up with cadastre dossier show ID.';
+    END IF;
+    PERFORM cadastre.require_dossier_commune(v_dossier, p_action);
+    RETURN v_dossier;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.dossier_for(bigint, text) IS
+    'A dossier to decide, close or add to: locked, and refused if missing or of another commune.';
+
 CREATE OR REPLACE FUNCTION cadastre.open_dossier(p_number text, p_kind text, p_received_on date,
                                                  p_officer text, p_legal_basis text DEFAULT NULL,
                                                  p_commune_code text DEFAULT NULL,
@@ -67,12 +89,7 @@ BEGIN
         RAISE EXCEPTION 'A dossier is decided as approved or rejected, not %', p_status
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'List the dossiers with cadastre dossier show ID.';
-    END IF;
+    v_dossier := cadastre.dossier_for(p_dossier_id, 'decide');
     IF NOT cadastre.is_decider() THEN
         RAISE EXCEPTION 'Role % may not decide dossiers (dossier %)', session_user,
             v_dossier.number
@@ -80,7 +97,6 @@ BEGIN
                   HINT = 'An approver decides dossiers: cadastre user add NAME --role approver '
                          '--commune CODE.';
     END IF;
-    PERFORM cadastre.require_dossier_commune(v_dossier, 'decide');
     -- Four eyes: whoever opened a dossier does not decide it, unless the office has one
     -- officer (a register setting) or the caller owns the register; such decisions are marked.
     v_self := v_dossier.opened_by IS NOT DISTINCT FROM session_user::text;
@@ -123,18 +139,13 @@ DECLARE
     v_dossier cadastre.dossier;
     v_on      date := coalesce(p_closed_on, cadastre.clock()::date);
 BEGIN
-    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
+    v_dossier := cadastre.dossier_for(p_dossier_id, 'close');
     IF v_dossier.status <> 'approved' THEN
         RAISE EXCEPTION 'Dossier % is %: only an approved dossier is closed', v_dossier.number,
             v_dossier.status
             USING ERRCODE = 'check_violation',
                   HINT = 'A received dossier is decided first; a rejected or closed one is final.';
     END IF;
-    PERFORM cadastre.require_dossier_commune(v_dossier, 'close');
     IF v_on < v_dossier.decided_on THEN
         RAISE EXCEPTION 'Dossier % cannot close on %, before its decision on %',
             v_dossier.number, v_on, v_dossier.decided_on
@@ -193,12 +204,7 @@ DECLARE
     v_dossier cadastre.dossier;
     v_id      bigint;
 BEGIN
-    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    PERFORM cadastre.require_dossier_commune(v_dossier, 'add a document to');
+    v_dossier := cadastre.dossier_for(p_dossier_id, 'add a document to');
     IF v_dossier.status IN ('rejected', 'closed') THEN
         RAISE EXCEPTION 'Dossier % is %: no document can be added to it', v_dossier.number,
             v_dossier.status

@@ -19,12 +19,7 @@ AS $$
 DECLARE
     v_dossier cadastre.dossier;
 BEGIN
-    SELECT * INTO v_dossier FROM cadastre.dossier WHERE id = p_dossier_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'Dossier % does not exist', p_dossier_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    PERFORM cadastre.require_dossier_commune(v_dossier, 'name parcels of');
+    v_dossier := cadastre.dossier_for(p_dossier_id, 'name parcels of');
     IF NOT EXISTS (SELECT 1 FROM cadastre.parcel WHERE id = p_parcel_id) THEN
         RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
             USING ERRCODE = 'foreign_key_violation';
