@@ -218,3 +218,239 @@ $$;
 COMMENT ON FUNCTION cadastre.dossier_effects(bigint) IS
     'What a dossier changed: parcels created, changed or retired, rights registered or ended, '
     'certificates issued or cancelled.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record(p_parcel_id bigint,
+                                                  p_legal_date date DEFAULT NULL,
+                                                  p_known_at timestamptz DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    -- The legal date (who held it, what was in force) and the knowledge instant (what the
+    -- register had recorded by then). The parcel's own version has system time only: the one
+    -- shown is the version held at the end of the legal date, unless known_at is earlier.
+    v_known   timestamptz := coalesce(p_known_at, cadastre.clock());
+    v_legal   date := coalesce(p_legal_date, v_known::date);
+    v_at      timestamptz := least(v_known, (v_legal + 1)::timestamptz);
+    v_latest  cadastre.parcel;
+    v_shown   cadastre.parcel;
+BEGIN
+    SELECT * INTO v_latest FROM cadastre.parcel AS p WHERE p.id = p_parcel_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Không có thửa đất mã số % (no parcel with id %)', p_parcel_id, p_parcel_id
+            USING ERRCODE = 'no_data_found', CONSTRAINT = 'parcel_exists',
+                  HINT = 'Find the parcel by its identity: cadastre parcel show COMMUNE/SHEET/NUMBER.';
+    END IF;
+    SELECT * INTO v_shown FROM cadastre.parcel_as_of(p_parcel_id, v_at) LIMIT 1;
+    -- Officers and approvers read the records of their own communes: the commune that holds
+    -- the parcel now, or the one that held the version shown (a parcel moved by a merger).
+    IF cadastre.commune_bound()
+       AND NOT cadastre.may_edit_commune(v_latest.commune_code)
+       AND NOT (v_shown.id IS NOT NULL AND cadastre.may_edit_commune(v_shown.commune_code)) THEN
+        RAISE EXCEPTION 'Tài khoản % không được xem hồ sơ thửa % của xã % (role % may not read '
+                        'the record of parcel % of commune %)',
+            session_user, cadastre.parcel_ref(v_latest.commune_code, v_latest.sheet_number,
+                                              v_latest.parcel_number), v_latest.commune_code,
+            session_user, cadastre.parcel_ref(v_latest.commune_code, v_latest.sheet_number,
+                                              v_latest.parcel_number), v_latest.commune_code
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'record_commune',
+                  HINT = 'Officers read the parcels of the communes assigned to them; an '
+                         'administrator assigns communes: cadastre user add ROLE --role officer '
+                         '--commune CODE.';
+    END IF;
+    RETURN jsonb_build_object(
+        'parcel_id', p_parcel_id,
+        'legal_date', v_legal,
+        'known_at', p_known_at,
+        'parcel', cadastre.parcel_record_identity(v_shown, v_known),
+        'rights', cadastre.parcel_record_rights(p_parcel_id, v_legal, v_known),
+        'restrictions', cadastre.parcel_record_restrictions(p_parcel_id, v_legal, v_known),
+        'open_dossiers', cadastre.parcel_record_dossiers(p_parcel_id, v_legal),
+        'certificates', cadastre.parcel_record_certificates(p_parcel_id, v_legal, v_known),
+        'timeline', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.on_date, t.recorded_at),
+                                     '[]')
+                     FROM cadastre.parcel_timeline(p_parcel_id) AS t
+                     WHERE (t.on_date IS NULL OR t.on_date <= v_legal)
+                       AND (t.recorded_at IS NULL OR t.recorded_at <= v_known)),
+        'lineage', (SELECT coalesce(jsonb_agg(to_jsonb(g) ORDER BY g.relation, g.depth,
+                                              g.parcel_id), '[]')
+                    FROM cadastre.parcel_genealogy(p_parcel_id) AS g),
+        'versions', cadastre.parcel_record_versions(p_parcel_id, v_known));
+END;
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record(bigint, date, timestamptz) IS
+    'The officer''s whole record of a parcel as it stood on a legal date (default today), as '
+    'the register knew it at p_known_at (default now): parcel (identity, areas, land uses, old '
+    'identifiers, geometry summary; NULL when no version was held then), rights with holders '
+    'and shares, restrictions with creditor, open dossiers, certificates, timeline, lineage, '
+    'versions. Names only, never ID numbers (cadastre.personal_data). Officers and approvers '
+    'are refused the parcels of other communes. Shown by `cadastre parcel show` and the QGIS '
+    'parcel panel.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_identity(p_version cadastre.parcel,
+                                                           p_known timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT to_jsonb(p_version) - 'geom' - 'sys_period' - 'sys_txid'
+           || jsonb_build_object(
+               'ref', cadastre.parcel_ref(p_version.commune_code, p_version.sheet_number,
+                                          p_version.parcel_number),
+               'commune_name', (SELECT a.name FROM cadastre.admin_unit AS a
+                                WHERE a.code = p_version.commune_code),
+               'measured_area', round(ST_Area(p_version.geom)::numeric, 1),
+               'dossier_number', (SELECT d.number FROM cadastre.dossier AS d
+                                  WHERE d.id = p_version.dossier_id),
+               'recorded_from', lower(p_version.sys_period),
+               'recorded_until', CASE WHEN upper(p_version.sys_period) <= p_known
+                                      THEN upper(p_version.sys_period) END,
+               'geometry', jsonb_build_object(
+                   'srid', ST_SRID(p_version.geom),
+                   'area', round(ST_Area(p_version.geom)::numeric, 1),
+                   'perimeter', round(ST_Perimeter(p_version.geom)::numeric, 1),
+                   'parts', ST_NumGeometries(p_version.geom),
+                   'vertices', ST_NPoints(p_version.geom),
+                   'centroid', jsonb_build_array(
+                       round(ST_X(ST_PointOnSurface(p_version.geom))::numeric, 2),
+                       round(ST_Y(ST_PointOnSurface(p_version.geom))::numeric, 2)),
+                   'bbox', jsonb_build_array(
+                       round(ST_XMin(p_version.geom)::numeric, 2),
+                       round(ST_YMin(p_version.geom)::numeric, 2),
+                       round(ST_XMax(p_version.geom)::numeric, 2),
+                       round(ST_YMax(p_version.geom)::numeric, 2))))
+    WHERE p_version.id IS NOT NULL
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_identity(cadastre.parcel, timestamptz) IS
+    'Part of parcel_record: a parcel version''s identity, areas, land uses and a summary of its '
+    'geometry (SRID, area, perimeter, parts, vertices, a point on it, bounding box).';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_rights(p_parcel_id bigint, p_legal date,
+                                                         p_known timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(x.item ORDER BY x.rrr_id), '[]')
+    FROM (SELECT r.rrr_id, jsonb_build_object(
+                     'rrr_id', r.rrr_id, 'kind', r.kind, 'kind_vi', k.name_vi,
+                     'kind_en', k.name_en, 'from', lower(r.valid), 'until', upper(r.valid),
+                     'dossier_number', d.number,
+                     'holders', jsonb_agg(jsonb_build_object('party_id', r.party_id,
+                                                             'name', r.party_name,
+                                                             'share', r.share)
+                                          ORDER BY r.party_id)
+                                FILTER (WHERE r.party_id IS NOT NULL)) AS item
+          FROM cadastre.rights_as_of(p_parcel_id, p_legal, p_known) AS r
+          JOIN cadastre.rrr_kind AS k ON k.code = r.kind
+          JOIN cadastre.dossier AS d ON d.id = r.dossier_id
+          WHERE r.class = 'right'
+          GROUP BY r.rrr_id, r.kind, k.name_vi, k.name_en, r.valid, d.number) AS x
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_rights(bigint, date, timestamptz) IS
+    'Part of parcel_record: the rights in force on a legal date as known at an instant, each '
+    'with its holders (party id, name, share).';
+
+CREATE OR REPLACE FUNCTION cadastre.party_name_at(p_party_id bigint, p_known timestamptz)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- PL/pgSQL: cadastre.holder_name is defined later (095_export.sql).
+    RETURN cadastre.holder_name(p_party_id,
+        (SELECT pv.name FROM cadastre.party_version AS pv
+         WHERE pv.id = p_party_id AND pv.sys_period @> p_known));
+END;
+$$;
+COMMENT ON FUNCTION cadastre.party_name_at(bigint, timestamptz) IS
+    'A party''s name as the register knew it at an instant (its first name when it was '
+    'recorded later); NULL for no party.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_restrictions(p_parcel_id bigint, p_legal date,
+                                                               p_known timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'rrr_id', r.rrr_id, 'kind', r.kind, 'class', r.class, 'kind_vi', k.name_vi,
+               'kind_en', k.name_en, 'from', lower(r.valid), 'until', upper(r.valid),
+               'creditor_id', r.creditor_id,
+               'creditor', cadastre.party_name_at(r.creditor_id, p_known),
+               'amount', v.amount, 'note', v.note, 'dossier_number', d.number)
+               ORDER BY r.class, r.rrr_id), '[]')
+    FROM cadastre.rights_as_of(p_parcel_id, p_legal, p_known) AS r
+    JOIN cadastre.rrr_kind AS k ON k.code = r.kind
+    JOIN cadastre.dossier AS d ON d.id = r.dossier_id
+    JOIN cadastre.rrr_version AS v ON v.id = r.rrr_id AND v.sys_period @> p_known
+    WHERE r.class <> 'right'
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_restrictions(bigint, date, timestamptz) IS
+    'Part of parcel_record: the restrictions and responsibilities in force on a legal date as '
+    'known at an instant, with creditor or claimant (by name), amount and note.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_dossiers(p_parcel_id bigint, p_legal date)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    -- Open on the legal date: received by then, and neither rejected nor closed by then.
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'dossier_id', d.id, 'number', d.number, 'kind', d.kind, 'kind_vi', k.name_vi,
+               'kind_en', k.name_en, 'received_on', d.received_on, 'officer', d.officer,
+               'status', CASE WHEN d.decided_on IS NULL OR d.decided_on > p_legal
+                              THEN 'received' ELSE 'approved' END)
+               ORDER BY d.received_on, d.id), '[]')
+    FROM cadastre.dossier_parcel AS dp
+    JOIN cadastre.dossier AS d ON d.id = dp.dossier_id
+    JOIN cadastre.dossier_kind AS k ON k.code = d.kind
+    WHERE dp.parcel_id = p_parcel_id
+      AND d.received_on <= p_legal
+      AND NOT (d.status = 'rejected' AND d.decided_on <= p_legal)
+      AND (d.closed_on IS NULL OR d.closed_on > p_legal)
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_dossiers(bigint, date) IS
+    'Part of parcel_record: the dossiers concerning a parcel that were open on a legal date '
+    '(received and not yet rejected or closed), with their status then.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_certificates(p_parcel_id bigint, p_legal date,
+                                                               p_known timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'serial', c.serial, 'book_number', c.book_number, 'issued_on', c.issued_on,
+               'cancelled_on', CASE WHEN c.cancelled_on <= p_legal THEN c.cancelled_on END,
+               'in_force', c.cancelled_on IS NULL OR c.cancelled_on > p_legal,
+               'holders', (SELECT coalesce(jsonb_agg(cadastre.party_name_at(h.party_id, p_known)
+                                                ORDER BY h.party_id), '[]')
+                           FROM cadastre.certificate_holder AS h
+                           WHERE h.certificate_id = c.id))
+               ORDER BY c.issued_on, c.id), '[]')
+    FROM cadastre.certificate_parcel AS cp
+    JOIN cadastre.certificate_version AS c
+      ON c.id = cp.certificate_id AND c.sys_period @> p_known
+    WHERE cp.parcel_id = p_parcel_id AND c.issued_on <= p_legal
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_certificates(bigint, date, timestamptz) IS
+    'Part of parcel_record: the certificates of a parcel issued by a legal date (as known at an '
+    'instant), each in force or cancelled then, with the holders named on it.';
+
+CREATE OR REPLACE FUNCTION cadastre.parcel_record_versions(p_parcel_id bigint,
+                                                           p_known timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'version', v.version, 'status', v.status,
+               'ref', cadastre.parcel_ref(v.commune_code, v.sheet_number, v.parcel_number),
+               'legal_area', v.legal_area,
+               'measured_area', round(ST_Area(v.geom)::numeric, 1),
+               'recorded_from', lower(v.sys_period),
+               'recorded_until', CASE WHEN upper(v.sys_period) <= p_known
+                                      THEN upper(v.sys_period) END,
+               'dossier_number', d.number, 'dossier_kind', d.kind)
+               ORDER BY lower(v.sys_period)), '[]')
+    FROM cadastre.parcel_version AS v
+    JOIN cadastre.dossier AS d ON d.id = v.dossier_id
+    WHERE v.id = p_parcel_id AND lower(v.sys_period) <= p_known
+$$;
+COMMENT ON FUNCTION cadastre.parcel_record_versions(bigint, timestamptz) IS
+    'Part of parcel_record: every version of a parcel the register had recorded by an instant, '
+    'when each was recorded and superseded, and the dossier that made it.';
