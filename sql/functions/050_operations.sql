@@ -222,6 +222,27 @@ $$;
 COMMENT ON FUNCTION cadastre.add_source_document(bigint, text, text, date, text, text) IS
     'Attach a legal or survey document to a dossier.';
 
+CREATE OR REPLACE FUNCTION cadastre.add_dossier_parcel(p_dossier_id bigint, p_parcel_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_dossier cadastre.dossier;
+BEGIN
+    v_dossier := cadastre.dossier_for(p_dossier_id, 'name parcels of');
+    IF NOT EXISTS (SELECT 1 FROM cadastre.parcel WHERE id = p_parcel_id) THEN
+        RAISE EXCEPTION 'Parcel id % does not exist', p_parcel_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    INSERT INTO cadastre.dossier_parcel (dossier_id, parcel_id)
+    VALUES (p_dossier_id, p_parcel_id)
+    ON CONFLICT DO NOTHING;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.add_dossier_parcel(bigint, bigint) IS
+    'Record that a dossier concerns a parcel (at receipt): the public then sees a dossier in '
+    'progress on it until the dossier is decided.';
+
 -- Parties -----------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION cadastre.add_party(p_kind text, p_name text,
@@ -885,15 +906,14 @@ BEGIN
           FROM unnest(v_parcels) AS p, jsonb_array_elements(p.land_uses) AS e
           GROUP BY e ->> 'code') AS u;
 
-    -- The merged parcel inherits the rights and restrictions of the first parent (the holder
-    -- sets are equal) plus every restriction of the others.
-    v_parcel := v_parcels[1];
     FOREACH v_parcel IN ARRAY v_parcels LOOP
         PERFORM cadastre.retire_parcel(v_parcel, v_on);
     END LOOP;
     v_merged := cadastre.insert_parcel(v_parcels[1].commune_code,
                                        coalesce(p_sheet, v_parcels[1].sheet_number), p_number,
                                        v_union, v_area, v_uses, v_parcels[1].address);
+    -- The merged parcel inherits the rights and restrictions of the first parent (the holder
+    -- sets are equal) plus every restriction of the others.
     FOREACH v_parcel IN ARRAY v_parcels LOOP
         INSERT INTO cadastre.parcel_lineage (parent_id, child_id, kind, dossier_id)
         VALUES (v_parcel.id, v_merged, 'merge', p_dossier_id);
