@@ -11,14 +11,14 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDialog, QMessageBox
 
 from . import i18n
-from .check_dock import CheckDock
-from .connect_dialog import ConnectDialog
-from .connection import RegisterError, both
-from .dossier_dialog import DossierDialog
+from .core.register import RegisterError, both
+from .core.session import OfficerSession, commit_refusal, describe_failure
+from .gui.check_dock import CheckDock
+from .gui.connect_dialog import ConnectDialog
+from .gui.dossier_dialog import DossierDialog
+from .gui.parcel_panel import ParcelPanel
 from .i18n import tr
-from .parcel_panel import ParcelPanel
 from .processing.provider import CadastreProvider
-from .session import OfficerSession, commit_refusal, describe_failure
 
 MENU = "&Cadastre"
 
@@ -105,7 +105,7 @@ class CadastreOfficerPlugin:
 
     def open_commune(self, connection_name: str, commune: str) -> OfficerSession:
         """Open a commune of the register (what Connect does after its dialog)."""
-        from .connection import Register
+        from .core.register import Register
 
         if self.session is not None:
             self.session.close()

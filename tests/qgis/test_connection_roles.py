@@ -9,7 +9,7 @@ from tests.qgis.conftest import WARD, Login
 def test_an_officer_is_offered_only_the_assigned_communes(
     officer: Login, owner_connection: str
 ) -> None:
-    from cadastre_officer.connection import Register
+    from cadastre_officer.core.register import Register
 
     officer_communes = [c.code for c in Register(officer.connection).communes()]
     owner_communes = [c.code for c in Register(owner_connection).communes()]
@@ -19,7 +19,7 @@ def test_an_officer_is_offered_only_the_assigned_communes(
 
 
 def test_the_connect_dialog_says_what_the_account_may_do(officer: Login, qgis_app) -> None:
-    from cadastre_officer.connect_dialog import ConnectDialog
+    from cadastre_officer.gui.connect_dialog import ConnectDialog
 
     dialog = ConnectDialog()
     dialog.connections.setCurrentText(officer.connection)
@@ -32,7 +32,7 @@ def test_the_connect_dialog_says_what_the_account_may_do(officer: Login, qgis_ap
 
 
 def test_an_approver_is_told_so(approver: Login) -> None:
-    from cadastre_officer.connection import Register
+    from cadastre_officer.core.register import Register
 
     account = Register(approver.connection).account()
 

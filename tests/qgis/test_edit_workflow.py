@@ -18,8 +18,8 @@ def session_for(officer: Login, project, dossier_kind: str | None = None,
                 number: str = "HS-2025-001", app_user: str | None = None):
     """The officer's session on the ward (the audit naming `app_user` as the person at the
     desk); with a dossier kind, a dossier the officer opened and the approver approved."""
-    from cadastre_officer.connection import Register
-    from cadastre_officer.session import OfficerSession
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.core.session import OfficerSession
 
     session = OfficerSession(Register(officer.connection, app_user), WARD, project)
     if dossier_kind:
@@ -48,7 +48,7 @@ def split_line(geometry):
 def test_check_shows_an_overlap_pushed_into_the_neighbour_in_the_dock(
     officer: Login, ward_url: str, project, qgis_canvas
 ) -> None:
-    from cadastre_officer.check_dock import CheckDock
+    from cadastre_officer.gui.check_dock import CheckDock
 
     session = session_for(officer, project)
     plot, neighbour = inner_plot(ward_url, WARD)
@@ -76,7 +76,7 @@ def test_check_shows_an_overlap_pushed_into_the_neighbour_in_the_dock(
 def test_check_finds_a_seeded_spike_as_a_warning_to_acknowledge(
     officer: Login, ward_url: str, project, qgis_canvas
 ) -> None:
-    from cadastre_officer.check_dock import CheckDock
+    from cadastre_officer.gui.check_dock import CheckDock
     from qgis.core import QgsPointXY
 
     session = session_for(officer, project)
@@ -178,7 +178,7 @@ def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
 def test_two_officers_on_one_parcel_the_second_is_told_who_made_the_change_and_can_redo(
     officer: Login, second_officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    from cadastre_officer.session import describe_failure
+    from cadastre_officer.core.session import describe_failure
 
     plot, _ = inner_plot(ward_url, WARD)
     # The dossier records one officer; another person, at the desk, makes the change.
@@ -219,7 +219,7 @@ def test_two_officers_on_one_parcel_the_second_is_told_who_made_the_change_and_c
 def test_saving_the_layer_with_qgis_save_edits_is_refused_in_plain_words(
     officer: Login, ward_url: str, project
 ) -> None:
-    from cadastre_officer.session import commit_refusal
+    from cadastre_officer.core.session import commit_refusal
 
     session = session_for(officer, project)
     plot, neighbour = inner_plot(ward_url, WARD)

@@ -10,8 +10,8 @@ from tests.qgis.helpers import query
 def test_the_commune_loads_its_current_parcels_sheets_and_boundary(
     ward_connection: str, ward_url: str, project
 ) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.session import OfficerSession
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.core.session import OfficerSession
 
     session = OfficerSession(Register(ward_connection), WARD, project)
 
@@ -32,8 +32,8 @@ def test_the_commune_loads_its_current_parcels_sheets_and_boundary(
 def test_parcels_are_coloured_by_their_land_use_with_the_reference_colours(
     ward_connection: str, ward_url: str, project
 ) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.session import OfficerSession
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.core.session import OfficerSession
 
     session = OfficerSession(Register(ward_connection), WARD, project)
 
@@ -50,8 +50,8 @@ def test_parcels_are_coloured_by_their_land_use_with_the_reference_colours(
 
 
 def test_parcel_numbers_are_labelled_only_at_large_scales(ward_connection: str, project) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.session import OfficerSession
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.core.session import OfficerSession
 
     session = OfficerSession(Register(ward_connection), WARD, project)
 

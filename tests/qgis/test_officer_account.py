@@ -16,7 +16,7 @@ from tests.qgis.test_edit_workflow import session_for
 @pytest.fixture
 def refusals(monkeypatch) -> list[str]:
     """What the dialogs would show in a warning box (captured instead of shown)."""
-    from cadastre_officer import dossier_dialog
+    from cadastre_officer.gui import dossier_dialog
 
     shown: list[str] = []
     monkeypatch.setattr(dossier_dialog.QMessageBox, "warning",
@@ -26,7 +26,7 @@ def refusals(monkeypatch) -> list[str]:
 
 def open_in_dialog(session, number: str, kind: str = "correction") -> bool:
     """Fill the dossier dialog's "new dossier" part and press OK; True when it accepted."""
-    from cadastre_officer.dossier_dialog import DossierDialog
+    from cadastre_officer.gui.dossier_dialog import DossierDialog
     from qgis.PyQt.QtWidgets import QDialog
 
     dialog = DossierDialog(session)
@@ -100,8 +100,8 @@ def test_the_officer_is_refused_outside_their_communes_in_words(
     officer: Login, outside_officer: Login, approver: Login, ward_url: str, project,
     refusals: list[str]
 ) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.session import describe_failure
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.core.session import describe_failure
 
     assert [c.code for c in Register(outside_officer.connection).communes()] != [WARD]
     ward_dossier = session_for(officer, project, "correction", approver, number="HS-W").dossier
@@ -130,7 +130,7 @@ def test_the_officer_is_refused_outside_their_communes_in_words(
 def test_a_raw_postgresql_refusal_reaches_the_officer_as_a_sentence_with_a_hint(
     officer: Login,
 ) -> None:
-    from cadastre_officer.connection import Register, RegisterError
+    from cadastre_officer.core.register import Register, RegisterError
 
     register = Register(officer.connection)
     with pytest.raises(RegisterError) as refused:

@@ -28,7 +28,7 @@ def close(url: str, dossier_id: int) -> None:
 def test_the_dossier_picker_lists_only_open_dossiers_recent_first_and_searches(
     officer: Login, approver: Login, project
 ) -> None:
-    from cadastre_officer.dossier_dialog import DossierDialog
+    from cadastre_officer.gui.dossier_dialog import DossierDialog
 
     session = session_for(officer, project)
     waiting = session.open_dossier("HS-MO-1", "correction", "Đơn 1", "2026-01-10", "Lan")
@@ -255,7 +255,7 @@ def test_the_plugin_end_to_end_in_english(
 def test_a_refused_merge_is_told_in_vietnamese_first(
     officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    from cadastre_officer.session import describe_failure
+    from cadastre_officer.core.session import describe_failure
 
     session = session_for(officer, project, "merge", approver, number="HS-GOP")
     plot, neighbour = inner_plot(ward_url, WARD)
@@ -331,7 +331,7 @@ def test_a_connection_to_a_wrong_port_is_told_unreachable_without_a_password_pro
 ) -> None:
     from urllib.parse import urlparse
 
-    from cadastre_officer.connect_dialog import ConnectDialog
+    from cadastre_officer.gui.connect_dialog import ConnectDialog
 
     from tests.qgis.conftest import forget_connection, save_connection
     from tests.qgis.test_outage import free_port

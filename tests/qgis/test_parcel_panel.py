@@ -30,8 +30,8 @@ def transferred_parcel(url: str) -> tuple[int, dt.date, str, str, str]:
 def test_the_panel_shows_todays_holders_and_those_of_a_past_date(
     ward_connection: str, ward_url: str, qgis_app
 ) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.parcel_panel import ParcelPanel
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.gui.parcel_panel import ParcelPanel
     from qgis.PyQt.QtCore import QDate
 
     parcel_id, sold_on, seller, buyer, number = transferred_parcel(ward_url)
@@ -54,7 +54,7 @@ def test_the_panel_shows_todays_holders_and_those_of_a_past_date(
 def test_the_panel_shows_identity_areas_land_uses_and_genealogy_after_a_split(
     officer, approver, ward_url: str, project
 ) -> None:
-    from cadastre_officer.parcel_panel import parcel_record, render_parcel
+    from cadastre_officer.gui.parcel_panel import parcel_record, render_parcel
 
     from tests.qgis.helpers import feature_of, inner_plot
     from tests.qgis.test_edit_workflow import session_for, split_line
@@ -83,8 +83,8 @@ def test_the_panel_shows_identity_areas_land_uses_and_genealogy_after_a_split(
 def test_a_parcel_not_yet_registered_at_the_date_says_so(
     ward_connection: str, ward_url: str, qgis_app
 ) -> None:
-    from cadastre_officer.connection import Register
-    from cadastre_officer.parcel_panel import parcel_record, render_parcel
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.gui.parcel_panel import parcel_record, render_parcel
 
     ((parcel_id,),) = query(ward_url, "SELECT min(id) FROM cadastre.parcel")
 

@@ -16,7 +16,7 @@ SRID = 5897
 
 
 def state(fid: int, parcel_id: int | None, wkt: str, number: int | None = 5, **extra):
-    from cadastre_officer.edits import ParcelState
+    from cadastre_officer.logic.edits import ParcelState
 
     values = {"version": 3 if parcel_id else None, "commune_code": "00070",
               "sheet_number": "12", "parcel_number": number, "legal_area": 400.0,
@@ -30,7 +30,7 @@ EAST = "POLYGON((10 0,20 0,20 20,10 20,10 0))"
 
 
 def test_a_moved_boundary_is_an_edit_of_the_parcel_at_its_loaded_version() -> None:
-    from cadastre_officer.edits import Snapshot, build_edits
+    from cadastre_officer.logic.edits import Snapshot, build_edits
 
     snapshot = Snapshot(loaded={1: state(1, 41, SQUARE)},
                         changed={1: state(1, 41, WEST, version=4)})
@@ -44,7 +44,7 @@ def test_a_moved_boundary_is_an_edit_of_the_parcel_at_its_loaded_version() -> No
 
 
 def test_a_split_sends_every_piece_as_a_child_numbered_by_the_register() -> None:
-    from cadastre_officer.edits import Snapshot, build_edits
+    from cadastre_officer.logic.edits import Snapshot, build_edits
 
     snapshot = Snapshot(loaded={1: state(1, 41, SQUARE)},
                         changed={1: state(1, 41, WEST)},
@@ -59,7 +59,7 @@ def test_a_split_sends_every_piece_as_a_child_numbered_by_the_register() -> None
 
 
 def test_a_merge_replaces_the_swallowed_parcels_with_their_versions() -> None:
-    from cadastre_officer.edits import Snapshot, build_edits
+    from cadastre_officer.logic.edits import Snapshot, build_edits
 
     snapshot = Snapshot(loaded={1: state(1, 41, WEST), 2: state(2, 42, EAST, number=6)},
                         changed={1: state(1, 41, SQUARE)}, deleted=[2], merged_into={2: 1})
@@ -71,7 +71,7 @@ def test_a_merge_replaces_the_swallowed_parcels_with_their_versions() -> None:
 
 
 def test_a_new_feature_is_a_new_parcel_of_the_commune() -> None:
-    from cadastre_officer.edits import Snapshot, build_edits
+    from cadastre_officer.logic.edits import Snapshot, build_edits
 
     snapshot = Snapshot(added={-1: state(-1, None, SQUARE, commune_code=None, number=None)})
 
@@ -82,7 +82,7 @@ def test_a_new_feature_is_a_new_parcel_of_the_commune() -> None:
 
 
 def test_deleting_a_parcel_is_not_sent_and_says_why() -> None:
-    from cadastre_officer.edits import Snapshot, build_edits
+    from cadastre_officer.logic.edits import Snapshot, build_edits
 
     result = build_edits(Snapshot(loaded={1: state(1, 41, SQUARE)}, deleted=[1]))
 
@@ -91,7 +91,7 @@ def test_deleting_a_parcel_is_not_sent_and_says_why() -> None:
 
 
 def test_a_database_refusal_is_chosen_by_its_sqlstate_not_its_text() -> None:
-    from cadastre_officer.connection import refusal
+    from cadastre_officer.core.register import refusal
 
     bare = refusal({"sqlstate": "42501", "message": "permission denied for table dossier"},
                    "officer_lan")
@@ -110,7 +110,7 @@ def test_a_database_refusal_is_chosen_by_its_sqlstate_not_its_text() -> None:
 
 
 def test_an_english_only_refusal_is_worded_by_its_sqlstate_and_constraint() -> None:
-    from cadastre_officer.connection import NAMED_REFUSALS, refusal
+    from cadastre_officer.core.register import NAMED_REFUSALS, refusal
 
     english = "Merge of 91001/1/4, 91001/1/5: the parcels have different holders or shares"
     error = refusal({"sqlstate": "23514", "constraint": "merge_same_holders",
@@ -126,7 +126,7 @@ def test_an_english_only_refusal_is_worded_by_its_sqlstate_and_constraint() -> N
 
 
 def test_an_unreachable_register_is_said_in_both_languages_with_the_edits_kept() -> None:
-    from cadastre_officer.connection import is_unreachable, unreachable
+    from cadastre_officer.core.register import is_unreachable, unreachable
 
     error = unreachable("could not connect to server: Connection refused")
 
@@ -137,7 +137,7 @@ def test_an_unreachable_register_is_said_in_both_languages_with_the_edits_kept()
 
 
 def test_a_recorded_split_keeps_a_piece_moved_into_the_neighbour() -> None:
-    from cadastre_officer.edits import Intents, Snapshot, _attach_split_pieces, build_edits
+    from cadastre_officer.logic.edits import Intents, Snapshot, _attach_split_pieces, build_edits
 
     # The east piece was pushed 3 m past the parent's boundary: it no longer lies 99 % inside.
     moved = "POLYGON((10 0,23 0,23 20,10 20,10 0))"
@@ -151,7 +151,7 @@ def test_a_recorded_split_keeps_a_piece_moved_into_the_neighbour() -> None:
 
 
 def test_a_recorded_correction_is_never_taken_for_a_merge() -> None:
-    from cadastre_officer.edits import Intents, Snapshot, _merges
+    from cadastre_officer.logic.edits import Intents, Snapshot, _merges
 
     snapshot = Snapshot(loaded={1: state(1, 41, WEST), 2: state(2, 42, EAST, number=6)},
                         changed={1: state(1, 41, SQUARE)}, deleted=[2])
@@ -161,7 +161,7 @@ def test_a_recorded_correction_is_never_taken_for_a_merge() -> None:
 
 
 def test_a_refused_layer_save_is_explained_in_plain_words() -> None:
-    from cadastre_officer.connection import layer_save_refusal
+    from cadastre_officer.core.register import layer_save_refusal
 
     raw = ("Error executing SQL UPDATE …: ERROR:  The parcel layer cannot be saved directly: "
            "every change to the register is made within an approved dossier\n"
@@ -175,7 +175,7 @@ def test_a_refused_layer_save_is_explained_in_plain_words() -> None:
 
 
 def test_sql_literals_are_quoted() -> None:
-    from cadastre_officer.connection import literal
+    from cadastre_officer.core.register import literal
 
     assert literal("Đường Lê Lợi's") == "'Đường Lê Lợi''s'"
     assert literal(None) == "NULL" and literal(12) == "12"

@@ -18,9 +18,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..connection import literal
+from ..core.layers import ISSUE_FIELDS, issue_geometry
+from ..core.register import literal
 from ..i18n import tr
-from ..layers import ISSUE_FIELDS, issue_geometry
 from .common import add_register_parameters, register_and_commune
 
 OUTPUT = "OUTPUT"

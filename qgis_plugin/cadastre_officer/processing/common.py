@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..connection import Register, RegisterError
+from ..core.register import Register, RegisterError
 from ..i18n import tr
 
 CONNECTION = "CONNECTION"

@@ -18,9 +18,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..connection import Register, literal
+from ..core.layers import PARCEL_VIEW, postgres_layer
+from ..core.register import Register, literal
 from ..i18n import tr
-from ..layers import PARCEL_VIEW, postgres_layer
 from .common import add_register_parameters, register_and_commune
 
 OUTPUT = "OUTPUT"

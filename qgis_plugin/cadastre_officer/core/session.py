@@ -10,7 +10,23 @@ from typing import Any
 
 from qgis.core import QgsFeature, QgsGeometry, QgsProject
 
-from .connection import (
+from ..i18n import tr
+from ..logic.edits import (
+    EditSet,
+    Intents,
+    ParcelState,
+    build_edits,
+    layer_snapshot,
+    loaded_states,
+)
+from .layers import (
+    CommuneLayers,
+    fill_issues,
+    load_commune,
+    preset_snapping,
+    remove_commune,
+)
+from .register import (
     Register,
     RegisterError,
     both,
@@ -19,22 +35,6 @@ from .connection import (
     layer_save_refusal,
     literal,
     refusal,
-)
-from .edits import (
-    EditSet,
-    Intents,
-    ParcelState,
-    build_edits,
-    layer_snapshot,
-    loaded_states,
-)
-from .i18n import tr
-from .layers import (
-    CommuneLayers,
-    fill_issues,
-    load_commune,
-    preset_snapping,
-    remove_commune,
 )
 
 ACTIONS = ("split", "merge", "correction")
@@ -316,7 +316,7 @@ class OfficerSession:
     def save_edits(self, path: str | Path) -> int:
         """Write the pending edits (what was loaded, what changed, what was added or deleted,
         and the officer's recorded actions) to a JSON file; return how many features."""
-        from .edits import layer_snapshot as snapshot_of
+        from ..logic.edits import layer_snapshot as snapshot_of
 
         layer = self.layers.parcels
         snap = snapshot_of(layer, self.srid, self.loaded, self.intents)

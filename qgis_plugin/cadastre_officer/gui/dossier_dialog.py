@@ -21,9 +21,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .connection import RegisterError, both
-from .i18n import is_vietnamese, tr
-from .session import Dossier, OfficerSession
+from ..core.register import RegisterError, both
+from ..core.session import Dossier, OfficerSession
+from ..i18n import is_vietnamese, tr
 
 
 class DossierDialog(QDialog):

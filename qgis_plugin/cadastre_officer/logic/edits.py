@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .i18n import tr
+from ..i18n import tr
 
 COVER_RATIO = 0.99  # a deleted parcel lying this much inside a merged geometry was merged in
 

@@ -15,8 +15,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .i18n import is_vietnamese, tr
-from .layers import issue_geometry
+from ..core.layers import issue_geometry
+from ..i18n import is_vietnamese, tr
 
 COLUMNS = ("severity", "rule", "parcel", "message")
 SEVERITY_COLOURS = {"error": QColor("#e31a1c"), "warning": QColor("#ff7f00")}

@@ -11,8 +11,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .connection import Register, RegisterError, saved_connections
-from .i18n import tr
+from ..core.register import Register, RegisterError, saved_connections
+from ..i18n import tr
 
 
 class ConnectDialog(QDialog):

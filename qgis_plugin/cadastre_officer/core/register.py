@@ -23,7 +23,7 @@ from qgis.core import (
     QgsProviderRegistry,
 )
 
-from .i18n import tr
+from ..i18n import tr
 
 
 class RegisterError(Exception):

@@ -27,8 +27,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QColor
 
-from .connection import Register, RegisterError, literal
-from .i18n import tr
+from ..i18n import tr
+from .register import Register, RegisterError, literal
 
 PARCEL_VIEW = "officer_parcel"
 LABEL_MAX_SCALE = 2000  # parcel numbers show at 1:2000 and larger scales

@@ -18,8 +18,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .connection import Register, RegisterError, literal
-from .i18n import is_vietnamese, tr
+from ..core.register import Register, RegisterError, literal
+from ..i18n import is_vietnamese, tr
 
 
 def parcel_record(register: Register, parcel_id: int, as_of: str | None = None) -> dict:

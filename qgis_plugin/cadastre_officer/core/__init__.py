@@ -1,0 +1,2 @@
+"""QGIS-side work without widgets: the register through a saved connection, the layers, the
+officer's session."""

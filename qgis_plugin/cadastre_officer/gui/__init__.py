@@ -1,0 +1,1 @@
+"""The interface: dialogs and docks (widgets only; what they show comes from core/ and logic/)."""
