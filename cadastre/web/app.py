@@ -17,6 +17,7 @@ from cadastre.web.config import WebSettings, basemap_origin, web_database_url
 from cadastre.web.db import Database
 from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, land_use_name, text
 from cadastre.web.middleware import Compress, HeadAsGet, RateLimit, SecurityHeaders
+from cadastre.web.ogc import create_app as create_ogc_app
 from cadastre.web.register import PublicRegister
 from cadastre.web.routes import (
     addresses,
@@ -78,6 +79,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):
         app.include_router(module.router)
     app.add_route("/static/{path:path}", assets.serve, methods=["GET"], include_in_schema=False)
+    app.mount("/ogc", create_ogc_app(app))  # OGC API – Features (docs/ogc-api.md)
     app.add_middleware(Compress)
     app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)
     app.add_middleware(SecurityHeaders, extra_origin=basemap_origin(settings))
