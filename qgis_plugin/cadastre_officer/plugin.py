@@ -11,13 +11,16 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDialog, QMessageBox
 
 from . import i18n
-from .core.register import RegisterError, both
-from .core.session import OfficerSession, commit_refusal, describe_failure
+from .core.register import Register
+from .core.session import OfficerSession, commit_refusal
 from .gui.check_dock import CheckDock
 from .gui.connect_dialog import ConnectDialog
 from .gui.dossier_dialog import DossierDialog
 from .gui.parcel_panel import ParcelPanel
-from .i18n import tr
+from .logic.account import APPROVING_KINDS, EDITING_KINDS
+from .logic.errors import RegisterError
+from .logic.i18n import both, tr
+from .logic.submission import describe_failure
 from .processing.provider import CadastreProvider
 
 MENU = "&Cadastre"
@@ -105,8 +108,6 @@ class CadastreOfficerPlugin:
 
     def open_commune(self, connection_name: str, commune: str) -> OfficerSession:
         """Open a commune of the register (what Connect does after its dialog)."""
-        from .core.register import Register
-
         if self.session is not None:
             self.session.close()
         register = Register(connection_name)
@@ -122,13 +123,13 @@ class CadastreOfficerPlugin:
     def follow_role(self, kind: str | None) -> None:
         """Menus that follow the account: an officer edits and submits, an approver also
         approves; an account of no group (or an analyst) only looks."""
-        edits = kind in ("officer", "approver", "admin")
+        edits = kind in EDITING_KINDS
         for key in ("dossier", "split", "merge", "correction", "check", "submit",
                     "close_after", "save_edits", "restore_edits", "reload"):
             self.actions[key].setEnabled(edits)
             self.actions[key].setVisible(edits)
         self.actions["identify"].setEnabled(True)
-        approves = kind in ("approver", "admin")
+        approves = kind in APPROVING_KINDS
         self.actions["approve"].setVisible(approves)
         self.actions["approve"].setEnabled(approves)
 

@@ -62,8 +62,8 @@ def test_check_shows_an_overlap_pushed_into_the_neighbour_in_the_dock(
     dock.show_issues(issues, session.srid)
 
     ((neighbour_ref,),) = query(ward_url, "SELECT cadastre.parcel_ref(%s::bigint)", neighbour)
-    overlap = next(i for i in issues if i["rule"] == "overlap")
-    assert overlap["other_ref"] == neighbour_ref and overlap["severity"] == "error"
+    overlap = next(i for i in issues if i.rule == "overlap")
+    assert overlap.other_ref == neighbour_ref and overlap.severity == "error"
     assert dock.has_errors() and dock.tree.topLevelItemCount() == len(issues)
     first = dock.tree.topLevelItem(0)
     assert first.text(1) == "overlap" and neighbour_ref in first.text(3)
@@ -102,13 +102,13 @@ def test_check_finds_a_seeded_spike_as_a_warning_to_acknowledge(
     dock = CheckDock(qgis_canvas)
     dock.show_issues(issues, session.srid)
 
-    assert "spike" in {i["rule"] for i in issues}
-    assert all(i["severity"] == "warning" for i in issues if i["rule"] == "spike")
+    assert "spike" in {i.rule for i in issues}
+    assert all(i.severity == "warning" for i in issues if i.rule == "spike")
     assert dock.unacknowledged()
     dock.acknowledge_all()
     assert not dock.unacknowledged()
     ticked = dock.acknowledged()
-    assert f"spike:{issues[0]['parcel_ref']}" in ticked
+    assert f"spike:{issues[0].parcel_ref}" in ticked
     dock.show_issues(session.check(), session.srid)  # Submit checks again: ticks are kept
     dock.acknowledge(ticked)
     assert not dock.unacknowledged()
@@ -127,8 +127,8 @@ def test_a_split_made_with_qgis_split_tool_is_submitted_atomically(
     assert len(layer.editBuffer().addedFeatures()) == 1
 
     issues = session.check()
-    assert not [i for i in issues if i["severity"] == "error"], issues
-    result = session.submit([f"{i['rule']}:{i['parcel_ref']}" for i in issues])
+    assert not [i for i in issues if i.severity == "error"], issues
+    result = session.submit([f"{i.rule}:{i.parcel_ref}" for i in issues])
 
     assert result.ok, result
     assert [p["action"] for p in result.parcels] == ["retired", "created", "created"]
@@ -170,7 +170,7 @@ def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
     ((neighbour_ref,),) = query(ward_url, "SELECT cadastre.parcel_ref(%s::bigint)", neighbour)
     assert result.status == "refused"
     assert "error(s) in the edits" in result.message and neighbour_ref in result.message
-    assert "overlap" in {i["rule"] for i in result.issues}
+    assert "overlap" in {i.rule for i in result.issues}
     assert query(ward_url, "SELECT id, version FROM cadastre.parcel ORDER BY id") == before
     assert layer.isEditable() and layer.editBuffer().isModified()  # the officer can fix it
 
@@ -178,7 +178,7 @@ def test_an_overlapping_edit_is_refused_with_its_message_and_nothing_changes(
 def test_two_officers_on_one_parcel_the_second_is_told_who_made_the_change_and_can_redo(
     officer: Login, second_officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    from cadastre_officer.core.session import describe_failure
+    from cadastre_officer.logic.submission import describe_failure
 
     plot, _ = inner_plot(ward_url, WARD)
     # The dossier records one officer; another person, at the desk, makes the change.

@@ -70,20 +70,20 @@ def test_the_officer_edits_checks_opens_a_dossier_and_submits_once_approved(
     fid = feature_of(layer, plot).id()
     before = feature_of(layer, plot).geometry()
     assert layer.changeGeometry(fid, pushed_into_neighbour(layer, plot, neighbour))
-    assert "overlap" in {i["rule"] for i in session.check()}
+    assert "overlap" in {i.rule for i in session.check()}
     assert layer.changeGeometry(fid, before)  # pulled back to its own boundary…
     a, b = before.asMultiPolygon()[0][0][:2]
     assert layer.insertVertex((a.x() + b.x()) / 2, (a.y() + b.y()) / 2, fid, 1)  # …a vertex more
     issues = session.check()
-    assert not [i for i in issues if i["severity"] == "error"], issues
+    assert not [i for i in issues if i.severity == "error"], issues
 
     assert open_in_dialog(session, "HS-2026-017"), refusals
     assert session.dossier.status == "received"
-    waiting = session.submit([f"{i['rule']}:{i['parcel_ref']}" for i in issues])
+    waiting = session.submit([f"{i.rule}:{i.parcel_ref}" for i in issues])
     assert waiting.status == "refused"
 
     approve(approver.url, session.dossier.id)
-    result = session.submit([f"{i['rule']}:{i['parcel_ref']}" for i in issues])
+    result = session.submit([f"{i.rule}:{i.parcel_ref}" for i in issues])
 
     assert result.ok, result
     assert query(ward_url, "SELECT version FROM cadastre.parcel WHERE id = %s", plot) == [(2,)]
@@ -101,7 +101,7 @@ def test_the_officer_is_refused_outside_their_communes_in_words(
     refusals: list[str]
 ) -> None:
     from cadastre_officer.core.register import Register
-    from cadastre_officer.core.session import describe_failure
+    from cadastre_officer.logic.submission import describe_failure
 
     assert [c.code for c in Register(outside_officer.connection).communes()] != [WARD]
     ward_dossier = session_for(officer, project, "correction", approver, number="HS-W").dossier
@@ -130,7 +130,8 @@ def test_the_officer_is_refused_outside_their_communes_in_words(
 def test_a_raw_postgresql_refusal_reaches_the_officer_as_a_sentence_with_a_hint(
     officer: Login,
 ) -> None:
-    from cadastre_officer.core.register import Register, RegisterError
+    from cadastre_officer.core.register import Register
+    from cadastre_officer.logic.errors import PermissionRefusedError, RegisterError
 
     register = Register(officer.connection)
     with pytest.raises(RegisterError) as refused:
@@ -138,7 +139,7 @@ def test_a_raw_postgresql_refusal_reaches_the_officer_as_a_sentence_with_a_hint(
                         "RETURNING commune_code")
 
     error = refused.value
-    assert error.sqlstate == "42501"
+    assert error.sqlstate == "42501" and isinstance(error, PermissionRefusedError)
     assert error.plain == (f"Tài khoản {officer.name} không được phép làm việc này trong sổ địa "
                            f"chính. — Your account {officer.name} is not allowed to do this in "
                            "the register.")

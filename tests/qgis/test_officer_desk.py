@@ -91,8 +91,8 @@ def test_a_split_then_a_piece_pushed_into_the_neighbour_is_still_a_split(
     issues = session.check()
 
     assert [e.get("split_of") for e in edits] == [plot, plot]
-    assert not [i for i in issues if "đã được dùng" in (i.get("message_vi") or "")], issues
-    assert "overlap" in {i["rule"] for i in issues}  # what is really wrong: the neighbour
+    assert not [i for i in issues if "đã được dùng" in (i.message_vi or "")], issues
+    assert "overlap" in {i.rule for i in issues}  # what is really wrong: the neighbour
     session.intents.forget()  # without the recorded action the cover ratio cannot tell
     assert [e.get("split_of") for e in session.edit_set().edits] == [None, None]
 
@@ -149,7 +149,7 @@ def test_moving_a_shared_vertex_moves_it_in_both_parcels(
         assert layer.moveVertex(*moved, feature.id(), vertex)
 
     issues = session.check()
-    assert "overlap" not in {i["rule"] for i in issues}
+    assert "overlap" not in {i.rule for i in issues}
     assert {e["parcel_id"] for e in session.edit_set().edits} == {plot, neighbour}
 
 
@@ -205,12 +205,13 @@ def test_the_plugin_end_to_end_in_english(
     """QGIS set to English (the Vietnamese run is the desktop test's, from the built zip)."""
     import cadastre_officer
     from cadastre_officer import i18n
+    from cadastre_officer.logic.i18n import is_vietnamese
     from qgis.core import Qgis
 
     plugin = cadastre_officer.classFactory(qgis_iface)
     plugin.initGui()
     assert not i18n.install("en")  # English is the source language: no translation loaded
-    assert not i18n.is_vietnamese()
+    assert not is_vietnamese()
     english = True
     try:
         session = plugin.open_commune(officer.connection, WARD)
@@ -227,8 +228,8 @@ def test_the_plugin_end_to_end_in_english(
         overlap = next(plugin.check_dock.tree.topLevelItem(i)
                        for i in range(plugin.check_dock.tree.topLevelItemCount())
                        if plugin.check_dock.tree.topLevelItem(i).text(1) == "overlap")
-        issue = next(i for i in plugin.check_dock.issues if i["rule"] == "overlap")
-        assert overlap.text(3) == issue["message_en" if english else "message_vi"]
+        issue = next(i for i in plugin.check_dock.issues if i.rule == "overlap")
+        assert overlap.text(3) == (issue.message_en if english else issue.message_vi)
         assert overlap.text(0) == ("error" if english else "lỗi")
         layer.rollBack()
         layer.startEditing()
@@ -255,7 +256,7 @@ def test_the_plugin_end_to_end_in_english(
 def test_a_refused_merge_is_told_in_vietnamese_first(
     officer: Login, approver: Login, ward_url: str, project
 ) -> None:
-    from cadastre_officer.core.session import describe_failure
+    from cadastre_officer.logic.submission import describe_failure
 
     session = session_for(officer, project, "merge", approver, number="HS-GOP")
     plot, neighbour = inner_plot(ward_url, WARD)

@@ -139,7 +139,7 @@ def test_an_outage_keeps_the_edits_says_so_and_the_officer_retries_after_the_res
 
         plugin.check()
         issues = plugin.check_dock.issues
-        assert not [i for i in issues if i["severity"] == "error"], issues
+        assert not [i for i in issues if i.severity == "error"], issues
         assert session.edit_set().edits == before  # same edit, geometry and all
 
         plugin.reload()  # start afresh, then put the saved edits back from the file

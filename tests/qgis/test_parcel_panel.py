@@ -67,7 +67,7 @@ def test_the_panel_shows_identity_areas_land_uses_and_genealogy_after_a_split(
     parent = feature_of(layer, plot)
     layer.selectByIds([parent.id()])
     layer.splitFeatures(split_line(parent.geometry()))
-    result = session.submit([f"{i['rule']}:{i['parcel_ref']}" for i in session.check()])
+    result = session.submit([f"{i.rule}:{i.parcel_ref}" for i in session.check()])
     child = next(p["parcel_id"] for p in result.parcels if p["action"] == "created")
     ((legal_area, code),) = query(ward_url, "SELECT legal_area, land_uses -> 0 ->> 'code' "
                                             "FROM cadastre.parcel WHERE id = %s", child)

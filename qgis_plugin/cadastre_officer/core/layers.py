@@ -27,13 +27,15 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QColor
 
-from ..i18n import tr
-from .register import Register, RegisterError, literal
+from ..logic.errors import DatabaseFaultError
+from ..logic.i18n import tr
+from ..logic.issues import ISSUE_FIELDS, Issue
+from ..logic.sql import literal
+from .register import Register
 
 PARCEL_VIEW = "officer_parcel"
 LABEL_MAX_SCALE = 2000  # parcel numbers show at 1:2000 and larger scales
 READ_ONLY_FIELDS = ("id", "ref", "measured_area", "land_use_codes", "version", "changed_at")
-ISSUE_FIELDS = ("rule", "severity", "parcel_ref", "other_ref", "message_vi", "message_en")
 
 
 @dataclass
@@ -57,8 +59,8 @@ def postgres_layer(register: Register, table: str, geometry: str, where: str, ke
     uri.setUseEstimatedMetadata(False)
     layer = QgsVectorLayer(uri.uri(False), name, "postgres")
     if not layer.isValid():
-        raise RegisterError(tr("The layer {0} could not be opened from connection {1}").format(
-            name, register.name), table)
+        raise DatabaseFaultError(tr("The layer {0} could not be opened from connection {1}")
+                                 .format(name, register.name), table)
     return layer
 
 
@@ -128,7 +130,7 @@ def issues_layer(srid: int) -> QgsVectorLayer:
     return layer
 
 
-def fill_issues(layer: QgsVectorLayer, issues: list[dict]) -> None:
+def fill_issues(layer: QgsVectorLayer, issues: list[Issue]) -> None:
     """Replace the issues layer's features with `issues` (located at their label point)."""
     provider = layer.dataProvider()
     provider.truncate()
@@ -136,7 +138,7 @@ def fill_issues(layer: QgsVectorLayer, issues: list[dict]) -> None:
     for issue in issues:
         feature = QgsFeature(layer.fields())
         for name in ISSUE_FIELDS:
-            feature[name] = issue.get(name)
+            feature[name] = issue.field(name)
         location = issue_geometry(issue)
         if location is not None:
             feature.setGeometry(location.pointOnSurface())
@@ -146,9 +148,9 @@ def fill_issues(layer: QgsVectorLayer, issues: list[dict]) -> None:
     layer.triggerRepaint()
 
 
-def issue_geometry(issue: dict) -> QgsGeometry | None:
+def issue_geometry(issue: Issue) -> QgsGeometry | None:
     """An issue's location (EWKT from the database) as a geometry, or None."""
-    location = issue.get("location")
+    location = issue.location
     if not location:
         return None
     return QgsGeometry.fromWkt(location.split(";", 1)[-1])

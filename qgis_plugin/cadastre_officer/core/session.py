@@ -4,21 +4,20 @@ Check → Submit cycle. Every rule is the database's; this only carries edits to
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from qgis.core import QgsFeature, QgsGeometry, QgsProject
 
-from ..i18n import tr
-from ..logic.edits import (
-    EditSet,
-    Intents,
-    ParcelState,
-    build_edits,
-    layer_snapshot,
-    loaded_states,
-)
+from ..logic.edits import EditSet, Intents, ParcelState, build_edits
+from ..logic.errors import EditConflictError, InputError, RegisterError, UnreachableError
+from ..logic.i18n import both, tr
+from ..logic.issues import Issue, issues_from_json
+from ..logic.refusals import layer_save_refusal
+from ..logic.sql import json_array, literal
+from ..logic.submission import Dossier, SubmitResult, loaded_versions
+from .edit_buffer import layer_snapshot, loaded_states
 from .layers import (
     CommuneLayers,
     fill_issues,
@@ -26,53 +25,10 @@ from .layers import (
     preset_snapping,
     remove_commune,
 )
-from .register import (
-    Register,
-    RegisterError,
-    both,
-    is_unreachable,
-    json_array,
-    layer_save_refusal,
-    literal,
-    refusal,
-)
+from .register import Register, logged
 
 ACTIONS = ("split", "merge", "correction")
 EDITS_FORMAT = "cadastre-officer-edits/1"
-
-LOCAL_RULE = "edit_not_supported"
-
-
-@dataclass
-class SubmitResult:
-    """What a submission did: submitted (with the parcels touched), conflict, or refused."""
-
-    status: str
-    message: str = ""
-    detail: str | None = None
-    hint: str | None = None
-    parcels: list[dict] = field(default_factory=list)
-    issues: list[dict] = field(default_factory=list)
-    sqlstate: str | None = None
-    changed_by: list[dict] = field(default_factory=list)
-    closed: bool = False
-    close_error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when every edit landed."""
-        return self.status == "submitted"
-
-
-@dataclass(frozen=True)
-class Dossier:
-    """The dossier the officer works for."""
-
-    id: int
-    number: str
-    kind: str
-    legal_basis: str | None = None
-    status: str = "approved"
 
 
 class OfficerSession:
@@ -85,7 +41,7 @@ class OfficerSession:
         self.srid = register.srid()
         self.layers: CommuneLayers = load_commune(register, commune, self.project)
         self.dossier: Dossier | None = None
-        self.issues: list[dict] = []
+        self.issues: list[Issue] = []
         self.loaded: dict[int, ParcelState] | None = None
         self.intents = Intents()
         self.action: tuple[str, list[int]] | None = None
@@ -200,8 +156,7 @@ class OfficerSession:
 
     def use_dossier(self, item: dict) -> Dossier:
         """Work for an existing approved dossier."""
-        self.dossier = Dossier(int(item["id"]), item["number"], item["kind"],
-                               item.get("legal_basis"), item.get("status", "approved"))
+        self.dossier = Dossier.from_json(item)
         return self.dossier
 
     # Check and submit -------------------------------------------------------------------------
@@ -211,16 +166,12 @@ class OfficerSession:
         return build_edits(layer_snapshot(self.layers.parcels, self.srid, self.loaded,
                                           self.intents), self.commune)
 
-    def check(self) -> list[dict]:
+    def check(self) -> list[Issue]:
         """Run the database's check_edit on every pending edit; fill the issues layer."""
         edits = self.edit_set()
-        issues = [{"rule": LOCAL_RULE, "severity": "error", "parcel_ref": None,
-                   "other_ref": None, "message_vi": problem, "message_en": problem,
-                   "location": None} for problem in edits.problems]
+        issues = [Issue.local(problem) for problem in edits.problems]
         if edits.edits:
-            issues += self.register.json(
-                "SELECT coalesce(jsonb_agg(cadastre.issue_json(i)), '[]')::text "
-                f"FROM cadastre.check_edit({json_array(edits.edits)}) AS i")
+            issues += self.checked(edits.edits)
         self.issues = issues
         fill_issues(self.layers.issues, issues)
         return issues
@@ -241,9 +192,9 @@ class OfficerSession:
                 "SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.edit_n, s.action DESC), "
                 f"'[]')::text FROM cadastre.submit_edits({self.dossier.id}, "
                 f"{json_array(edits.edits)}, {literal(list(acknowledged or []))}) AS s")
+        except UnreachableError:
+            raise
         except RegisterError as exc:
-            if is_unreachable(exc):
-                raise
             result = self._refused(exc, edits.edits)
         else:
             result = SubmitResult("submitted", parcels=parcels)
@@ -258,34 +209,33 @@ class OfficerSession:
             fill_issues(self.layers.issues, result.issues)
         return result
 
-    def _refused(self, error: RegisterError, edits: list[dict]) -> SubmitResult:
+    def checked(self, edits: list[dict[str, Any]]) -> list[Issue]:
+        """The issues `cadastre.check_edit` finds in these edits."""
+        return issues_from_json(self.register.json(
+            "SELECT coalesce(jsonb_agg(cadastre.issue_json(i)), '[]')::text "
+            f"FROM cadastre.check_edit({json_array(edits)}) AS i"))
+
+    def _refused(self, error: RegisterError, edits: list[dict[str, Any]]) -> SubmitResult:
         """A refused submission with its diagnostics, the issues of the edits and, for a
         stale edit, who changed the parcels meanwhile (from the audit trail)."""
-        diag = getattr(error, "diag", {})
-        state = error.sqlstate or ""
+        diag = error.diag
         try:
-            issues = self.register.json(
-                "SELECT coalesce(jsonb_agg(cadastre.issue_json(i)), '[]')::text "
-                f"FROM cadastre.check_edit({json_array(edits)}) AS i")
+            issues = self.checked(edits)
         except RegisterError:
             issues = []
-        result = SubmitResult("conflict" if state == "40001" else "refused",
+        conflict = isinstance(error, EditConflictError)
+        result = SubmitResult("conflict" if conflict else "refused",
                               diag.get("message") or error.plain, diag.get("detail"),
-                              diag.get("hint"), issues=issues, sqlstate=state)
-        result.diag = diag
-        if state == "40001":
+                              diag.get("hint"), issues=issues, sqlstate=error.sqlstate or "",
+                              diag=diag)
+        if conflict:
             result.changed_by = self.changed_by(edits)
         return result
 
-    def changed_by(self, edits: list[dict]) -> list[dict]:
+    def changed_by(self, edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """For the parcels of these edits that moved on since they were loaded: who changed
         them (database account and person, from the audit trail), when, for which dossier."""
-        expected: dict[int, int] = {}
-        for edit in edits:
-            if edit.get("parcel_id") is not None and edit.get("version") is not None:
-                expected[int(edit["parcel_id"])] = int(edit["version"])
-            for key, version in (edit.get("versions") or {}).items():
-                expected[int(key)] = int(version)
+        expected = loaded_versions(edits)
         if not expected:
             return []
         pairs = ", ".join(f"({pid}, {version})" for pid, version in expected.items())
@@ -316,10 +266,7 @@ class OfficerSession:
     def save_edits(self, path: str | Path) -> int:
         """Write the pending edits (what was loaded, what changed, what was added or deleted,
         and the officer's recorded actions) to a JSON file; return how many features."""
-        from ..logic.edits import layer_snapshot as snapshot_of
-
-        layer = self.layers.parcels
-        snap = snapshot_of(layer, self.srid, self.loaded, self.intents)
+        snap = layer_snapshot(self.layers.parcels, self.srid, self.loaded, self.intents)
         def pid(fid: int) -> Any:
             state = snap.loaded.get(fid)
             return {"parcel_id": state.parcel_id} if state is not None else {"added": fid}
@@ -343,7 +290,7 @@ class OfficerSession:
         versions they were made on (so a colleague's change since is still a conflict)."""
         document = json.loads(Path(path).read_text(encoding="utf-8"))
         if document.get("format") != EDITS_FORMAT or document.get("commune") != self.commune:
-            raise RegisterError(both(
+            raise InputError(both(
                 "Tệp này không phải các thay đổi đã lưu của xã/phường này.",
                 "This file does not hold saved edits of this commune."), str(path))
         layer = self.layers.parcels
@@ -354,7 +301,7 @@ class OfficerSession:
         for item in document["loaded"]:
             fid = by_parcel.get(item["parcel_id"])
             if fid is None:
-                raise RegisterError(both(
+                raise InputError(both(
                     f"Thửa {item['commune_code']}/{item['sheet_number']}/"
                     f"{item['parcel_number']} không còn trên lớp.",
                     f"Parcel {item['commune_code']}/{item['sheet_number']}/"
@@ -414,50 +361,10 @@ class OfficerSession:
         remove_commune(self.layers, self.project)
 
 
-def describe_failure(result: SubmitResult, role: str = "") -> str:
-    """A refusal or conflict in the officer's words (chosen by its SQLSTATE and constraint),
-    for a conflict naming who changed the parcel, when and for which dossier."""
-    if result.status == "conflict":
-        return stale_edit_text(result.changed_by)
-    if not result.sqlstate:  # refused by the plugin itself, already in the officer's words
-        return result.message
-    diag = getattr(result, "diag", None) or {"sqlstate": result.sqlstate,
-                                            "message": result.message,
-                                            "detail": result.detail, "hint": result.hint}
-    blocking = [i for i in result.issues if i.get("severity") == "error"]
-    if result.sqlstate == "23514" and not diag.get("constraint") and blocking:
-        first = blocking[0]  # the checks' own message, in both languages
-        return both(f"Sổ địa chính từ chối: {first.get('message_vi')}",
-                    f"The register refused: {first.get('message_en')}") + "\n" + both(
-            "Sửa lỗi trong bảng Kiểm tra rồi Gửi lại.",
-            "Fix the errors listed by Check, then submit again.")
-    return refusal(diag, role).text
-
-
-def stale_edit_text(changed_by: list[dict]) -> str:
-    """Who changed the parcels after the officer loaded them (from the audit trail)."""
-    vi, en = [], []
-    for item in changed_by:
-        person = item.get("app_user") or item.get("db_role") or "?"
-        account = item.get("db_role") or "?"
-        vi.append(f"Thửa {item['ref']} đã được {person} (tài khoản {account}) sửa lúc "
-                  f"{item.get('at') or '?'}, hồ sơ {item.get('dossier') or '?'}.")
-        en.append(f"Parcel {item['ref']} was changed by {person} (account {account}) at "
-                  f"{item.get('at') or '?'}, dossier {item.get('dossier') or '?'}.")
-    return both("Một đồng nghiệp đã sửa thửa đất sau khi bạn tải về. " + " ".join(vi),
-                "A colleague changed a parcel after you loaded it. " + " ".join(en)) + \
-        "\n" + both("Tải lại các thửa rồi làm lại thay đổi của bạn.",
-                    "Reload the parcels and redo your edits.")
-
-
 def commit_refusal(layer) -> str | None:
     """Why QGIS's own "Save edits" failed on the parcel layer, in plain words (None if it
     did not fail)."""
     errors = layer.commitErrors()
     if not errors:
         return None
-    return layer_save_refusal("\n".join(errors)).plain
-
-
-__all__ = ["Dossier", "OfficerSession", "RegisterError", "SubmitResult", "commit_refusal",
-           "describe_failure"]
+    return logged(layer_save_refusal("\n".join(errors))).plain

@@ -4,7 +4,7 @@ message; a click zooms to the issue and flashes it; warnings are ticked to ackno
 from __future__ import annotations
 
 from qgis.core import QgsCoordinateReferenceSystem
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QDockWidget,
@@ -16,34 +16,22 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.layers import issue_geometry
-from ..i18n import is_vietnamese, tr
+from ..logic.i18n import is_vietnamese, tr
+from ..logic.issues import Issue, errors_first
 
 COLUMNS = ("severity", "rule", "parcel", "message")
 SEVERITY_COLOURS = {"error": QColor("#e31a1c"), "warning": QColor("#ff7f00")}
 
 
-def issue_message(issue: dict, vietnamese: bool) -> str:
-    """The issue's message in the interface language, the other one when it is missing."""
-    first, second = ("message_vi", "message_en") if vietnamese else ("message_en", "message_vi")
-    return issue.get(first) or issue.get(second) or ""
-
-
-def acknowledgement(issue: dict) -> str:
-    """How submit_edits names an acknowledged warning: rule:commune/sheet/number."""
-    return f"{issue['rule']}:{issue.get('parcel_ref') or ''}"
-
-
 class CheckDock(QDockWidget):
     """Issues of the pending edits, with the warnings the officer acknowledges."""
-
-    acknowledgementsChanged = pyqtSignal()  # noqa: N815 (Qt signal naming)
 
     def __init__(self, canvas, parent: QWidget | None = None) -> None:
         super().__init__(tr("Cadastre check"), parent)
         self.setObjectName("CadastreCheckDock")
         self.canvas = canvas
         self.srid: int | None = None
-        self.issues: list[dict] = []
+        self.issues: list[Issue] = []
         body = QWidget(self)
         layout = QVBoxLayout(body)
         self.status = QLabel(tr("No check run yet."), body)
@@ -52,33 +40,32 @@ class CheckDock(QDockWidget):
         self.tree.setHeaderLabels([tr("Severity"), tr("Rule"), tr("Parcel"), tr("Message")])
         self.tree.setRootIsDecorated(False)
         self.tree.itemClicked.connect(self.zoom_to)
-        self.tree.itemChanged.connect(lambda *_: self.acknowledgementsChanged.emit())
         layout.addWidget(self.status)
         layout.addWidget(self.tree)
         self.setWidget(body)
 
-    def show_issues(self, issues: list[dict], srid: int, headline: str | None = None) -> None:
+    def show_issues(self, issues: list[Issue], srid: int, headline: str | None = None) -> None:
         """List issues (errors first); warnings get a box to tick."""
         self.srid = srid
-        self.issues = sorted(issues, key=lambda i: (i["severity"] != "error", i["rule"]))
+        self.issues = errors_first(issues)
         self.tree.blockSignals(True)
         self.tree.clear()
         vietnamese = is_vietnamese()
         for index, issue in enumerate(self.issues):
             item = QTreeWidgetItem([
-                tr("error") if issue["severity"] == "error" else tr("warning"),
-                issue["rule"], issue.get("parcel_ref") or "", issue_message(issue, vietnamese)])
+                tr("error") if issue.is_error else tr("warning"),
+                issue.rule, issue.parcel_ref or "", issue.message(vietnamese)])
             item.setData(0, Qt.UserRole, index)
-            item.setForeground(0, SEVERITY_COLOURS.get(issue["severity"], QColor("black")))
-            item.setToolTip(3, f"{issue.get('message_vi') or ''}\n{issue.get('message_en') or ''}")
-            if issue["severity"] == "warning":
+            item.setForeground(0, SEVERITY_COLOURS.get(issue.severity, QColor("black")))
+            item.setToolTip(3, f"{issue.message_vi or ''}\n{issue.message_en or ''}")
+            if issue.is_warning:
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.Unchecked)
             self.tree.addTopLevelItem(item)
         for column in range(len(COLUMNS) - 1):
             self.tree.resizeColumnToContents(column)
         self.tree.blockSignals(False)
-        errors = sum(1 for i in issues if i["severity"] == "error")
+        errors = sum(1 for i in issues if i.is_error)
         warnings = len(issues) - errors
         summary = tr("{0} error(s), {1} warning(s).").format(errors, warnings) if issues \
             else tr("No issue: the edits can be submitted.")
@@ -90,23 +77,23 @@ class CheckDock(QDockWidget):
 
     def has_errors(self) -> bool:
         """True while an error is listed (Submit is blocked)."""
-        return any(issue["severity"] == "error" for issue in self.issues)
+        return any(issue.is_error for issue in self.issues)
 
-    def unacknowledged(self) -> list[dict]:
+    def unacknowledged(self) -> list[Issue]:
         """Warnings not yet ticked."""
         return [self.issues[i] for i, item in self._items()
-                if self.issues[i]["severity"] == "warning" and item.checkState(0) != Qt.Checked]
+                if self.issues[i].is_warning and item.checkState(0) != Qt.Checked]
 
     def acknowledged(self) -> list[str]:
         """The ticked warnings, named as submit_edits expects."""
-        return [acknowledgement(self.issues[i]) for i, item in self._items()
-                if self.issues[i]["severity"] == "warning" and item.checkState(0) == Qt.Checked]
+        return [self.issues[i].acknowledgement for i, item in self._items()
+                if self.issues[i].is_warning and item.checkState(0) == Qt.Checked]
 
     def acknowledge(self, keys: list[str]) -> None:
         """Tick the warnings named (kept across a re-check of the same edits)."""
         for index, item in self._items():
             if item.flags() & Qt.ItemIsUserCheckable and \
-                    acknowledgement(self.issues[index]) in keys:
+                    self.issues[index].acknowledgement in keys:
                 item.setCheckState(0, Qt.Checked)
 
     def acknowledge_all(self) -> None:

@@ -11,8 +11,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.register import Register, RegisterError, saved_connections
-from ..i18n import tr
+from ..core.register import Register, saved_connections
+from ..logic.errors import RegisterError
+from ..logic.i18n import tr
 
 
 class ConnectDialog(QDialog):

@@ -21,9 +21,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.register import RegisterError, both
-from ..core.session import Dossier, OfficerSession
-from ..i18n import is_vietnamese, tr
+from ..core.session import OfficerSession
+from ..logic.errors import InputError, RegisterError
+from ..logic.i18n import both, is_vietnamese, tr
+from ..logic.submission import Dossier
 
 
 class DossierDialog(QDialog):
@@ -95,11 +96,11 @@ class DossierDialog(QDialog):
         """Work for the chosen dossier (recording a new one as received)."""
         if self.pick.isChecked():
             if self.existing.currentData() is None:
-                raise RegisterError(tr("No open dossier matches: search again or open a new "
+                raise InputError(tr("No open dossier matches: search again or open a new "
                                        "one."), "")
             return self.session.use_dossier(self.existing.currentData())
         if not self.number.text().strip():
-            raise RegisterError(tr("Give the dossier a number."), "")
+            raise InputError(tr("Give the dossier a number."), "")
         return self.session.open_dossier(
             self.number.text().strip(), self.kind.currentData(),
             self.legal_basis.text().strip() or None,

@@ -18,8 +18,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.register import Register, RegisterError, literal
-from ..i18n import is_vietnamese, tr
+from ..core.register import Register
+from ..logic.errors import RegisterError
+from ..logic.i18n import is_vietnamese, tr
+from ..logic.sql import literal
 
 
 def parcel_record(register: Register, parcel_id: int, as_of: str | None = None) -> dict:

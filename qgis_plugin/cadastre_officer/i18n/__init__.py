@@ -1,6 +1,7 @@
-"""Interface text: English source strings, Vietnamese from the compiled Qt translation file.
+"""Qt's side of the interface text: the compiled translation (.qm, built from the .ts beside
+this file) for QGIS's interface language, installed into Qt and behind `logic.i18n.tr`.
 
-One translation context ("CadastreOfficer") for the whole plugin keeps the .ts file simple.
+The strings and `tr` itself are in `logic/i18n.py`, which needs no Qt.
 """
 
 from __future__ import annotations
@@ -10,14 +11,10 @@ from pathlib import Path
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
-CONTEXT = "CadastreOfficer"
+from ..logic.i18n import use_translator
+
 FOLDER = Path(__file__).parent
 _translator: QTranslator | None = None
-
-
-def tr(text: str) -> str:
-    """The text in the interface language (English when there is no translation)."""
-    return QCoreApplication.translate(CONTEXT, text)
 
 
 def interface_locale() -> str:
@@ -30,14 +27,11 @@ def interface_locale() -> str:
     return (name or "en")[:2]
 
 
-def is_vietnamese() -> bool:
-    """True when the interface speaks Vietnamese (issue messages pick their language by this)."""
-    return tr("English") == "Tiếng Việt"
-
-
 def install(locale: str | None = None) -> bool:
-    """Load the plugin's translation for `locale` (default: QGIS's); False when there is none."""
+    """Load the plugin's translation for `locale` (default: QGIS's); False when there is none
+    (the interface is then in English)."""
     global _translator
+    use_translator(QCoreApplication.translate)
     qm = FOLDER / f"cadastre_officer_{locale or interface_locale()}.qm"
     if _translator is not None:
         QCoreApplication.removeTranslator(_translator)

@@ -18,9 +18,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.layers import ISSUE_FIELDS, issue_geometry
-from ..core.register import literal
-from ..i18n import tr
+from ..core.layers import issue_geometry
+from ..logic.i18n import tr
+from ..logic.issues import ISSUE_FIELDS, issues_from_json
+from ..logic.sql import literal
 from .common import add_register_parameters, register_and_commune
 
 OUTPUT = "OUTPUT"
@@ -53,9 +54,9 @@ class CheckCommune(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         register, commune = register_and_commune(self, parameters, context)
         feedback.pushInfo(tr("Checking commune {0}…").format(commune))
-        issues = register.json(
+        issues = issues_from_json(register.json(
             "SELECT coalesce(jsonb_agg(cadastre.issue_json(i)), '[]')::text "
-            f"FROM cadastre.check_commune({literal(commune)}) AS i")
+            f"FROM cadastre.check_commune({literal(commune)}) AS i"))
         fields = QgsFields()
         for name in ISSUE_FIELDS:
             fields.append(QgsField(name, QVariant.String))
@@ -66,11 +67,11 @@ class CheckCommune(QgsProcessingAlgorithm):
             if feedback.isCanceled():
                 break
             feature = QgsFeature(fields)
-            feature.setAttributes([issue.get(name) for name in ISSUE_FIELDS])
+            feature.setAttributes([issue.field(name) for name in ISSUE_FIELDS])
             location = issue_geometry(issue)
             if location is not None:
                 feature.setGeometry(location.pointOnSurface())
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
             feedback.setProgress(100 * (count + 1) / max(len(issues), 1))
-        errors = sum(1 for i in issues if i["severity"] == "error")
+        errors = sum(1 for i in issues if i.is_error)
         return {OUTPUT: dest, "ERRORS": errors, "WARNINGS": len(issues) - errors}

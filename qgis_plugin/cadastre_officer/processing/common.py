@@ -9,8 +9,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core.register import Register, RegisterError
-from ..i18n import tr
+from ..core.register import Register
+from ..logic.errors import RegisterError
+from ..logic.i18n import tr
 
 CONNECTION = "CONNECTION"
 COMMUNE = "COMMUNE"

@@ -19,8 +19,9 @@ from qgis.core import (
 )
 
 from ..core.layers import PARCEL_VIEW, postgres_layer
-from ..core.register import Register, literal
-from ..i18n import tr
+from ..core.register import Register
+from ..logic.i18n import tr
+from ..logic.sql import literal
 from .common import add_register_parameters, register_and_commune
 
 OUTPUT = "OUTPUT"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingProvider
 
-from ..i18n import tr
+from ..logic.i18n import tr
 from .check_commune import CheckCommune
 from .export_parcels import ExportParcels
 

@@ -77,7 +77,7 @@ def split_then_adjust():
     layer.changeGeometry(piece, grown)
     state["split_of"] = [e.get("split_of") for e in plugin.session.edit_set().edits]
     plugin.check()
-    state["split_issues"] = [[i["rule"], i.get("message_vi")] for i in plugin.check_dock.issues]
+    state["split_issues"] = [[i.rule, i.message_vi] for i in plugin.check_dock.issues]
     layer.rollBack()
     layer.removeSelection()
     state["steps"].append("split")
@@ -142,7 +142,7 @@ def outage():
 
 def retry():
     plugin.check()
-    state["retry_issues"] = [[i["rule"], i["severity"]] for i in plugin.check_dock.issues]
+    state["retry_issues"] = [[i.rule, i.severity] for i in plugin.check_dock.issues]
     plugin.check_dock.acknowledge_all()
     plugin.submit()
     state["retry_dock"] = plugin.check_dock.status.text()
