@@ -74,10 +74,17 @@ def check_source(
         raise user_error(exc) from exc
     finally:
         conn.rollback()  # a check changes nothing
-    return [Issue(*row[:6], bytes(row[6]) if row[6] else None, row[7]) for row in rows]
+    return [_issue(row) for row in rows]
 
 
-def _issues(conn, query: str, params: tuple) -> list[Issue]:
+def _issue(row: tuple) -> Issue:
+    """An Issue from a row of ISSUE_COLUMNS."""
+    rule, severity, parcel_ref, other_ref, message_vi, message_en, location, srid = row
+    return Issue(rule, severity, parcel_ref, other_ref, message_vi, message_en,
+                 bytes(location) if location else None, srid)
+
+
+def _issues(conn: psycopg2.extensions.connection, query: str, params: tuple) -> list[Issue]:
     try:
         with conn.cursor() as cur:
             cur.execute(query, params)
@@ -86,7 +93,7 @@ def _issues(conn, query: str, params: tuple) -> list[Issue]:
         raise user_error(exc) from exc
     finally:
         conn.rollback()
-    return [Issue(*row[:6], bytes(row[6]) if row[6] else None, row[7]) for row in rows]
+    return [_issue(row) for row in rows]
 
 
 def count_by_rule(issues: Iterable[Issue]) -> Counter:

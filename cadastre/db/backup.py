@@ -21,8 +21,10 @@ import json
 import os
 import subprocess
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -37,6 +39,7 @@ from cadastre.db.connection import (
     rename_database,
     with_database,
 )
+from cadastre.db.rows import one_row
 from cadastre.db.server import find_bindir
 from cadastre.errors import CadastreError
 
@@ -122,7 +125,7 @@ def backup(
     return result
 
 
-def _private_file(path: Path):
+def _private_file(path: Path) -> BinaryIO:
     """A new file opened for writing, created with mode 0600 (never readable by others)."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
@@ -133,7 +136,7 @@ def register_roles(url: str) -> list[dict]:
     try:
         with conn, conn.cursor() as cur:
             cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            if not cur.fetchone()[0]:
+            if not one_row(cur)[0]:
                 raise CadastreError(
                     "Saving the login roles needs a superuser (password hashes are theirs "
                     "to read); nothing was written.",
@@ -253,7 +256,8 @@ def quiet_audit_env() -> dict[str, str]:
     return {**os.environ, "PGOPTIONS": f"{options} -c pgaudit.log=none".strip()}
 
 
-def _run(command: list[str], program: str, stdout=None, env=None) -> None:
+def _run(command: list[str], program: str, stdout: BinaryIO | None = None,
+         env: Mapping[str, str] | None = None) -> None:
     """Run a PostgreSQL client program; its own error message becomes the user's error."""
     try:
         result = subprocess.run(

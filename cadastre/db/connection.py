@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
@@ -13,6 +14,7 @@ from psycopg2 import sql
 from sqlalchemy import Engine, create_engine
 
 from cadastre.db.migrate import pause_audit_for_postgis
+from cadastre.db.rows import one_row
 from cadastre.db.server import AUDIT_EXTENSION, EXTENSIONS, ProjectServer
 from cadastre.errors import CadastreError, ServerError
 from cadastre.settings import Settings, get_settings
@@ -81,7 +83,7 @@ def session_options(settings: Settings | None = None) -> dict[str, str]:
     return {"application_name": APPLICATION_NAME, "options": f"-c cadastre.app_user={escaped}"}
 
 
-def connect(url: str | None = None, **options: object) -> psycopg2.extensions.connection:
+def connect(url: str | None = None, **options: Any) -> psycopg2.extensions.connection:
     """Open a psycopg2 connection, turning 'cannot connect' into an error naming the server."""
     url = url or database_url()
     options = {**session_options(), **options}
@@ -170,7 +172,7 @@ def ensure_database(server: ProjectServer) -> bool:
         extensions = list(EXTENSIONS)
         pause_audit_for_postgis(cur)  # PostGIS will not install while pgAudit logs DDL
         cur.execute("SHOW shared_preload_libraries")
-        if AUDIT_EXTENSION in cur.fetchone()[0]:
+        if AUDIT_EXTENSION in one_row(cur)[0]:
             extensions.append(AUDIT_EXTENSION)
         else:
             log.warning(

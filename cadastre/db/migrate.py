@@ -18,6 +18,7 @@ from importlib.resources.abc import Traversable
 import psycopg2
 import psycopg2.extensions
 
+from cadastre.db.rows import one_row
 from cadastre.db.sql_split import Statement, split_statements
 from cadastre.errors import MigrationError
 
@@ -102,7 +103,7 @@ def applied_migrations(conn: psycopg2.extensions.connection) -> dict[str, str]:
     """name -> checksum of what the database has recorded (empty on a new database)."""
     with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('public.schema_migration') IS NOT NULL")
-        if not cur.fetchone()[0]:
+        if not one_row(cur)[0]:
             return {}
         cur.execute("SELECT name, checksum FROM public.schema_migration")
         return dict(cur.fetchall())
@@ -168,7 +169,7 @@ def pause_audit_for_postgis(cur: psycopg2.extensions.cursor) -> bool:
         "AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') "
         "AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
     )
-    if not cur.fetchone()[0]:
+    if not one_row(cur)[0]:
         return False
     cur.execute("SET pgaudit.log = 'none'")
     return True

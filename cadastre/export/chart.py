@@ -24,6 +24,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: names searchabl
 # mpl_toolkits that the pinned matplotlib cannot load; only 3-D axes need it, charts do not.
 warnings.filterwarnings("ignore", message="Unable to import Axes3D")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
 from cadastre.errors import CadastreError  # noqa: E402
 from cadastre.export.stats import TOTAL, StatLine  # noqa: E402
@@ -102,7 +103,9 @@ def _figure(panels: list[_Panel], title: str) -> tuple[plt.Figure, list[plt.Axes
     fig, axes = plt.subplots(len(heights), 1, squeeze=False, layout="constrained",
                              figsize=(12, 1.4 + 0.34 * sum(heights)),
                              gridspec_kw={"height_ratios": heights})
-    fig.get_layout_engine().set(h_pad=0.15, hspace=0.05)
+    engine = fig.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine)  # layout="constrained" above
+    engine.set(h_pad=0.15, hspace=0.05)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     return fig, [ax for (ax,) in axes]
 
@@ -120,7 +123,9 @@ def _draw_rows(ax: plt.Axes, panel: _Panel, colour: Callable[[_Row], str],
                     else -4, 0), textcoords="offset points", va="center", fontsize=8,
                     ha="left" if row.value >= 0 else "right")
         indent = 14 * max(row.line.depth - 2, 0)
-        ax.annotate(_name(row.line), xy=(0, y), xycoords=("axes fraction", "data"),
+        # x in axes fraction, y in data: a blended transform (matplotlib's stubs omit it).
+        ax.annotate(_name(row.line), xy=(0, y),
+                    xycoords=("axes fraction", "data"),  # type: ignore[arg-type]
                     xytext=(-LABEL_POINTS + indent, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=9,
                     fontweight="bold" if row.heading else "normal")

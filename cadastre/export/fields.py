@@ -205,9 +205,10 @@ def columns(
         elif f.kind == "float":
             array = np.array([np.nan if v is None else float(v) for v in values])
         else:
-            if any(v is None for v in values):
+            integers = [v for v in values if v is not None]
+            if len(integers) < len(values):
                 raise ValueError(f"field {f.name}: an integer field has no value")
-            array = np.array([int(v) for v in values], dtype="int64")
+            array = np.array([int(v) for v in integers], dtype="int64")
             if shapefile:
                 _check_digits(array, f)
         arrays.append(array)

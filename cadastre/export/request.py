@@ -77,7 +77,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
                             hint="Write xmin,ymin,xmax,ymax.") from exc
     if len(values) != 4:
         raise CadastreError(f"--bbox {text}: not four numbers", hint="Write xmin,ymin,xmax,ymax.")
-    return values  # type: ignore[return-value]
+    return values
 
 
 def utc_today() -> dt.date:

@@ -23,6 +23,7 @@ import pyproj
 import shapely
 
 from cadastre.db.connection import connect, user_error
+from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.export import fields as export_fields
 from cadastre.export.crs import WGS84, target_srid
@@ -114,7 +115,7 @@ def _export(conn: psycopg2.extensions.connection, output: Path, fmt: OutputForma
             _require_personal_data_privilege(cur)
         query = build_query(request, srid, area_srid)
         cur.execute(query.count_sql, query.params)
-        total = cur.fetchone()[0]
+        total = one_row(cur)[0]
     fields = export_fields.selected_fields(request.holders, request.with_rights,
                                            request.with_personal_data)
     spec = LayerSpec(fields, srid, request.layer, shapefile_names=fmt.shapefile,
@@ -140,7 +141,7 @@ def _export(conn: psycopg2.extensions.connection, output: Path, fmt: OutputForma
 
 def _register(cur: psycopg2.extensions.cursor) -> _Register:
     cur.execute("SELECT to_regclass('cadastre.register_setting') IS NOT NULL")
-    if not cur.fetchone()[0]:
+    if not one_row(cur)[0]:
         raise CadastreError("This database has no register schema",
                             hint="Run `cadastre db migrate` first.")
     cur.execute("SELECT c.srid, s.province_code, c.central_meridian "
@@ -199,7 +200,7 @@ def _check_filters(cur: psycopg2.extensions.cursor, request: ExportRequest,
     if request.polygon is not None:
         cur.execute("SELECT ST_IsValid(ST_GeomFromText(%s)), "
                     "GeometryType(ST_GeomFromText(%s))", (request.polygon, request.polygon))
-        valid, kind = cur.fetchone()
+        valid, kind = one_row(cur)
         if not valid or kind not in ("POLYGON", "MULTIPOLYGON"):
             raise CadastreError(f"--polygon: not a valid polygon ({kind})",
                                 hint="Give a valid POLYGON or MULTIPOLYGON.")
@@ -215,7 +216,7 @@ def _refuse_unknown(option: str, wanted: Any, known: set[str]) -> None:
 def _require_personal_data_privilege(cur: psycopg2.extensions.cursor) -> None:
     cur.execute("SELECT current_user, "
                 "has_table_privilege('cadastre.party_personal', 'SELECT')")
-    role, allowed = cur.fetchone()
+    role, allowed = one_row(cur)
     if not allowed:
         raise CadastreError(
             f"--with-personal-data: the database role '{role}' may not read personal data "

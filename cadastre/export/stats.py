@@ -57,6 +57,14 @@ class StatChange:
         return self.after.parcels - self.before.parcels
 
 
+def _stat_line(row: tuple) -> StatLine:
+    """A StatLine from a row of cadastre.land_statistics."""
+    (commune_code, commune_name, code, name, parent_code, group_code, depth, sort_order,
+     fill_color, area, parcels, parcels_area_unknown) = row
+    return StatLine(commune_code, commune_name, code, name, parent_code, group_code, depth,
+                    sort_order, fill_color, float(area), int(parcels), int(parcels_area_unknown))
+
+
 def land_statistics(conn: psycopg2.extensions.connection, as_of: dt.date | None = None,
                     communes: Sequence[str] = ()) -> list[StatLine]:
     """The statistics table at the end of `as_of` (default: now) for the communes (default:
@@ -72,8 +80,7 @@ def land_statistics(conn: psycopg2.extensions.connection, as_of: dt.date | None 
                 raise CadastreError(f"--commune {', '.join(unknown)}: not in the register")
         cur.execute("SELECT * FROM cadastre.land_statistics(%s, %s)",
                     (end_of_day(as_of) if as_of else None, list(communes) or None))
-        lines = [StatLine(*row[:9], float(row[9]), int(row[10]), int(row[11]))
-                 for row in cur.fetchall()]
+        lines = [_stat_line(row) for row in cur.fetchall()]
     conn.rollback()
     return lines
 

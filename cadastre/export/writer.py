@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pyogrio.raw
@@ -287,7 +288,7 @@ class LongTextTable:
         self.path = path
         self.count = 0
         self.fields: set[str] = set()
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def add(self, items: Sequence[LongText]) -> None:
         if not items:

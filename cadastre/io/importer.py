@@ -22,6 +22,7 @@ import pyproj
 
 from cadastre.db.connection import user_error
 from cadastre.db.copy import copy_rows
+from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.io.reader import Source, SourceRecord, missing_crs_hint
 
@@ -232,7 +233,7 @@ def import_source(
             cur.execute(
                 "SELECT cadastre.register_staged(%s, %s, %s)", (batch_id, dossier_id, repair)
             )
-            summary = cur.fetchone()[0]
+            summary = one_row(cur)[0]
             report.new_codes = sorted(_imported_codes(cur) - codes_before)
             report.rows = _outcome_rows(cur, batch_id)
     except psycopg2.Error as exc:
@@ -306,7 +307,7 @@ def _open_batch(
             json.dumps(options),
         ),
     )
-    return cur.fetchone()[0]
+    return one_row(cur)[0]
 
 
 def _open_import_dossier(
@@ -325,7 +326,7 @@ def _open_import_dossier(
             f"import batch {batch_id}",
         ),
     )
-    return cur.fetchone()[0]
+    return one_row(cur)[0]
 
 
 def _imported_codes(cur: psycopg2.extensions.cursor) -> set[str]:

@@ -148,8 +148,7 @@ class ChangeWatcher:
         """Remember what already happened: the caches start empty, so only the changes of
         transactions still running now matter (reading the register's whole history took
         longer than the web role's statement timeout at 1M parcels)."""
-        row = await self.db.one(XMIN_SQL)
-        self._xmin = int(row[0])
+        self._xmin = int(await self.db.value(XMIN_SQL))
         await self._read(apply=False)
         self.started = True
 

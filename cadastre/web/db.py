@@ -15,14 +15,16 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
 from cadastre.db.connection import CONNECT_TIMEOUT_S
 
-Row = asyncpg.Record
+Row: TypeAlias = asyncpg.Record
 APPLICATION_NAME = "cadastre-web"
+
+
 class DatabaseUnavailableError(Exception):
     """The register cannot be reached (server down, connection lost): try again later."""
 
@@ -103,6 +105,11 @@ class Database:
         """The first row of one statement, or None."""
         async with self.connection() as conn:
             return await conn.fetchrow(query, *args)
+
+    async def value(self, query: str, *args: Any) -> Any:
+        """The one value of a statement that always answers one row (an aggregate)."""
+        async with self.connection() as conn:
+            return await conn.fetchval(query, *args)
 
     async def close(self) -> None:
         """Close every connection; waiting requests fail."""

@@ -4,6 +4,7 @@ the API and as a page for people. Bad input is always a 4xx naming the parameter
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import asyncpg
 import psycopg2
@@ -35,7 +36,7 @@ class WebError(Exception):
 
 
 def problem(status: int, message_vi: str, message_en: str, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The API's error body (model cadastre.web.models.Problem)."""
     return JSONResponse(
         {
@@ -74,7 +75,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict]:
 
 async def _render(request: Request, status: int, message_vi: str, message_en: str,
                   errors: list[dict] | None = None,
-                  headers: dict[str, str] | None = None) -> Response:
+                  headers: Mapping[str, str] | None = None) -> Response:
     if not wants_html(request):
         return problem(status, message_vi, message_en, errors, headers)
     lang = language(request.query_params.get("lang") or request.cookies.get("lang"))

@@ -26,6 +26,7 @@ from starlette.background import BackgroundTask
 
 from cadastre.db.connection import connect, with_user, without_passfile
 from cadastre.db.roles import ROLE_NAME
+from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.export import ExportRequest, export_parcels
 from cadastre.web.config import WebSettings, register_url
@@ -73,7 +74,7 @@ def analyst_connection(
             "WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g)",
             (list(ANALYST_GROUPS),),
         )
-        allowed = cur.fetchone()[0]
+        allowed = one_row(cur)[0]
     try:
         if not allowed:
             raise WebError(403, "analyst_denied", role=credentials.username)

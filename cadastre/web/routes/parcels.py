@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -22,7 +22,7 @@ from cadastre.web.routes.params import (
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels"],
                    dependencies=[Depends(reject_control_characters)])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such parcel"},
     422: {"model": Problem, "description": "A parameter is malformed"},
     429: {"model": Problem, "description": "Too many requests"},
