@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsMapToolIdentifyFeature
 from qgis.PyQt.QtCore import Qt
@@ -11,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDialog, QMessageBox
 
 from . import i18n
+from .__about__ import __icon_path__
 from .core.register import Register
 from .core.session import OfficerSession, commit_refusal
 from .gui.check_dock import CheckDock
@@ -52,7 +51,7 @@ class CadastreOfficerPlugin:
         """Create the toolbar, menu entries and docks."""
         i18n.install()
         self.initProcessing()
-        icon = QIcon(str(Path(__file__).parent / "resources" / "icon.svg"))
+        icon = QIcon(str(__icon_path__))
         self.toolbar = self.iface.addToolBar(tr("Cadastre"))
         self.toolbar.setObjectName("CadastreOfficerToolbar")
         for key, text, slot in (
