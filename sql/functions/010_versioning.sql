@@ -3,6 +3,7 @@
 -- it and copies the old version into <table>_history. The clock is injectable (the
 -- per-transaction setting cadastre.clock) so history can be recorded at the date a dossier was
 -- decided (loading old files) and tests are deterministic.
+-- The trigger functions are attached to every versioned table in 100_triggers.sql.
 
 CREATE OR REPLACE FUNCTION cadastre.set_clock_at()
 RETURNS timestamptz
@@ -70,9 +71,20 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_now   timestamptz := cadastre.clock();
-    v_from  timestamptz := lower(OLD.sys_period);
+    v_now   timestamptz;
+    v_from  timestamptz;
 BEGIN
+    -- Attached any other way it would copy the wrong row, or none (temporal_tables' guard).
+    IF TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('UPDATE', 'DELETE') THEN
+        RAISE EXCEPTION 'cadastre.keep_history() must fire BEFORE UPDATE OR DELETE FOR EACH ROW, '
+                        'not % % FOR EACH % (trigger % on %.%)',
+            TG_WHEN, TG_OP, TG_LEVEL, TG_NAME, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Attach it as sql/functions/100_triggers.sql does: CREATE TRIGGER '
+                         'z_keep_history BEFORE UPDATE OR DELETE ON <table> FOR EACH ROW.';
+    END IF;
+    v_now := cadastre.clock();
+    v_from := lower(OLD.sys_period);
     -- An UPDATE that changes nothing never gets here: a_skip_unchanged drops it first.
     IF OLD.sys_txid = txid_current() THEN
         -- The same transaction changes its own new version again: the version before the
@@ -109,21 +121,31 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cadastre.keep_history() IS
-    'BEFORE UPDATE OR DELETE trigger of every versioned table: closes the old version and keeps '
-    'it in <table>_history.';
+    'BEFORE UPDATE OR DELETE row trigger of every versioned table: closes the old version and '
+    'keeps it in <table>_history. Refuses to run attached any other way.';
 
 CREATE OR REPLACE FUNCTION cadastre.start_version()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- Only a BEFORE INSERT row trigger sets the row that is written.
+    IF TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP <> 'INSERT' THEN
+        RAISE EXCEPTION 'cadastre.start_version() must fire BEFORE INSERT FOR EACH ROW, '
+                        'not % % FOR EACH % (trigger % on %.%)',
+            TG_WHEN, TG_OP, TG_LEVEL, TG_NAME, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Attach it as sql/functions/100_triggers.sql does: CREATE TRIGGER '
+                         'a_start_version BEFORE INSERT ON <table> FOR EACH ROW.';
+    END IF;
     NEW.sys_period := tstzrange(cadastre.clock(), NULL);
     NEW.sys_txid := txid_current();
     RETURN NEW;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.start_version() IS
-    'BEFORE INSERT trigger of versioned tables: the new row is known from the register''s clock.';
+    'BEFORE INSERT row trigger of versioned tables: the new row is known from the register''s '
+    'clock. Refuses to run attached any other way.';
 
 CREATE OR REPLACE FUNCTION cadastre.refuse_history_change()
 RETURNS trigger
@@ -173,47 +195,3 @@ END;
 $$;
 COMMENT ON FUNCTION cadastre.in_bulk_session() IS
     'True inside cadastre.register_staged, whose rows were validated set by set.';
-
--- Attach ---------------------------------------------------------------------------------------
-
--- Attach the triggers to every versioned table and its history table.
-DO $$
-DECLARE
-    v_table text;
-BEGIN
-    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'party_personal', 'rrr', 'rrr_share',
-                                   'certificate'] LOOP
-        -- An UPDATE that changes nothing is dropped before any other trigger sees it: no new
-        -- version, no stamp, no check (PostgreSQL's built-in byte comparison of the two rows,
-        -- much cheaper than comparing them as records in each trigger).
-        EXECUTE format('CREATE OR REPLACE TRIGGER a_skip_unchanged BEFORE UPDATE '
-                       'ON cadastre.%I FOR EACH ROW '
-                       'EXECUTE FUNCTION suppress_redundant_updates_trigger()', v_table);
-        -- A bulk registration sets sys_period itself (the date each row's dossier decided).
-        EXECUTE format('CREATE OR REPLACE TRIGGER a_start_version BEFORE INSERT ON cadastre.%I '
-                       'FOR EACH ROW WHEN (NOT cadastre.in_bulk_session()) '
-                       'EXECUTE FUNCTION cadastre.start_version()', v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER z_keep_history BEFORE UPDATE OR DELETE '
-                       'ON cadastre.%I FOR EACH ROW EXECUTE FUNCTION cadastre.keep_history()',
-                       v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE '
-                       'ON cadastre.%I FOR EACH ROW '
-                       'EXECUTE FUNCTION cadastre.refuse_history_change()',
-                       v_table || '_history');
-        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE '
-                       'ON cadastre.%I FOR EACH STATEMENT '
-                       'EXECUTE FUNCTION cadastre.refuse_history_change()',
-                       v_table || '_history');
-    END LOOP;
-    -- Parcels, parties, rights and certificates are never deleted (shares may be closed).
-    FOREACH v_table IN ARRAY ARRAY['parcel', 'party', 'rrr', 'certificate', 'dossier',
-                                   'parcel_lineage', 'certificate_parcel', 'source_document']
-    LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_delete BEFORE DELETE ON cadastre.%I '
-                       'FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_delete()', v_table);
-        EXECUTE format('CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE '
-                       'ON cadastre.%I FOR EACH STATEMENT '
-                       'EXECUTE FUNCTION cadastre.refuse_delete()', v_table);
-    END LOOP;
-END;
-$$;

@@ -1,6 +1,7 @@
 -- 097_audit: recording who worked on which dossier, and reading the audit trail back.
 -- The trail is append-only: UPDATE, DELETE and TRUNCATE on it are refused for everyone (an
 -- administrator would have to drop the triggers, which itself shows in the server's log).
+-- The triggers are attached in 100_triggers.sql.
 
 CREATE OR REPLACE FUNCTION cadastre.record_audit(p_dossier_id bigint, p_action text)
 RETURNS void
@@ -101,29 +102,6 @@ END;
 $$;
 COMMENT ON FUNCTION cadastre.seal_audit() IS
     'Deferred trigger of the audit trail: append the row''s link to the hash chain at commit.';
-
-CREATE OR REPLACE TRIGGER a_stamp BEFORE INSERT ON cadastre.audit_transaction
-    FOR EACH ROW EXECUTE FUNCTION cadastre.stamp_audit();
-DROP TRIGGER IF EXISTS z_seal ON cadastre.audit_transaction;
-CREATE CONSTRAINT TRIGGER z_seal AFTER INSERT ON cadastre.audit_transaction
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION cadastre.seal_audit();
-CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_transaction
-    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
-CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_transaction
-    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
-CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_seal
-    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
-CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_seal
-    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
-CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE
-    ON cadastre.personal_data_access
-    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
-CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.personal_data_access
-    FOR EACH STATEMENT EXECUTE FUNCTION cadastre.refuse_history_change();
-
-CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON cadastre.audit_chain
-    FOR EACH ROW EXECUTE FUNCTION cadastre.refuse_history_change();
 
 CREATE OR REPLACE FUNCTION cadastre.verify_audit()
 RETURNS TABLE (ok boolean, links bigint, seq bigint, audit_id bigint, problem text)

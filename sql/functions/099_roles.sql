@@ -1,5 +1,6 @@
 -- 099_roles: what each group role may do (roles and officer_commune: 012_roles.sql).
--- Runs last, so the grants cover every table, sequence and function the files before created.
+-- Runs after every file that creates tables, sequences and functions, so the grants cover them
+-- all (only 100_triggers, which attaches triggers, comes after it).
 -- The rule "an officer edits only the communes assigned to it" is one function,
 -- cadastre.may_edit_commune, used by the row-level security policies (the guarantee) and by
 -- the operations' own checks (which say in words why an edit is refused).
@@ -209,20 +210,6 @@ COMMENT ON FUNCTION cadastre.require_row_commune() IS
     'Trigger of rights, shares, certificates and their links, dossier links and parties: a '
     'commune-bound '
     'role writes them only for parcels (and parties) of its communes.';
-
-DO $$
-DECLARE
-    v_table text;
-BEGIN
-    FOREACH v_table IN ARRAY ARRAY['rrr', 'rrr_share', 'certificate', 'certificate_parcel',
-                                   'certificate_holder', 'dossier_parcel', 'party',
-                                   'party_personal', 'party_member'] LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER a_require_commune BEFORE INSERT OR UPDATE '
-                       'OR DELETE ON cadastre.%I FOR EACH ROW '
-                       'EXECUTE FUNCTION cadastre.require_row_commune()', v_table);
-    END LOOP;
-END;
-$$;
 
 DROP POLICY IF EXISTS read_all ON cadastre.parcel;
 CREATE POLICY read_all ON cadastre.parcel FOR SELECT USING (true);
