@@ -8,7 +8,7 @@ import json
 import typer
 from rich.table import Table
 
-from cadastre.cli.common import console, engine, parse_date
+from cadastre.cli.common import console, parse_date, work
 from cadastre.errors import CadastreError
 from cadastre.register.audit import AuditEntry, parcel_ids, read_trail, verify_chain
 from cadastre.register.refs import parse_parcel_ref
@@ -38,15 +38,16 @@ def audit(
     start = _day_start(parse_date(since, "--from"))
     end_day = parse_date(until, "--to")
     end = _day_start(end_day + dt.timedelta(days=1)) if end_day else None
-    with engine().connect() as conn:
+    with work() as cur:
         if parcel:
             ref = parse_parcel_ref(parcel)
-            ids = parcel_ids(conn, ref)
+            ids = parcel_ids(cur, ref)
             if not ids:
-                raise CadastreError(f"No parcel {ref} has ever been registered")
-            entries = [e for pid in ids for e in read_trail(conn, pid, officer, start, end)]
+                raise CadastreError(f"No parcel {ref} has ever been registered",
+                                    hint="Check the commune code, sheet and number.")
+            entries = [e for pid in ids for e in read_trail(cur, pid, officer, start, end)]
         else:
-            entries = read_trail(conn, None, officer, start, end)
+            entries = read_trail(cur, None, officer, start, end)
     if not entries:
         console.print("No audited changes match.")
         return
@@ -85,8 +86,8 @@ def _print_entries(entries: list[AuditEntry], details: bool) -> None:
 def verify() -> None:
     """Check the audit trail's hash chain: a row deleted or altered, even by a superuser with
     the triggers off, breaks it. Exits 1 naming the first broken link."""
-    with engine().connect() as conn:
-        report = verify_chain(conn)
+    with work() as cur:
+        report = verify_chain(cur)
     if not report.ok:
         raise CadastreError(
             f"The audit trail is broken after {report.links} intact link(s): {report.problem}",

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import psycopg2
 from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from cadastre.db.connection import make_engine
+from cadastre.db.connection import database_error, transaction
 from cadastre.errors import CadastreError
-from cadastre.register import service
-from cadastre.register.refs import parse_parcel_ref
+from cadastre.register.binding import parcels
+from cadastre.register.binding.call import Cursor
+from cadastre.register.refs import ParcelRef, parse_parcel_ref
 
 console = Console(soft_wrap=True)
 SHARE = re.compile(r"^(?P<party>[0-9]+)(=(?P<share>[0-9]+(/[0-9]+)?))?$")
 
 
-@lru_cache(maxsize=1)
-def engine() -> Engine:
-    """The register's engine for this CLI process."""
-    return make_engine()
+@contextmanager
+def work() -> Iterator[Cursor]:
+    """One transaction on the register as the CLI's user (DATABASE_URL, else the operator):
+    committed when the block succeeds; a refusal becomes the rule's own message and hint."""
+    try:
+        with transaction() as cur:
+            yield cur
+    except psycopg2.Error as exc:
+        raise database_error(exc) from exc
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -35,9 +41,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise CadastreError(f"{option}: '{value}' is not a date", hint="Write YYYY-MM-DD.") from exc
 
 
-def parse_holders(values: list[str]) -> list[tuple[int, str]]:
-    """PARTY_ID=SHARE values (e.g. 12=1/2) into (party id, share) pairs."""
-    holders = []
+def parse_holders(values: list[str]) -> list[dict[str, object]]:
+    """PARTY_ID=SHARE values (e.g. 12=1/2) as the operations' holders [{party_id, share}]."""
+    holders: list[dict[str, object]] = []
     for value in values:
         match = SHARE.match(value.strip())
         if not match:
@@ -45,13 +51,20 @@ def parse_holders(values: list[str]) -> list[tuple[int, str]]:
                 f"--holder '{value}' is not PARTY_ID=SHARE",
                 hint="For example --holder 12=1/2 --holder 13=1/2.",
             )
-        holders.append((int(match["party"]), match["share"] or "1"))
+        holders.append({"party_id": int(match["party"]), "share": match["share"] or "1"})
     return holders
 
 
-def current_parcel_id(session: Session, ref: str) -> int:
+def find_parcel_id(cur: Cursor, ref: ParcelRef, at: dt.datetime | None = None) -> int | None:
+    """The id of the parcel bearing an identity now (or current at an instant)."""
+    return parcels.find_parcel_id(
+        cur, commune=ref.commune, sheet=ref.sheet, number=ref.number, at=at
+    )
+
+
+def current_parcel_id(cur: Cursor, ref: str) -> int:
     """The id of the parcel bearing an identity (COMMUNE/SHEET/NUMBER); an error names it."""
-    parcel = service.find_parcel(session, parse_parcel_ref(ref))
-    if parcel is None:
+    parcel_id = find_parcel_id(cur, parse_parcel_ref(ref))
+    if parcel_id is None:
         raise CadastreError(f"No parcel {ref}", hint="Check the commune code, sheet and number.")
-    return parcel.id
+    return parcel_id

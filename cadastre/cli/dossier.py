@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from cadastre.cli.common import console, current_parcel_id, engine, parse_date
+from cadastre.cli.common import console, current_parcel_id, parse_date, work
 from cadastre.errors import CadastreError
-from cadastre.register import service
+from cadastre.register.binding import dossiers
+from cadastre.register.binding.call import Cursor
 
 app = typer.Typer(
     help="Registration dossiers: every change is made inside an approved one.", no_args_is_help=True
 )
+
+
+def _attach(cur: Cursor, dossier_id: int, refs: list[str]) -> None:
+    for ref in refs:
+        dossiers.add_dossier_parcel(
+            cur, dossier_id=dossier_id, parcel_id=current_parcel_id(cur, ref)
+        )
 
 
 @app.command("open")
@@ -29,11 +37,13 @@ def open_(
     ),
 ) -> None:
     """Record a received dossier (and the parcels it concerns) and print its id."""
-    with service.unit_of_work(engine()) as session:
-        dossier_id = service.open_dossier(
-            session, number, kind, parse_date(received, "--received"), officer, legal_basis, commune
+    received_on = parse_date(received, "--received")
+    with work() as cur:
+        dossier_id = dossiers.open_dossier(
+            cur, number=number, kind=kind, received_on=received_on, officer=officer,
+            legal_basis=legal_basis, commune_code=commune,
         )
-        service.attach_parcels(session, dossier_id, [current_parcel_id(session, r) for r in parcel])
+        _attach(cur, dossier_id, parcel)
     console.print(f"Dossier {number} opened with id {dossier_id}")
 
 
@@ -43,25 +53,28 @@ def attach(
     refs: list[str] = typer.Argument(..., help="COMMUNE/SHEET/NUMBER of each parcel"),
 ) -> None:
     """Record parcels a dossier concerns (citizens see it in progress until it is decided)."""
-    with service.unit_of_work(engine()) as session:
-        service.attach_parcels(session, dossier_id, [current_parcel_id(session, r) for r in refs])
+    with work() as cur:
+        _attach(cur, dossier_id, refs)
     console.print(f"Dossier {dossier_id} concerns {', '.join(refs)}")
+
+
+def _decide(dossier_id: int, status: str, on: str) -> None:
+    decided_on = parse_date(on, "--on")
+    with work() as cur:
+        dossiers.decide_dossier(cur, dossier_id=dossier_id, status=status, decided_on=decided_on)
+    console.print(f"Dossier {dossier_id} {status}")
 
 
 @app.command()
 def approve(dossier_id: int, on: str = typer.Option(..., "--on", help="Decision date")) -> None:
     """Approve a received dossier (the register can then change under it)."""
-    with service.unit_of_work(engine()) as session:
-        service.decide_dossier(session, dossier_id, "approved", parse_date(on, "--on"))
-    console.print(f"Dossier {dossier_id} approved")
+    _decide(dossier_id, "approved", on)
 
 
 @app.command()
 def reject(dossier_id: int, on: str = typer.Option(..., "--on", help="Decision date")) -> None:
     """Reject a received dossier."""
-    with service.unit_of_work(engine()) as session:
-        service.decide_dossier(session, dossier_id, "rejected", parse_date(on, "--on"))
-    console.print(f"Dossier {dossier_id} rejected")
+    _decide(dossier_id, "rejected", on)
 
 
 @app.command()
@@ -70,29 +83,33 @@ def close(
     on: str | None = typer.Option(None, "--on", help="Closing date (default: today)"),
 ) -> None:
     """Close an approved dossier: nothing more can be registered under it."""
-    with service.unit_of_work(engine()) as session:
-        service.close_dossier(session, dossier_id, parse_date(on, "--on"))
+    closed_on = parse_date(on, "--on")
+    with work() as cur:
+        dossiers.close_dossier(cur, dossier_id=dossier_id, closed_on=closed_on)
     console.print(f"Dossier {dossier_id} closed")
 
 
 @app.command()
 def show(dossier_id: int) -> None:
     """Show a dossier and what it changed."""
-    with service.unit_of_work(engine()) as session:
-        dossier = service.get_dossier(session, dossier_id)
+    with work() as cur:
+        dossier = dossiers.find_dossier(cur, dossier_id=dossier_id)
         if dossier is None:
-            raise CadastreError(f"Dossier {dossier_id} does not exist")
-        console.print(
-            f"[bold]Dossier {dossier.number}[/bold] ({dossier.kind}), "
-            f"{dossier.status}; received {dossier.received_on}, decided "
-            f"{dossier.decided_on or '-'}; officer {dossier.officer}"
-        )
-        console.print(
-            f"  opened by {dossier.opened_by or '-'}, decided by {dossier.decided_by or '-'}"
-            + (" (by the role that opened it: no second pair of eyes)" if dossier.self_decided
-               else "")
-            + (f", closed on {dossier.closed_on} by {dossier.closed_by}" if dossier.closed_on
-               else "")
-        )
-        for effect in service.dossier_effects(session, dossier_id):
-            console.print(f"  {effect['object']} {effect['ref']}: {effect['effect']}")
+            raise CadastreError(
+                f"Dossier {dossier_id} does not exist", hint="Give the id `dossier open` printed."
+            )
+        effects = dossiers.dossier_effects(cur, dossier_id=dossier_id)
+    console.print(
+        f"[bold]Dossier {dossier['number']}[/bold] ({dossier['kind']}), "
+        f"{dossier['status']}; received {dossier['received_on']}, decided "
+        f"{dossier['decided_on'] or '-'}; officer {dossier['officer']}"
+    )
+    console.print(
+        f"  opened by {dossier['opened_by'] or '-'}, decided by {dossier['decided_by'] or '-'}"
+        + (" (by the role that opened it: no second pair of eyes)"
+           if dossier["self_decided"] else "")
+        + (f", closed on {dossier['closed_on']} by {dossier['closed_by']}"
+           if dossier["closed_on"] else "")
+    )
+    for effect in effects:
+        console.print(f"  {effect['object']} {effect['ref']}: {effect['effect']}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from cadastre.cli.common import console, current_parcel_id, engine, parse_date, parse_holders
+from cadastre.cli.common import console, current_parcel_id, parse_date, parse_holders, work
 from cadastre.errors import CadastreError
-from cadastre.register import service
+from cadastre.register.binding import parties, rights
 
 restriction_app = typer.Typer(
     help="Mortgages, seizures, disputes, planning reservations.", no_args_is_help=True
@@ -23,13 +23,11 @@ def transfer(
     on: str | None = typer.Option(None, "--on", help="Effective date (default: decision date)"),
 ) -> None:
     """Transfer a parcel's land-use right to new holders (shares must sum to 1)."""
-    with service.unit_of_work(engine()) as session:
-        right = service.transfer_right(
-            session,
-            dossier,
-            current_parcel_id(session, ref),
-            parse_holders(holder),
-            parse_date(on, "--on"),
+    holders, effective = parse_holders(holder), parse_date(on, "--on")
+    with work() as cur:
+        right = rights.transfer_right(
+            cur, dossier_id=dossier, parcel_id=current_parcel_id(cur, ref), holders=holders,
+            effective=effective,
         )
     console.print(f"Parcel {ref}: land-use right {right} registered")
 
@@ -44,9 +42,10 @@ def add_restriction(
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
     """Register a restriction on a parcel."""
-    with service.unit_of_work(engine()) as session:
-        rrr_id = service.register_restriction(
-            session, dossier, current_parcel_id(session, ref), kind, party, amount, note
+    with work() as cur:
+        rrr_id = rights.register_restriction(
+            cur, dossier_id=dossier, parcel_id=current_parcel_id(cur, ref), kind=kind,
+            party_id=party, amount=amount, note=note,
         )
     console.print(f"Parcel {ref}: {kind} registered with id {rrr_id}")
 
@@ -58,8 +57,9 @@ def release_restriction(
     on: str | None = typer.Option(None, "--on"),
 ) -> None:
     """End a restriction (e.g. mortgage release)."""
-    with service.unit_of_work(engine()) as session:
-        service.release_restriction(session, dossier, rrr_id, parse_date(on, "--on"))
+    released_on = parse_date(on, "--on")
+    with work() as cur:
+        rights.release_restriction(cur, dossier_id=dossier, rrr_id=rrr_id, on=released_on)
     console.print(f"Restriction {rrr_id} released")
 
 
@@ -71,8 +71,8 @@ def add_party(
     ),
 ) -> None:
     """Record a party and print its id."""
-    with service.unit_of_work(engine()) as session:
-        party_id = service.add_party(session, kind, name)
+    with work() as cur:
+        party_id = parties.add_party(cur, kind=kind, name=name)
     console.print(f"Party {name} recorded with id {party_id}")
 
 
@@ -94,6 +94,8 @@ def change_party(
         raise CadastreError(
             "Nothing to change", hint="Give --name, --id-number or --address."
         )
-    with service.unit_of_work(engine()) as session:
-        service.change_party(session, dossier, party_id, name, personal or None)
+    with work() as cur:
+        parties.change_party(
+            cur, dossier_id=dossier, party_id=party_id, name=name, personal=personal or None
+        )
     console.print(f"Party {party_id} changed under dossier {dossier}")

@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
-
+from cadastre.register.binding.call import Cursor, dict_rows
 from cadastre.register.refs import ParcelRef
 
 
@@ -29,38 +28,36 @@ class AuditEntry:
     after: dict[str, Any] | None
 
 
-_TRAIL = text(
+_TRAIL = (
     "SELECT recorded_at, db_role, app_user, application_name, dossier_number, dossier_kind, "
     "action, table_name, parcel_ref, operation, before, after "
-    "FROM cadastre.audit_trail(:parcel_id, :who, :since, :until)"
+    "FROM cadastre.audit_trail(%(parcel_id)s, %(who)s, %(since)s, %(until)s)"
 )
 
 
-def parcel_ids(conn: Connection, ref: ParcelRef) -> list[int]:
+def parcel_ids(cur: Cursor, ref: ParcelRef) -> list[int]:
     """Every parcel that ever bore an identity (a number can be reused after a merge)."""
-    rows = conn.execute(
-        text(
-            "SELECT DISTINCT id FROM cadastre.parcel_version "
-            "WHERE commune_code = :commune AND sheet_number = :sheet AND parcel_number = :number "
-            "ORDER BY id"
-        ),
+    rows = dict_rows(
+        cur,
+        "SELECT DISTINCT id FROM cadastre.parcel_version WHERE commune_code = %(commune)s "
+        "AND sheet_number = %(sheet)s AND parcel_number = %(number)s ORDER BY id",
         {"commune": ref.commune, "sheet": ref.sheet, "number": ref.number},
     )
-    return [row.id for row in rows]
+    return [row["id"] for row in rows]
 
 
 def read_trail(
-    conn: Connection,
+    cur: Cursor,
     parcel_id: int | None = None,
     who: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> list[AuditEntry]:
     """The audit entries matching every filter given (all of them when none is)."""
-    rows = conn.execute(
-        _TRAIL, {"parcel_id": parcel_id, "who": who, "since": since, "until": until}
+    rows = dict_rows(
+        cur, _TRAIL, {"parcel_id": parcel_id, "who": who, "since": since, "until": until}
     )
-    return [AuditEntry(**row._mapping) for row in rows]
+    return [AuditEntry(**row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ class ChainReport:
     problem: str | None
 
 
-def verify_chain(conn: Connection) -> ChainReport:
+def verify_chain(cur: Cursor) -> ChainReport:
     """Recompute the audit trail's hash chain in the database (cadastre.verify_audit)."""
-    row = conn.execute(text("SELECT ok, links, problem FROM cadastre.verify_audit()")).one()
-    return ChainReport(ok=row.ok, links=row.links, problem=row.problem)
+    [row] = dict_rows(cur, "SELECT ok, links, problem FROM cadastre.verify_audit()", {})
+    return ChainReport(**row)

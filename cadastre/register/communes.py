@@ -20,6 +20,7 @@ import shapely
 from cadastre.db.connection import user_error
 from cadastre.errors import CadastreError
 from cadastre.register import admin_units
+from cadastre.register.geometry_input import srid_of
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_fie
             f"{path} has no field '{code_field}' (fields: {', '.join(meta['fields'])})",
             hint="Name the field holding the 5-digit commune code with --code-field.",
         )
-    srid = _srid(meta["crs"])
+    srid = srid_of(meta["crs"])
     _, _, geometries, fields = pyogrio.raw.read(str(path), layer=layer, columns=[code_field])
     codes = [_code_text(value) for value in fields[0]]
     try:
@@ -153,16 +154,6 @@ def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_fie
     except psycopg2.Error as exc:
         raise user_error(exc) from exc
     return codes
-
-
-def _srid(crs: str) -> int:
-    from pyproj import CRS
-
-    epsg = CRS.from_user_input(crs).to_epsg()
-    if epsg is None:
-        raise CadastreError(f"The file's CRS ({crs}) has no EPSG code",
-                            hint="Reproject the file to an EPSG CRS (e.g. with ogr2ogr -t_srs).")
-    return epsg
 
 
 def _code_text(value) -> str:

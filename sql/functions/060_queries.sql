@@ -454,3 +454,33 @@ $$;
 COMMENT ON FUNCTION cadastre.parcel_record_versions(bigint, timestamptz) IS
     'Part of parcel_record: every version of a parcel the register had recorded by an instant, '
     'when each was recorded and superseded, and the dossier that made it.';
+
+CREATE OR REPLACE FUNCTION cadastre.split_pieces(p_parcel_id bigint, p_line geometry)
+RETURNS TABLE (piece integer, geom geometry)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    -- What a cutting line would make of a parcel, before any change: the CLI's
+    -- `parcel split --line` shows and submits these pieces to cadastre.split_parcel, which
+    -- checks they partition the parent.
+    IF p_line IS NULL OR GeometryType(p_line) NOT IN ('LINESTRING', 'MULTILINESTRING') THEN
+        RAISE EXCEPTION 'Đường cắt phải là một đường (LINESTRING), không phải % '
+                        '(the cutting line must be a LINESTRING, not %)',
+            coalesce(GeometryType(p_line), 'NULL'), coalesce(GeometryType(p_line), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Draw the line across the parcel, from one side of its boundary to '
+                         'the other.';
+    END IF;
+    RETURN QUERY
+    SELECT (row_number() OVER (ORDER BY ST_X(ST_PointOnSurface(d.geom)),
+                                        ST_Y(ST_PointOnSurface(d.geom))))::integer,
+           d.geom
+    FROM cadastre.parcel AS p,
+         ST_Dump(ST_Split(p.geom, cadastre.to_register_crs(p_line))) AS d
+    WHERE p.id = p_parcel_id
+    ORDER BY 1;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.split_pieces(bigint, geometry) IS
+    'The pieces a cutting line makes of a parcel, numbered west to east (then south to north); '
+    'one piece when the line does not cross it. Changes nothing: cadastre.split_parcel does.';
