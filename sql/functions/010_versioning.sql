@@ -4,6 +4,16 @@
 -- per-transaction setting cadastre.clock) so history can be recorded at the date a dossier was
 -- decided (loading old files) and tests are deterministic.
 -- The trigger functions are attached to every versioned table in 100_triggers.sql.
+--
+-- Functions, in the order they are defined:
+--   cadastre.set_clock_at() → timestamp with time zone
+--   cadastre.clock() → timestamp with time zone
+--   cadastre.set_clock(timestamptz) → void
+--   cadastre.keep_history() → trigger
+--   cadastre.start_version() → trigger
+--   cadastre.refuse_history_change() → trigger
+--   cadastre.refuse_delete() → trigger
+--   cadastre.in_bulk_session() → boolean
 
 CREATE OR REPLACE FUNCTION cadastre.set_clock_at()
 RETURNS timestamptz

@@ -1,4 +1,12 @@
 -- 020_register_setting: creating a register for one province, in that province's CRS.
+--
+-- Functions, in the order they are defined:
+--   cadastre.register_srid() → integer
+--   cadastre.tolerance(text) → numeric
+--   cadastre.init_register(text, integer) → cadastre.register_setting
+--   cadastre.require_register() → integer
+--   cadastre.add_commune(text, text, date, geometry) → cadastre.admin_unit
+--   cadastre.to_register_crs(geometry) → geometry
 
 CREATE OR REPLACE FUNCTION cadastre.register_srid()
 RETURNS integer

@@ -2,6 +2,14 @@
 -- correspondence with the pre-2025 list (register set-up, owner only), renaming a commune and
 -- setting its boundary (owner only, like add_commune), and recognising a pre-2025 or merged
 -- commune code in a bulk import (called by bulk_check_attributes).
+--
+-- Functions, in the order they are defined:
+--   cadastre.load_communes(jsonb, jsonb, date, text) → jsonb
+--   cadastre.rename_commune(text, text) → cadastre.admin_unit
+--   cadastre.set_commune_boundary(text, geometry) → cadastre.admin_unit
+--   cadastre.commune_successors(text, date) → TABLE(new_code, divided, via)
+--   cadastre.nearest_communes(text, integer) → text
+--   cadastre.bulk_check_communes(bigint) → void
 
 CREATE OR REPLACE FUNCTION cadastre.load_communes(p_communes jsonb, p_correspondence jsonb,
                                                   p_valid_from date, p_source text)

@@ -1,5 +1,12 @@
 -- 030_geometry_rules: the rules a parcel geometry must satisfy on its own.
 -- One definition each: the parcel trigger, the edit check and the import all call these.
+--
+-- Functions, in the order they are defined:
+--   cadastre.make_issue(text, text, text, text, text, geometry, text) → cadastre.issue
+--   cadastre.geometry_issues(geometry, text) → SETOF cadastre.issue
+--   cadastre.within_crs_range(geometry) → boolean
+--   cadastre.geometry_sound(geometry, integer) → boolean
+--   cadastre.raise_on_errors(cadastre.issue[], text) → void
 
 CREATE OR REPLACE FUNCTION cadastre.make_issue(p_rule text, p_severity text, p_parcel_ref text,
                                                p_message_vi text, p_message_en text,

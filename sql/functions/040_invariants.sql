@@ -8,6 +8,29 @@
 --   * one current parcel per identity (unique index), retired versions are final;
 --   * holders' shares of a right sum to exactly 1 (checked at commit);
 --   * an exclusive right has no overlapping validity periods (exclusion constraint).
+--
+-- Functions, in the order they are defined:
+--   cadastre.parcel_ref(text, text, integer) → text
+--   cadastre.parcel_ref(bigint) → text
+--   cadastre.current_dossier() → bigint
+--   cadastre.approved_dossier(bigint) → cadastre.dossier
+--   cadastre.begin_dossier_work(bigint) → cadastre.dossier
+--   cadastre.stamp_dossier() → trigger
+--   cadastre.require_dossier_context() → trigger
+--   cadastre.guard_dossier() → trigger
+--   cadastre.land_use_issues(jsonb, numeric, text) → SETOF cadastre.issue
+--   cadastre.validate_parcel() → trigger
+--   cadastre.require_current_commune(text, text) → void
+--   cadastre.last_change_text(bigint) → text
+--   cadastre.lock_neighbourhood(geometry) → void
+--   cadastre.width_of(geometry) → double precision
+--   cadastre.overlap_issue(geometry, text, text) → cadastre.issue
+--   cadastre.overlap_between(geometry, geometry, text, text) → SETOF cadastre.issue
+--   cadastre.overlap_issues(geometry, text, bigint[]) → SETOF cadastre.issue
+--   cadastre.check_no_overlap() → trigger
+--   cadastre.validate_rrr() → trigger
+--   cadastre.share_total(bigint) → TABLE(numerator, denominator, holders)
+--   cadastre.check_shares() → trigger
 
 CREATE OR REPLACE FUNCTION cadastre.parcel_ref(p_commune text, p_sheet text, p_number integer)
 RETURNS text

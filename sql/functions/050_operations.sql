@@ -3,6 +3,53 @@
 -- transaction: all or nothing), works for one approved dossier, and leaves the invariants of
 -- 040_invariants to the triggers so there is one definition of each rule.
 -- Holders are given as JSON: [{"party_id": 12, "share": "1/3"}, …].
+--
+-- Functions, in the order they are defined:
+--   cadastre.dossier_for(bigint, text) → cadastre.dossier
+--   cadastre.open_dossier(text, text, date, text, text, text, text) → bigint
+--   cadastre.decide_dossier(bigint, text, date, text) → cadastre.dossier
+--   cadastre.approve_dossier(bigint, date) → cadastre.dossier
+--   cadastre.close_dossier(bigint, date) → cadastre.dossier
+--   cadastre.open_import_dossier(text, date, text, text, text) → bigint
+--   cadastre.add_source_document(bigint, text, text, date, text, text) → bigint
+--   cadastre.add_dossier_parcel(bigint, bigint) → void
+--   cadastre.add_party(text, text, jsonb, jsonb, text) → bigint
+--   cadastre.change_party(bigint, bigint, text, jsonb) → void
+--   cadastre.personal_data(bigint, text) → TABLE(party_id, id_number, birth_date, gender, address)
+--   cadastre.effective_date(cadastre.dossier, date) → date
+--   cadastre.lock_current_parcel(bigint, integer) → cadastre.parcel
+--   cadastre.parse_share(text) → integer[]
+--   cadastre.add_shares(bigint, jsonb) → void
+--   cadastre.holders_json(bigint) → jsonb
+--   cadastre.add_rrr(bigint, text, date, jsonb, bigint, numeric, text, date) → bigint
+--   cadastre.end_rrr(bigint, date) → void
+--   cadastre.open_rrrs(bigint, text) → SETOF cadastre.rrr
+--   cadastre.land_use_right(bigint) → cadastre.rrr
+--   cadastre.end_open_rrrs(bigint, date) → void
+--   cadastre.retire_parcel(cadastre.parcel, date) → void
+--   cadastre.single_use(text, numeric, jsonb) → jsonb
+--   cadastre.plausible_area(geometry) → numeric
+--   cadastre.insert_parcel(text, text, integer, geometry, numeric, jsonb, text,
+--                              jsonb) → bigint
+--   cadastre.register_parcel(bigint, text, text, integer, geometry, numeric,
+--                             jsonb, jsonb, text, date) → bigint
+--   cadastre.correct_boundary(bigint, bigint, geometry, numeric, integer) → integer
+--   cadastre.rescale_land_uses(jsonb, numeric, numeric) → jsonb
+--   cadastre.split_parcel(bigint, bigint, geometry[], integer[], jsonb[],
+--                       numeric[], integer, text[]) → bigint[]
+--   cadastre.carry_ended_rrrs(bigint, bigint, date) → void
+--   cadastre.holder_set(bigint) → text
+--   cadastre.merge_parcels(bigint, bigint[], integer, text, integer[]) → bigint
+--   cadastre.transfer_right(bigint, bigint, jsonb, date) → bigint
+--   cadastre.register_restriction(bigint, bigint, text, bigint, numeric, text,
+--                                    date) → bigint
+--   cadastre.release_restriction(bigint, bigint, date) → void
+--   cadastre.change_land_use(bigint, bigint, jsonb, integer) → integer
+--   cadastre.acquire_parcel(bigint, bigint, date) → void
+--   cadastre.issue_certificate(bigint, text, text, bigint[], date, text) → bigint
+--   cadastre.cancel_certificate(bigint, text, date) → void
+--   cadastre.cancel_certificates_of(bigint, date) → void
+--   cadastre.reassign_commune(bigint, text, text, date, text) → integer
 
 -- Dossiers ----------------------------------------------------------------------------------
 

@@ -3,6 +3,22 @@
 -- one is quarantined with the reason and location instead of aborting the batch, so every
 -- input feature is accounted for. Accepted rows are inserted in the same transaction; the row
 -- triggers skip them (cadastre.in_bulk_session) because they were just checked.
+--
+-- Functions, in the order they are defined:
+--   cadastre.quarantine(bigint, text, text, text[], geometry[]) → void
+--   cadastre.bulk_forget_decided(bigint) → void
+--   cadastre.bulk_prepare(bigint, bigint, date) → void
+--   cadastre.bulk_decide(bigint, boolean, integer) → void
+--   cadastre.register_staged(bigint, bigint, boolean) → jsonb
+--   cadastre.to_register_crs(geometry, integer, integer) → geometry
+--   cadastre.register_extent() → TABLE(extent, is_boundary, what)
+--   cadastre.bulk_check_extent(bigint, integer) → void
+--   cadastre.bulk_check_geometry(bigint, boolean, integer) → void
+--   cadastre.bulk_check_attributes(bigint) → void
+--   cadastre.bulk_check_identity(bigint) → void
+--   cadastre.bulk_check_overlaps(bigint) → void
+--   cadastre.bulk_insert(bigint, cadastre.dossier) → void
+--   cadastre.bulk_insert_rights(cadastre.dossier) → void
 
 CREATE OR REPLACE FUNCTION cadastre.quarantine(p_batch_id bigint, p_reason text, p_detail text,
                                                p_refs text[], p_locations geometry[] DEFAULT NULL)

@@ -9,6 +9,20 @@
 -- status codes) and the public views. The look-up is in 091_public_documents, the map tiles in
 -- 092_public_tiles, the change notes for cache eviction in 093_public_changes, the published
 -- pages in 094_public_pages; their triggers are attached in 100_triggers.
+--
+-- Functions, in the order they are defined:
+--   public_register.mask_name(text) → text
+--   public_register.is_open(daterange) → boolean
+--   public_register.status_severity(text) → integer
+--   public_register.restriction_status(text) → text
+--   public_register.dossier_status(text) → text
+--   public_register.open_restrictions(bigint[]) → TABLE(parcel_id, rrr_id, kind, name_vi, name_en,
+--       since, status)
+--   public_register.open_dossiers(bigint[]) → TABLE(parcel_id, dossier_id, kind, name_vi, name_en,
+--       received_on, status)
+--   public_register.open_statuses(bigint[]) → TABLE(parcel_id, code)
+--   public_register.status_list(text, text[]) → text[]
+--   public_register.status_codes(bigint, text) → text[]
 
 -- Small helpers ---------------------------------------------------------------------------------
 

@@ -3,6 +3,13 @@
 -- document is composed here (public_register.compose_document) and served from its published
 -- page while that is in force (094_public_pages); a citizen finds the parcel by its identity,
 -- by a click on the map or by its address.
+--
+-- Functions, in the order they are defined:
+--   public_register.compose_document(bigint) → json
+--   public_register.document_fresh_until(bigint) → date
+--   public_register.parcel_document(text, text, integer) → json
+--   public_register.parcel_at(double precision, double precision) → text
+--   public_register.search_address(text, integer) → TABLE(ref, address, commune_name, status_codes)
 
 -- The parcel document (the look-up) ----------------------------------------------------------
 

@@ -1,6 +1,9 @@
 -- 092_public_tiles: the citizens' map as Mapbox vector tiles (schema public_register, read by
 -- the web role): current parcels with their main land use and most serious status, and
 -- commune boundaries. The statuses come from 090_public_views' helpers.
+--
+-- Functions, in the order they are defined:
+--   public_register.parcel_tile(integer, integer, integer) → bytea
 
 -- Vector tiles -------------------------------------------------------------------------------
 

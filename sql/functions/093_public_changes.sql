@@ -2,6 +2,16 @@
 -- (attached in 100_triggers) note the boxes of what changed in public_register.map_change, and
 -- public_register.changes_since tells the web view which cached tiles and look-ups to evict.
 -- The same triggers withdraw the published pages the change makes stale (094_public_pages).
+--
+-- Functions, in the order they are defined:
+--   public_register.note_geometries(geometry[]) → void
+--   public_register.note_parcels(bigint[]) → void
+--   public_register.parcel_moved() → trigger
+--   public_register.changes_since(bigint) → TABLE(change_key, tx, box)
+--   public_register.related_parcels_changed() → trigger
+--   public_register.certificate_changed() → trigger
+--   public_register.dossier_changed() → trigger
+--   public_register.commune_changed() → trigger
 
 -- Where the public picture changed (cache invalidation) ----------------------------------------
 -- SECURITY DEFINER: whoever edits the register (officer, import, plugin) has the change noted,

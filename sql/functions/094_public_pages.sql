@@ -1,6 +1,17 @@
 -- 094_public_pages: the published parcel pages (public_register.parcel_page) the look-up
 -- reads, how `cadastre db publish` writes them, and the trigger functions that withdraw a page
 -- when something it shows changes (attached in 100_triggers).
+--
+-- Functions, in the order they are defined:
+--   public_register.page_in_force(public_register.parcel_page, bigint) → boolean
+--   public_register.publish_pages(bigint[]) → integer
+--   public_register.pages_to_publish() → SETOF bigint
+--   public_register.withdraw_pages(bigint[]) → void
+--   public_register.parcel_pages_changed() → trigger
+--   public_register.lineage_pages_changed() → trigger
+--   public_register.share_pages_changed() → trigger
+--   public_register.party_pages_changed() → trigger
+--   public_register.reference_pages_changed() → trigger
 
 -- Published pages (public_register.parcel_page) ------------------------------------------------
 -- Writers never compose a page: an edit of the parcel itself changes its sys_txid, which the

@@ -3,6 +3,14 @@
 -- 060_queries, for every parcel at once) with the export's filters; land_use_lineage walks the
 -- land-statistics tree of land_use_code.parent_code; land_statistics totals areas and parcel
 -- counts by code and commune at an instant. The exporter (cadastre/export) streams from these.
+--
+-- Functions, in the order they are defined:
+--   cadastre.land_use_descendants(text[]) → text[]
+--   cadastre.parcels_as_of(timestamptz, text[], text[], text[], geometry) → SETOF cadastre.parcel
+--   cadastre.holder_name(bigint, text) → text
+--   cadastre.land_statistics(timestamptz, text[]) → TABLE(commune_code, commune_name, code, name,
+--       parent_code, group_code, depth, sort_order, fill_color, area, parcels,
+--       parcels_area_unknown)
 
 CREATE OR REPLACE VIEW cadastre.land_use_lineage AS
     WITH RECURSIVE lineage AS (

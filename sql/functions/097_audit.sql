@@ -2,6 +2,18 @@
 -- The trail is append-only: UPDATE, DELETE and TRUNCATE on it are refused for everyone (an
 -- administrator would have to drop the triggers, which itself shows in the server's log).
 -- The triggers are attached in 100_triggers.sql.
+--
+-- Functions, in the order they are defined:
+--   cadastre.record_audit(bigint, text) → void
+--   cadastre.stamp_audit() → trigger
+--   cadastre.audit_digest(bytea, bigint, cadastre.audit_transaction) → bytea
+--   cadastre.lock_audit_seal() → void
+--   cadastre.seal_audit() → trigger
+--   cadastre.verify_audit() → TABLE(ok, links, seq, audit_id, problem)
+--   cadastre.version_json(jsonb) → jsonb
+--   cadastre.audit_trail(bigint, text, timestamptz, timestamptz) → TABLE(recorded_at,
+--       register_time, db_role, app_user, application_name, dossier_number, dossier_kind, action,
+--       table_name, row_id, parcel_ref, operation, before, after)
 
 CREATE OR REPLACE FUNCTION cadastre.record_audit(p_dossier_id bigint, p_action text)
 RETURNS void

@@ -4,6 +4,18 @@
 -- The rule "an officer edits only the communes assigned to it" is one function,
 -- cadastre.may_edit_commune, used by the row-level security policies (the guarantee) and by
 -- the operations' own checks (which say in words why an edit is refused).
+--
+-- Functions, in the order they are defined:
+--   cadastre.is_owner() → boolean
+--   cadastre.is_admin() → boolean
+--   cadastre.is_decider() → boolean
+--   cadastre.commune_bound() → boolean
+--   cadastre.may_edit_commune(text) → boolean
+--   cadastre.only_commune() → text
+--   cadastre.require_commune_right(text, text) → void
+--   cadastre.require_dossier_commune(cadastre.dossier, text) → void
+--   cadastre.require_party_right(bigint) → void
+--   cadastre.require_row_commune() → trigger
 
 -- Who is calling: session_user, the role that logged in. The operations run as their owner
 -- (SECURITY DEFINER), so current_user inside them is the owner, never the caller.
