@@ -54,7 +54,8 @@ def test_the_panel_shows_todays_holders_and_those_of_a_past_date(
 def test_the_panel_shows_identity_areas_land_uses_and_genealogy_after_a_split(
     officer, approver, ward_url: str, project
 ) -> None:
-    from cadastre_officer.gui.parcel_panel import parcel_record, render_parcel
+    from cadastre_officer.gui.parcel_panel import parcel_record
+    from cadastre_officer.logic.parcel_record import render_parcel
 
     from tests.qgis.helpers import feature_of, inner_plot
     from tests.qgis.test_edit_workflow import session_for, split_line
@@ -84,7 +85,8 @@ def test_a_parcel_not_yet_registered_at_the_date_says_so(
     ward_connection: str, ward_url: str, qgis_app
 ) -> None:
     from cadastre_officer.core.register import Register
-    from cadastre_officer.gui.parcel_panel import parcel_record, render_parcel
+    from cadastre_officer.gui.parcel_panel import parcel_record
+    from cadastre_officer.logic.parcel_record import render_parcel
 
     ((parcel_id,),) = query(ward_url, "SELECT min(id) FROM cadastre.parcel")
 

@@ -51,7 +51,8 @@ class EditConflictError(RegisterError):
 
 
 class RuleRefusedError(RegisterError):
-    """The register's rules refused the change or a value (SQLSTATE classes 22 and 23)."""
+    """The register's rules refused the change or a value (SQLSTATE classes 22 and 23, and
+    P0002: no such record)."""
 
 
 class DatabaseFaultError(RegisterError):
@@ -66,6 +67,7 @@ ERROR_TYPES: dict[str, type[RegisterError]] = {
     "40001": EditConflictError,
     "22": RuleRefusedError,
     "23": RuleRefusedError,
+    "P0002": RuleRefusedError,  # no_data_found: no such parcel (or dossier)
 }
 
 

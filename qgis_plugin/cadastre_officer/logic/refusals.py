@@ -119,6 +119,17 @@ NAMED_REFUSALS: dict[tuple[str, str], Wording] = {
         "The parcel is retired (split, merged or acquired): it cannot change any more.",
         "Làm việc trên các thửa đã thay thế nó (xem phả hệ trong bảng Thửa đất).",
         "Work on the parcels that replaced it (see the genealogy in the Parcel panel)."),
+    ("42501", "record_commune"): Wording(
+        "Tài khoản không được xem hồ sơ thửa đất của xã/phường này.",
+        "Your account may not read the record of a parcel of this commune.",
+        "Cán bộ xem thửa đất của các xã/phường được giao; quản trị viên giao xã/phường.",
+        "Officers read the parcels of the communes assigned to them; an administrator "
+        "assigns communes."),
+    ("P0002", "parcel_exists"): Wording(
+        "Sổ địa chính không có thửa đất này.",
+        "The register holds no such parcel.",
+        "Tải lại lớp thửa đất rồi chọn lại thửa.",
+        "Reload the parcel layer and pick the parcel again."),
 }
 
 UNREACHABLE = "08006"  # connection_failure: what a statement that never ran is told as
