@@ -139,7 +139,6 @@ class ChangeWatcher:
         self._applied: dict[str, int] = {}  # change key -> its transaction id
         self._last_poll = -math.inf
         self._reading = False
-        self.started = False
         # Increases whenever changes are read: an answer computed across an increase may
         # predate a change and is not cached.
         self.epoch = 0
@@ -150,7 +149,6 @@ class ChangeWatcher:
         longer than the web role's statement timeout at 1M parcels)."""
         self._xmin = int(await self.db.value(XMIN_SQL))
         await self._read(apply=False)
-        self.started = True
 
     def due(self) -> bool:
         """True when the last read is older than the poll interval."""
