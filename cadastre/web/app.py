@@ -26,6 +26,7 @@ from cadastre.web.routes import (
     communes,
     docs,
     pages,
+    params,
     parcels,
     tiles,
 )
@@ -74,6 +75,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     assets = Assets(PACKAGE / "static")
     app.state.templates = _templates(assets)
     errors.install(app)
+    params.register_convertors()
     app.add_route(parcels.WELL_FORMED_PATH, parcels.well_formed_parcel, methods=["GET"],
                   include_in_schema=False)  # first: the busiest request, without parameter models
     for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):

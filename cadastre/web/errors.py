@@ -60,8 +60,10 @@ def wants_html(request: Request) -> bool:
 def _field_errors(exc: RequestValidationError) -> list[dict]:
     found = []
     for error in exc.errors():
-        location = [str(part) for part in error.get("loc", ()) if part not in ("path", "query")]
-        name = location[-1] if location else "?"
+        # ("query", "commune", 2): the third ?commune= of the request; the parameter is named.
+        location = [part for part in error.get("loc", ())
+                    if part not in ("path", "query") and not isinstance(part, int)]
+        name = str(location[0]) if location else "?"
         label = FIELDS.get(name, {"vi": name, "en": name})
         found.append(
             {

@@ -162,6 +162,14 @@ FIELDS: dict[str, dict[str, str]] = {
     "y": {"vi": "Hàng ô bản đồ", "en": "Tile row"},
     "limit": {"vi": "Số kết quả", "en": "Result count"},
     "lang": {"vi": "Ngôn ngữ", "en": "Language"},
+    # The analysts' export (/api/analyst/parcels.{fmt})
+    "fmt": {"vi": "Định dạng", "en": "Format"},
+    "land_use": {"vi": "Mã mục đích sử dụng", "en": "Land-use code"},
+    "status": {"vi": "Trạng thái", "en": "Status"},
+    "as_of": {"vi": "Ngày", "en": "As-of date"},
+    "crs": {"vi": "Hệ tọa độ", "en": "Coordinate system"},
+    "with_holders": {"vi": "Kèm người sử dụng", "en": "With holders"},
+    "with_rights": {"vi": "Kèm quyền", "en": "With rights"},
 }
 
 STATUS_LABELS: dict[str, dict[str, str]] = {

@@ -121,13 +121,30 @@ def test_the_web_role_itself_cannot_export(client) -> None:
         "as_of=2020-13-40",
         "crs=EPSG:abc",
         "commune=" + "9" * 400,
+        "commune=91001&commune=9100x",  # the second of a repeated filter
     ],
 )
 def test_bad_parameters_are_refused_naming_them(client, accounts, query: str) -> None:
+    """422 with the body every other route gives: the parameter named, in both languages."""
     response = client.get(f"/api/analyst/parcels.csv?{query}", auth=(accounts["analyst"], PASSWORD))
 
-    assert response.status_code in (400, 422), response.text
-    assert response.json()["message_en"]
+    assert response.status_code == 422, response.text
+    body = response.json()
+    parameter = query.split("=")[0]
+    assert [error["parameter"] for error in body["errors"]] == [parameter]
+    assert body["message_en"].startswith("Invalid input: ")
+    assert body["message_vi"].startswith("Dữ liệu nhập không hợp lệ: ")
+    assert set(body) == {"status", "message", "message_vi", "message_en", "errors"}
+    assert body["status"] == 422
+
+
+def test_a_well_formed_but_unknown_commune_is_refused_by_the_register(client, accounts) -> None:
+    """Validation passes; the export itself names what the register does not hold."""
+    response = client.get("/api/analyst/parcels.csv?commune=99999",
+                          auth=(accounts["analyst"], PASSWORD))
+
+    assert response.status_code == 400, response.text
+    assert "99999" in response.json()["message_en"]
 
 
 def test_an_unknown_format_is_not_found(client, accounts) -> None:

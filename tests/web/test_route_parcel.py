@@ -6,9 +6,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from starlette import convertors
+from starlette.routing import Match
 
+from cadastre.web.app import create_app
 from cadastre.web.models import Parcel, Problem
+from cadastre.web.routes.parcels import WELL_FORMED_PATH
 from tests.web.bad_input import INJECTIONS
+from tests.web.conftest import web_settings
 
 
 def get_parcel(client, ref: str):
@@ -127,3 +132,18 @@ def test_garbage_commune_names_are_4xx(client, garbage: str) -> None:
                                                    "number": 5})
     assert 400 <= response.status_code < 500
     Problem.model_validate(response.json())
+
+
+def test_the_application_registers_its_own_path_convertors(monkeypatch) -> None:
+    """create_app makes the well-formed identity convertors known itself: the fast route does
+    not depend on some module having been imported first."""
+    for key in ("commune", "sheet", "parcel_number"):
+        monkeypatch.delitem(convertors.CONVERTOR_TYPES, key, raising=False)
+
+    app = create_app(web_settings("postgresql://cadastre_web@127.0.0.1:1/unused"))
+
+    route = next(r for r in app.routes if getattr(r, "path", None) == WELL_FORMED_PATH)
+    scope = {"type": "http", "path": "/api/parcels/91001/1/5", "method": "GET"}
+    match, child_scope = route.matches(scope)
+    assert match == Match.FULL
+    assert child_scope["path_params"] == {"commune": "91001", "sheet": "1", "number": 5}

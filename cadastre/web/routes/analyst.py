@@ -11,7 +11,6 @@ Personal ID data is never exported through the web.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import psycopg2
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import StringConstraints
 from starlette.background import BackgroundTask
 
 from cadastre.db.connection import connect, with_user, without_passfile
@@ -47,7 +47,9 @@ DOWNLOADS = {
     "zip": ("parcels.zip", "application/zip"),  # ESRI Shapefile, zipped
 }
 ANALYST_GROUPS = ("cadastre_analyst", "cadastre_admin")
-LAND_USE_CODE = re.compile(r"^[A-Za-z0-9]{1,6}$")
+# One value of a repeatable filter (?commune=…&commune=…), each checked by FastAPI.
+CommuneFilter = Annotated[str, StringConstraints(pattern=COMMUNE_CODE)]
+LandUseFilter = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,6}$")]
 
 
 def analyst_connection(
@@ -88,16 +90,20 @@ def analyst_connection(
     responses={
         401: {"model": Problem},
         403: {"model": Problem},
-        400: {"model": Problem},
-        422: {"model": Problem},
+        400: {"model": Problem, "description": "The register refused the export"},
+        422: {"model": Problem, "description": "A parameter is malformed"},
     },
     summary="Export parcels (analysts)",
 )
 def export(
     fmt: Annotated[str, Path(pattern="^(gpkg|geojson|fgb|csv|zip)$", description="Format")],
     conn: Annotated[psycopg2.extensions.connection, Depends(analyst_connection)],
-    commune: Annotated[list[str], Query(description="Commune codes")] = [],  # noqa: B006
-    land_use: Annotated[list[str], Query(description="Land-use codes, e.g. ODT")] = [],  # noqa: B006
+    commune: Annotated[
+        list[CommuneFilter], Query(description="Commune codes, 5 digits")
+    ] = [],  # noqa: B006
+    land_use: Annotated[
+        list[LandUseFilter], Query(description="Land-use codes, e.g. ODT")
+    ] = [],  # noqa: B006
     status: Annotated[str, Query(pattern="^(current|retired|all)$")] = "current",
     as_of: Annotated[
         dt.date | None, Query(description="The register at the end of this day")
@@ -110,10 +116,6 @@ def export(
 
     Holder summaries and rights are available; ID numbers and other personal data are not.
     """
-    bad = [f"commune {c!r} is not a 5-digit code" for c in commune if not re.match(COMMUNE_CODE, c)]
-    bad += [f"land use {c!r} is not a code" for c in land_use if not LAND_USE_CODE.match(c)]
-    if bad:
-        raise WebError(400, "export_refused", reason=bad[0])
     name, media_type = DOWNLOADS[fmt]
     folder = FilePath(tempfile.mkdtemp(prefix="cadastre-export-"))
     request = ExportRequest(

@@ -70,10 +70,14 @@ class WellFormedNumber(Convertor[int]):
         return str(value)
 
 
-# Path convertors for routes that take only well-formed identities (see routes/parcels.py).
-register_url_convertor("commune", WellFormedCommune())
-register_url_convertor("sheet", WellFormedSheet())
-register_url_convertor("parcel_number", WellFormedNumber())
+def register_convertors() -> None:
+    """Make the path convertors of well-formed identities known to Starlette (a registry
+    of its own, shared by the process): {commune:commune}, {sheet:sheet},
+    {number:parcel_number} (see routes/parcels.py). Called by create_app before any route
+    that uses them is added; registering again changes nothing."""
+    register_url_convertor("commune", WellFormedCommune())
+    register_url_convertor("sheet", WellFormedSheet())
+    register_url_convertor("parcel_number", WellFormedNumber())
 
 
 def public_register(request: Request) -> PublicRegister:
