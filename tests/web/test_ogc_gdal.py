@@ -4,7 +4,6 @@ same features and attributes as `cadastre export`."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,8 +16,6 @@ from tests.web.conftest import SAMPLE_COMMUNE
 from tests.web.ogc_server import ogc_url
 
 __all__ = ["ogc_url"]
-pytestmark = pytest.mark.skipif(shutil.which("ogr2ogr") is None,
-                                reason="GDAL's command-line tools (gdal-bin) are missing")
 # Every attribute the API shares with an export (the export's own names).
 SHARED = ("ref", "commune_code", "commune_name", "sheet_number", "parcel_number", "legal_area",
           "measured_area", "land_use", "land_use_areas", "main_land_use", "land_use_count",
