@@ -19,7 +19,6 @@ from cadastre_officer.logic.refusals import (
     refusal,
     unreachable,
 )
-from cadastre_officer.logic.sql import literal
 
 
 def test_a_database_refusal_is_chosen_by_its_sqlstate_not_its_text() -> None:
@@ -106,15 +105,3 @@ def test_a_refused_layer_save_is_explained_in_plain_words() -> None:
     assert "approved dossier" in error.plain and "Submit" in error.plain
     assert error.hint is not None
     assert error.hint.startswith("In QGIS") and error.raw == raw
-
-
-def test_sql_literals_are_quoted() -> None:
-    assert literal("Đường Lê Lợi's") == "'Đường Lê Lợi''s'"
-    assert literal(None) == "NULL" and literal(12) == "12"
-    assert literal(["a", "b'"]) == "ARRAY['a', 'b''']::text[]"
-    assert literal([]) == "'{}'::text[]"
-
-
-def test_a_nul_character_is_refused_in_a_literal() -> None:
-    with pytest.raises(ValueError, match="NUL"):
-        literal("a\x00b")
