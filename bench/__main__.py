@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import checks, export, importing, register, web
+from bench import checks, export, importing, ogc, register, web
 from bench.fabric import bench_database
 from bench.measure import HEADER, Figure, Results, machine_description
 
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--name", default="latest", help="results file name in bench/results")
     parser.add_argument(
         "--only",
-        choices=["register", "import", "checks", "web", "export"],
+        choices=["register", "import", "checks", "web", "export", "ogc"],
         default=None,
         help="run one group of figures",
     )
@@ -61,6 +61,8 @@ def main() -> None:
             web.run(url, parcels, results)
         if args.only in (None, "export"):
             export.run(url, parcels, results)
+        if args.only in (None, "ogc"):
+            ogc.run(url, parcels, results)
     # The imports last: each writes a fresh database as large as its fabric, which would push
     # the fabrics out of the cache and disturb the latencies measured after it.
     for parcels in args.parcels:

@@ -64,9 +64,8 @@ def _export(url: str, output: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _ogr2ogr(url: str, output: Path) -> float | None:
-    if OGR2OGR is None:
-        return None
+def pg_source(url: str) -> str:
+    """GDAL's PG: data source for a register URL."""
     parts = urlsplit(url)
     source = (
         f"PG:host={parts.hostname} port={parts.port} dbname={parts.path.lstrip('/')} "
@@ -76,6 +75,13 @@ def _ogr2ogr(url: str, output: Path) -> float | None:
     passfile = parse_qs(parts.query).get("passfile")
     if passfile:
         source += f" passfile={passfile[0]}"
+    return source
+
+
+def _ogr2ogr(url: str, output: Path) -> float | None:
+    if OGR2OGR is None:
+        return None
+    source = pg_source(url)
     started = time.monotonic()
     subprocess.run(
         [OGR2OGR, "-f", "GPKG", str(output), source, "-sql", RAW_SQL, "-nln", "parcels"],
