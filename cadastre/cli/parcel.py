@@ -23,8 +23,8 @@ app = typer.Typer(
 )
 
 GEOMETRY_HELP = (
-    "WKT in the register's CRS (e.g. 'LINESTRING(586010 2325990, 586010 2326030)'), EWKT in "
-    "another ('SRID=4326;…'), or a file: .wkt text, or GeoJSON, GeoPackage, shapefile …"
+    "WKT in the register's CRS, EWKT in another ('SRID=4326;…'), or a file: .wkt text, or "
+    "GeoJSON, GeoPackage, shapefile …"
 )
 DOSSIER_HELP = "Id of the approved dossier the change is made under"
 VERSION_HELP = (
@@ -106,7 +106,10 @@ def print_record(record: dict[str, Any]) -> None:
             f"Formerly {old['commune_code']}/{old['sheet_number']}/"
             f"{old['parcel_number']} (until {old['until']})"
         )
-    console.print(_rights_table(record["rights"], legal_date))
+    if record["rights"]:
+        console.print(_rights_table(record["rights"], legal_date))
+    else:
+        console.print(f"Quyền / Rights on {legal_date}: none")
     if record["restrictions"]:
         console.print(_restrictions_table(record["restrictions"], legal_date))
     for dossier in record["open_dossiers"]:
@@ -131,12 +134,18 @@ def print_record(record: dict[str, Any]) -> None:
             f"dossier {relative['dossier_number']}, {relative['status']})"
         )
     for version in record["versions"]:
-        until = version["recorded_until"] or "now"
+        until = _instant(version["recorded_until"]) if version["recorded_until"] else "now"
         console.print(
             f"Phiên bản / Version {version['version']} ({version['status']}, "
-            f"{version['legal_area']} m²): recorded {version['recorded_from']} → {until}, "
-            f"dossier {version['dossier_number']}"
+            f"{version['legal_area']} m²): recorded {_instant(version['recorded_from'])} → "
+            f"{until}, dossier {version['dossier_number']}"
         )
+
+
+def _instant(iso: str) -> str:
+    """'2026-12-06T22:21:28.54+00:00' as '2026-12-06 22:21 UTC' (the register keeps UTC)."""
+    moment = dt.datetime.fromisoformat(iso).astimezone(dt.UTC)
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _rights_table(rights: list[dict[str, Any]], legal_date: str) -> Table:
@@ -172,7 +181,8 @@ def split(
     ref: str = typer.Argument(..., help="COMMUNE/SHEET/NUMBER of the parcel to split"),
     dossier: int = typer.Option(..., "--dossier", help=DOSSIER_HELP),
     line: str | None = typer.Option(
-        None, "--line", help=f"The cutting line. {GEOMETRY_HELP}"
+        None, "--line", help="The cutting line, e.g. 'LINESTRING(586010 2325990, 586010 "
+        f"2326030)'. {GEOMETRY_HELP}"
     ),
     parts: str | None = typer.Option(
         None, "--parts", help=f"The new parcels' polygons instead, one per feature. "
