@@ -4,13 +4,18 @@ Check → Submit cycle. Every rule is the database's; this only carries edits to
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from qgis.core import QgsFeature, QgsGeometry, QgsProject
 
 from ..logic.edits import EditSet, Intents, ParcelState, build_edits
+from ..logic.edits_file import (
+    edits_count,
+    edits_document,
+    read_edits_document,
+    restored_intents,
+)
 from ..logic.errors import EditConflictError, InputError, RegisterError, UnreachableError
 from ..logic.i18n import both, tr
 from ..logic.issues import Issue, issues_from_json
@@ -28,7 +33,6 @@ from .layers import (
 from .register import Register, logged
 
 ACTIONS = ("split", "merge", "correction")
-EDITS_FORMAT = "cadastre-officer-edits/1"
 
 
 class OfficerSession:
@@ -267,32 +271,16 @@ class OfficerSession:
         """Write the pending edits (what was loaded, what changed, what was added or deleted,
         and the officer's recorded actions) to a JSON file; return how many features."""
         snap = layer_snapshot(self.layers.parcels, self.srid, self.loaded, self.intents)
-        def pid(fid: int) -> Any:
-            state = snap.loaded.get(fid)
-            return {"parcel_id": state.parcel_id} if state is not None else {"added": fid}
-        document = {
-            "format": EDITS_FORMAT, "commune": self.commune,
-            "dossier": asdict(self.dossier) if self.dossier else None,
-            "loaded": [asdict(s) for s in snap.loaded.values()],
-            "changed": [asdict(s) for s in snap.changed.values()],
-            "added": [asdict(s) for s in snap.added.values()],
-            "deleted": [snap.loaded[f].parcel_id for f in snap.deleted if f in snap.loaded],
-            "split_of": [[pid(f), pid(p)] for f, p in self.intents.split_of.items()],
-            "merges": [[pid(f) for f in group] for group in self.intents.merges],
-            "corrected": [pid(f) for f in self.intents.corrected],
-        }
+        document = edits_document(snap, self.intents, self.commune, self.dossier)
         Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1),
                               encoding="utf-8")
-        return len(snap.changed) + len(snap.added) + len(snap.deleted)
+        return edits_count(document)
 
     def restore_edits(self, path: str | Path) -> int:
         """Put the pending edits of a file (save_edits) back on the parcel layer, against the
         versions they were made on (so a colleague's change since is still a conflict)."""
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        if document.get("format") != EDITS_FORMAT or document.get("commune") != self.commune:
-            raise InputError(both(
-                "Tệp này không phải các thay đổi đã lưu của xã/phường này.",
-                "This file does not hold saved edits of this commune."), str(path))
+        document = read_edits_document(Path(path).read_text(encoding="utf-8"), self.commune,
+                                       str(path))
         layer = self.layers.parcels
         if not layer.isEditable():
             layer.startEditing()
@@ -321,13 +309,12 @@ class OfficerSession:
             fids[f"a{item['fid']}"] = feature.id()
         for parcel_id in document["deleted"]:
             layer.deleteFeature(by_parcel[parcel_id])
-        def fid_of(ref: dict) -> int:
-            return fids[f"p{ref['parcel_id']}" if "parcel_id" in ref else f"a{ref['added']}"]
+        restored = restored_intents(document, fids)
         self.intents.forget()
-        self.intents.split_of.update({fid_of(a): fid_of(b) for a, b in document["split_of"]})
-        self.intents.merges.extend([fid_of(r) for r in group] for group in document["merges"])
-        self.intents.corrected.update(fid_of(r) for r in document["corrected"])
-        return len(document["changed"]) + len(document["added"]) + len(document["deleted"])
+        self.intents.split_of.update(restored.split_of)
+        self.intents.merges.extend(restored.merges)
+        self.intents.corrected.update(restored.corrected)
+        return edits_count(document)
 
     def _apply(self, fid: int, item: dict) -> None:
         layer = self.layers.parcels
