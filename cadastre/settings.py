@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         default="cadastre_operator",
         description="Role the CLI works as on the project server (schema changes: superuser)",
     )
+    archive_dir: Path | None = Field(
+        default=None,
+        description="Where the server archives its WAL and base backups (default: HOME/archive)",
+    )
+    synchronous_replicas: str = Field(
+        default="",
+        description="Replicas that must apply each commit before it returns, e.g. 'r1' or "
+        "'ANY 1 (r1, r2)' (synchronous_standby_names; empty: asynchronous replication)",
+    )
     app_user: str = Field(
         default_factory=lambda: os_user(),
         description="Who is working, as recorded in the audit trail (default: the OS user)",

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from cadastre.cli.common import console
-from cadastre.db.connection import mask_password
+from cadastre.db import replica as replicas
+from cadastre.db.connection import mask_password, uses_external_server
+from cadastre.db.server import ProjectServer
+from cadastre.errors import CadastreError
+from cadastre.settings import get_settings
 from cadastre.web.config import WebSettings, web_database_url
 
 
@@ -24,10 +30,19 @@ def serve(
         "--forwarded-allow-ips",
         help="Comma-separated proxy addresses trusted for X-Forwarded-* (default 127.0.0.1).",
     ),
+    read_from: str | None = typer.Option(
+        None,
+        "--read-from",
+        help="Read the register from a replica: its name (`cadastre db replica create`) or "
+        "its URL. Same as setting CADASTRE_WEB_DATABASE_URL to the replica's URL.",
+    ),
 ) -> None:
     """Serve the citizens' web view: look-ups, parcel pages, the map and the JSON API."""
     import uvicorn
 
+    if read_from:
+        # The workers uvicorn starts read their settings from the environment.
+        os.environ["CADASTRE_WEB_DATABASE_URL"] = replica_url(read_from)
     settings = WebSettings()
     console.print(
         f"Web view on http://{host}:{port}/ (API: /api), reading "
@@ -44,3 +59,18 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
     )
+
+
+def replica_url(name_or_url: str) -> str:
+    """A replica's URL from its name on the project server, or the URL given."""
+    if "://" in name_or_url or "=" in name_or_url:
+        return name_or_url
+    settings = get_settings()
+    if uses_external_server(settings):
+        raise CadastreError(
+            f"'{name_or_url}' names a replica of the project server, but DATABASE_URL names "
+            "another server.",
+            hint="Give the replica's URL to --read-from instead.",
+        )
+    cluster = replicas.find(ProjectServer.from_settings(settings), name_or_url)
+    return cluster.url()

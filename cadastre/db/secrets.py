@@ -35,16 +35,19 @@ def read_passwords(passfile: Path) -> dict[str, str]:
 
 
 def ensure_passwords(passfile: Path, roles: tuple[str, ...], hosts: tuple[str, ...],
-                     port: int) -> dict[str, str]:
-    """Every role's password, generating the missing ones; (re)writes the file 0600."""
+                     port: int | tuple[int, ...]) -> dict[str, str]:
+    """Every role's password, generating the missing ones; (re)writes the file 0600 with a
+    line per host and port (the primary's, and its replicas')."""
     passwords = read_passwords(passfile)
     missing = [role for role in roles if role not in passwords]
     for role in missing:
         passwords[role] = secrets.token_urlsafe(32)
     _make_private_dir(passfile.parent)
+    ports = (port,) if isinstance(port, int) else port
     lines = [
-        f"{_escape(host)}:{port}:*:{_escape(role)}:{_escape(password)}"
+        f"{_escape(host)}:{each}:*:{_escape(role)}:{_escape(password)}"
         for role, password in passwords.items()
+        for each in ports
         for host in hosts
     ]
     text = "# written by `cadastre db start`: passwords of the project server's roles\n"

@@ -6,12 +6,16 @@ unprivileged OS user (`postgres` by default, CADASTRE_SERVICE_USER to change).
 
 Nobody logs in without a password: pg_hba.conf allows scram-sha-256 only (socket and
 loopback), the socket's folder is the server user's alone, and the generated passwords of the
-managed roles live in CADASTRE_HOME/secrets/pgpass, which the URLs built here name.
+managed roles live in CADASTRE_HOME/secrets/pgpass, which the URLs built here name. Replication
+is allowed only once a replica or a base backup asks for it, and then only to its own role
+from 127.0.0.1 (cadastre.db.replica). The server archives its WAL from the start
+(cadastre.db.archive), so the register can be recovered to any moment after a base backup.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pwd
@@ -39,6 +43,11 @@ EXTENSIONS = ("postgis", "btree_gist")
 AUDIT_EXTENSION = "pgaudit"
 # The web view's login role (sql/migrations/008_public_web.sql); its password is generated here.
 WEB_ROLE = "cadastre_web"
+# The role replicas and base backups connect as (cadastre.db.replica); it may replicate only.
+REPLICATION_ROLE = "cadastre_replication"
+# Folders of CADASTRE_HOME holding clusters beside the primary, each with a cluster.json.
+SIDE_FOLDERS = ("replicas", "restores")
+SIDE_META = "cluster.json"
 # Unix socket paths are limited to 107 bytes; longer homes get their socket in /tmp.
 MAX_SOCKET_PATH = 100
 
@@ -85,6 +94,19 @@ host    all       all   127.0.0.1/32  scram-sha-256
 host    all       all   ::1/128       scram-sha-256
 """
 
+# Put first (pg_hba.conf takes the first line that matches) once replication is on: the
+# replication role replicates from 127.0.0.1 with its password, and logs into no database.
+REPLICATION_HBA = f"""# replication, written by `cadastre db replica create` / `db backup --base`:
+host    replication  {REPLICATION_ROLE}  127.0.0.1/32  scram-sha-256
+local   all          {REPLICATION_ROLE}                reject
+host    all          {REPLICATION_ROLE}  all           reject
+"""
+
+
+def hba_text(replication: bool) -> str:
+    """The pg_hba.conf the project writes, with or without the replication lines."""
+    return REPLICATION_HBA + PG_HBA if replication else PG_HBA
+
 
 @dataclass(frozen=True)
 class ServerStatus:
@@ -108,6 +130,9 @@ class ProjectServer:
     bindir: Path
     service_user: str | None  # None: the server runs as the current user
     operator_role: str = "cadastre_operator"
+    archive_dir: Path | None = None  # None: CADASTRE_HOME/archive
+    # A cluster beside the primary (replica, restored copy) logs in with the primary's secrets.
+    secrets_home: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ProjectServer:
@@ -122,6 +147,7 @@ class ProjectServer:
             bindir=bindir,
             service_user=service_user,
             operator_role=settings.operator_role,
+            archive_dir=settings.archive_dir.resolve() if settings.archive_dir else None,
         )
 
     @property
@@ -142,7 +168,23 @@ class ProjectServer:
 
     @property
     def passfile(self) -> Path:
-        return self.home / "secrets" / "pgpass"
+        return (self.secrets_home or self.home) / "secrets" / "pgpass"
+
+    @property
+    def archive(self) -> Path:
+        """Where the WAL archive and the base backups go."""
+        return self.archive_dir or self.home / "archive"
+
+    def side_ports(self) -> tuple[int, ...]:
+        """Ports of the clusters made beside this one (replicas, restored copies)."""
+        ports = []
+        for folder in SIDE_FOLDERS:
+            for meta in sorted((self.home / folder).glob(f"*/{SIDE_META}")):
+                try:
+                    ports.append(int(json.loads(meta.read_text(encoding="utf-8"))["port"]))
+                except (OSError, ValueError, KeyError, TypeError):
+                    log.warning("ignoring unreadable %s", meta)
+        return tuple(ports)
 
     @property
     def login_roles(self) -> tuple[str, ...]:
@@ -157,10 +199,18 @@ class ProjectServer:
             f"?passfile={quote(str(self.passfile), safe='/')}"
         )
 
-    def ensure_secrets(self) -> dict[str, str]:
-        """The managed roles' passwords, generated (and the pgpass file written) if missing."""
+    def ensure_secrets(self, extra_roles: tuple[str, ...] = ()) -> dict[str, str]:
+        """The managed roles' passwords, generated (and the pgpass file written) if missing,
+        for this server's port and its replicas'."""
         hosts = ("127.0.0.1", "localhost", "::1", str(self.socket_dir))
-        return ensure_passwords(self.passfile, self.login_roles, hosts, self.port)
+        return ensure_passwords(
+            self.passfile, (*self.login_roles, *extra_roles), hosts,
+            (self.port, *self.side_ports()),
+        )
+
+    def replication_enabled(self) -> bool:
+        """True once a replica or base backup gave the replication role a password."""
+        return REPLICATION_ROLE in read_passwords(self.passfile)
 
     def set_role_passwords(self) -> list[str]:
         """Give the managed roles that exist their pgpass password (as SCRAM verifiers, only
@@ -181,7 +231,7 @@ class ProjectServer:
             with conn.cursor() as cur:
                 cur.execute(
                     "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)",
-                    (list(self.login_roles),),
+                    (list(passwords),),
                 )
                 for role, stored in cur.fetchall():
                     if not verifier_matches(stored, passwords[role]):
@@ -220,13 +270,28 @@ class ProjectServer:
         else:
             self._check_owner()
         running = self.is_running()
+        self._prepare_archive()
+        archiving_changed = write_archive_conf(self.data_dir / "postgresql.conf", self.archive)
         if not running:
             self._check_port_free()
             self._prepare_dirs()
             self._pg_ctl_start()
+        elif archiving_changed:
+            self._run_pg("pg_ctl", "reload", "-D", str(self.data_dir))
+            report("WAL archiving is configured; restart the server (`cadastre db stop && "
+                   f"cadastre db start`) to start archiving to {self.archive}.")
         if not fresh and self._needs_upgrade():
             report(self._upgrade(restart=not running))
         return not running
+
+    def _prepare_archive(self) -> None:
+        """The archive's folders, the server user's alone (0700): WAL holds personal data."""
+        for folder in (self.archive, self.archive / "wal", self.archive / "base"):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.chmod(0o700)
+            self._chown(folder)
+        if self.service_user:
+            ensure_traversable(self.archive, self.service_user)
 
     def _pg_ctl_start(self) -> None:
         result = self._run_pg(
@@ -290,9 +355,9 @@ class ProjectServer:
         self._write_hba()
 
     def _write_hba(self) -> None:
-        """Replace pg_hba.conf by PG_HBA (as the server's user, keeping its 0600 mode)."""
+        """Replace pg_hba.conf by the project's (as the server's user, keeping its 0600 mode)."""
         hba = self.data_dir / "pg_hba.conf"
-        hba.write_text(PG_HBA, encoding="utf-8")
+        hba.write_text(hba_text(self.replication_enabled()), encoding="utf-8")
         hba.chmod(0o600)
         self._chown(hba)
 
@@ -412,12 +477,59 @@ class ProjectServer:
 
 def hba_is_lax(hba: str) -> bool:
     """True when pg_hba.conf lets anyone in without a password, sends one in clear text or
-    allows replication (lines an administrator added with SCRAM, e.g. for a LAN, stay)."""
+    allows replication other than the project's own line (lines an administrator added with
+    SCRAM, e.g. for a LAN, stay)."""
+    own = [line.split() for line in REPLICATION_HBA.splitlines() if line and line[0] != "#"]
     for line in hba.splitlines():
         fields = line.split("#", 1)[0].split()
-        if fields and ({"trust", "password"} & set(fields[3:]) or "replication" in fields[1:2]):
+        if not fields or fields in own:
+            continue
+        if {"trust", "password"} & set(fields[3:]) or "replication" in fields[1:2]:
             return True
     return False
+
+
+ARCHIVE_MARKER = "# --- WAL archive, written by `cadastre db start` ---"
+ARCHIVE_END = "# --- end of WAL archive ---"
+# Segments are copied under a temporary name, flushed, then renamed: an archived segment is
+# never overwritten (an identical one already there counts as archived, a different one fails
+# loudly in the log) and never seen half-written.
+ARCHIVE_COMMAND = (
+    "test ! -f {wal}/%f && cp %p {wal}/.%f.part && sync {wal}/.%f.part "
+    "&& mv {wal}/.%f.part {wal}/%f || cmp -s %p {wal}/%f"
+)
+# At most this many seconds of committed work wait in an unfilled WAL segment before it is
+# archived (what a lost disk loses at worst, besides what replicas hold).
+ARCHIVE_TIMEOUT_S = 300
+
+
+def archive_conf(archive: Path) -> str:
+    """The postgresql.conf block turning on continuous archiving into `archive`/wal."""
+    if any(char in str(archive) for char in "'%\\ \n"):
+        raise ServerError(
+            f"The archive path {archive} holds a quote, %, backslash or space, which the "
+            "archive command cannot carry.",
+            hint="Choose a plain path for CADASTRE_ARCHIVE_DIR.",
+        )
+    command = ARCHIVE_COMMAND.format(wal=archive / "wal").replace("'", "''")
+    return (f"{ARCHIVE_MARKER}\narchive_mode = on\narchive_command = '{command}'\n"
+            f"archive_timeout = {ARCHIVE_TIMEOUT_S}\n{ARCHIVE_END}\n")
+
+
+def write_archive_conf(conf_path: Path, archive: Path) -> bool:
+    """Put (or update) the archiving block in postgresql.conf; True when it changed."""
+    text = conf_path.read_text(encoding="utf-8")
+    block = archive_conf(archive)
+    if ARCHIVE_MARKER in text and ARCHIVE_END in text:
+        head, rest = text.split(ARCHIVE_MARKER, 1)
+        tail = rest.split(ARCHIVE_END, 1)[1].lstrip("\n")
+        new = head + block + tail
+    else:
+        new = text + ("" if text.endswith("\n") else "\n") + block
+    if new == text:
+        return False
+    conf_path.write_text(new, encoding="utf-8")
+    return True
 
 
 def find_bindir(configured: Path | None = None) -> Path:
