@@ -74,16 +74,31 @@ DECLARE
     v_page cadastre.parcel[];
 BEGIN
     -- The page first (keyset: after (p_after_id, p_after_version), in (id, version) order),
-    -- then its public facts: lineage, retirement and today's status codes are read for these
-    -- rows only. Status codes come from open restrictions and dossiers today, so only an
-    -- answer about now has them (null in a historical answer).
-    v_page := ARRAY(
-        SELECT s FROM public_register.ogc_parcel_source(p_history, p_at, p_from, p_to,
-                                                       p_communes, p_land_uses, p_statuses,
-                                                       p_area, p_id) AS s
-        WHERE (s.id, s.version) > (coalesce(p_after_id, 0), coalesce(p_after_version, 0))
-        ORDER BY s.id, s.version
-        LIMIT p_limit);
+    -- whole versions kept as they were read (the history holds many versions per parcel:
+    -- reading a version again by its key costs more than carrying it); then its public facts:
+    -- lineage, retirement and today's status codes for these rows only. Status codes come
+    -- from open restrictions and dossiers today, so only an answer about now has them (null in
+    -- a historical answer). An instant has one version per parcel: ordered by id alone, the
+    -- page can be read along the primary key and stop at the limit.
+    IF p_history THEN
+        v_page := ARRAY(
+            SELECT s FROM public_register.ogc_parcel_source(true, p_at, p_from, p_to, p_communes,
+                                                           p_land_uses, p_statuses, p_area,
+                                                           p_id) AS s
+            WHERE s.id >= coalesce(p_after_id, 0)
+              AND (s.id > coalesce(p_after_id, 0) OR s.version > coalesce(p_after_version, 0))
+            ORDER BY s.id, s.version
+            LIMIT p_limit);
+    ELSE
+        v_page := ARRAY(
+            SELECT s FROM public_register.ogc_parcel_source(false, p_at, p_from, p_to,
+                                                           p_communes, p_land_uses, p_statuses,
+                                                           p_area, p_id) AS s
+            WHERE s.id >= coalesce(p_after_id, 0)
+              AND (s.id > coalesce(p_after_id, 0) OR s.version > coalesce(p_after_version, 0))
+            ORDER BY s.id
+            LIMIT p_limit);
+    END IF;
     RETURN QUERY
     WITH page AS (SELECT * FROM unnest(v_page)),
     opened AS (

@@ -155,3 +155,18 @@ def test_an_instant_answers_exactly_the_registers_as_of_parcels(ogc_url, sample_
     ids = [f["id"] for f in found]
     assert len(ids) == len(set(ids))
     assert set(ids) == _as_of_ids(sample_url, at)
+
+
+def test_paging_an_open_interval_returns_every_version_once(ogc_url, sample_url) -> None:
+    conn = connect(sample_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT id, version FROM cadastre.parcel_version")
+            expected = set(cur.fetchall())
+    finally:
+        conn.close()
+    found = _every(Features(ogc_url), datetime="../..", status="all")
+    keys = [(f["id"], f["properties"]["version"]) for f in found]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == expected
+    assert len(expected) > len({k[0] for k in expected})  # several versions of some parcels
