@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from contextlib import closing
 
+import httpx
 import psycopg2
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +23,7 @@ from cadastre.web.app import create_app
 from cadastre.web.cache import intersects, lonlat_box_to_mercator, tile_box
 from cadastre.web.config import WebSettings
 from tests.db.register_helpers import correct_boundary, restrict, scalar, work
+from tests.db.test_server import free_port
 from tests.scaling.conftest import SAMPLE_COMMUNE, Province, needs_root, wait_for_replay
 from tests.web.tiles import tile_of
 
@@ -250,3 +253,35 @@ def test_an_officer_cannot_write_on_a_replica(province: Province) -> None:
                       (parcel_id,)) == 1
     finally:
         officer.close()
+
+
+def test_serve_read_from_a_replica_by_name_answers_citizens(province: Province) -> None:
+    province.cli("db", "replica", "create", "served")
+    parcel = current_parcels(province, 1)[0]
+    port = free_port()
+    command = [sys.executable, "-m", "cadastre", "serve", "--port", str(port),
+               "--read-from", "served"]
+    web = subprocess.Popen(command, env=province.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        answer = None
+        for _ in range(150):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/parcels/"
+                                   f"{parcel[1]}/{parcel[2]}/{parcel[3]}", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with closing(connect(province.side("served").url())) as conn:
+            web_sessions = scalar(conn, "SELECT count(*) FROM pg_stat_activity "
+                                  "WHERE usename = 'cadastre_web'")
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+    assert answer is not None and answer.status_code == 200, web.stderr.read()
+    assert answer.json()["ref"] == f"{parcel[1]}/{parcel[2]}/{parcel[3]}"
+    assert web_sessions >= 1  # its connections are on the replica
+    unknown = province.cli("serve", "--read-from", "nosuch", ok=False)
+    assert unknown.returncode != 0 and "no replica or restored copy called 'nosuch'" in (
+        unknown.stderr + unknown.stdout)
