@@ -94,9 +94,12 @@ def _facts(url: str) -> tuple[list[int], str, int]:
             ids = [r[0] for r in cur.fetchall()]
             cur.execute("SELECT commune_code, count(*) FROM cadastre.parcel "
                         "WHERE status = 'current' GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
-            commune, count = cur.fetchone()
+            largest = cur.fetchone()
     finally:
         conn.close()
+    if largest is None:
+        raise RuntimeError("the bench fabric has no current parcel")
+    commune, count = largest
     step = max(PAGE, (len(ids) - PAGE) // 8)
     starts = [ids[i] for i in range(0, max(1, len(ids) - PAGE), step)][:8]
     return starts, commune, count

@@ -4,17 +4,13 @@ parcel. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from cadastre.settings import PROJECT_ROOT
+from tests.web.live_server import served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,36 +19,11 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url(sample_url: str) -> Iterator[str]:
     """The web view served by uvicorn (a subprocess) on a free port, on the sample."""
-    port = _free_port()
-    env = dict(os.environ, CADASTRE_WEB_DATABASE_URL=sample_url, CADASTRE_WEB_RATE_LIMIT="0")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "cadastre.web.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=PROJECT_ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(url + "/api/communes", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the web view did not start")
+    with served(sample_url) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from cadastre.db.connection import connect
 from cadastre.web.ogc.documents import CONFORMANCE
-from tests.web.ogc_server import ogc_url
+from tests.web.live_server import ogc_url
 
 __all__ = ["ogc_url"]
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

@@ -13,7 +13,7 @@ from osgeo import ogr
 
 from cadastre.export import ExportRequest, export_parcels
 from tests.web.conftest import SAMPLE_COMMUNE
-from tests.web.ogc_server import ogc_url
+from tests.web.live_server import ogc_url
 
 __all__ = ["ogc_url"]
 # Every attribute the API shares with an export (the export's own names).

@@ -14,7 +14,7 @@ import pytest
 from owslib.ogcapi.features import Features
 
 from cadastre.db.connection import connect
-from tests.web.ogc_server import ogc_url
+from tests.web.live_server import ogc_url
 
 __all__ = ["ogc_url"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cadastre.db.connection import connect
-from tests.web.ogc_server import ogc_url
+from tests.web.live_server import ogc_url
 
 __all__ = ["ogc_url"]
 qgis_core = pytest.importorskip("qgis.core")

@@ -1,4 +1,4 @@
-"""The web view served by uvicorn in a subprocess, for the OGC API tests whose clients (GDAL,
+"""The web view served by uvicorn in a subprocess, for tests whose clients (a browser, GDAL,
 QGIS, OWSLib) need a real HTTP server. Import `ogc_url` into a test module to use it."""
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def _free_port() -> int:
 
 @contextmanager
 def served(database_url: str) -> Iterator[str]:
-    """The web view on `database_url` (as its web role); yields the OGC API's URL."""
+    """The web view on `database_url` (as its web role), started by uvicorn as `cadastre
+    serve` runs it; yields its root URL (http://127.0.0.1:PORT)."""
     port = _free_port()
     env = dict(os.environ, CADASTRE_WEB_DATABASE_URL=database_url, CADASTRE_WEB_RATE_LIMIT="0")
     server = subprocess.Popen(
@@ -33,11 +34,11 @@ def served(database_url: str) -> Iterator[str]:
          "--port", str(port), "--log-level", "warning"],
         env=env, cwd=PROJECT_ROOT,
     )
-    url = f"http://127.0.0.1:{port}/ogc"
+    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
             try:
-                if httpx.get(url + "/conformance", timeout=1).status_code == 200:
+                if httpx.get(url + "/api/communes", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
@@ -53,4 +54,4 @@ def served(database_url: str) -> Iterator[str]:
 def ogc_url(sample_url: str) -> Iterator[str]:
     """The OGC API of the web view serving the shared sample copy."""
     with served(sample_url) as url:
-        yield url
+        yield url + "/ogc"
