@@ -1,7 +1,9 @@
 """Small helpers for the register tests: dossiers, parties, parcels, geometry and reads.
 
-Every change goes through the register's SQL functions exactly as a client calls them, in its
-own transaction that first sets the register's clock (`cadastre.set_clock`). The clock must move
+Every change goes through the register's one Python binding (`cadastre.register.binding`), the
+same the CLI and the sample loader call; these helpers only add the test clock and short
+positional conveniences on top. Each change runs in its own transaction that first sets the
+register's clock (`cadastre.set_clock`). The clock must move
 forward from one committed change to the next, so every helper that writes takes the instant.
 Geometries are WKT in EPSG:5897 (VN-2000 / TM-3 105°, Hà Nội's cadastral CRS), built around
 E 586000 N 2326000 from offsets in metres.
@@ -19,6 +21,8 @@ from typing import Any
 import psycopg2
 import psycopg2.extensions
 import pytest
+
+from cadastre.register.binding import certificates, clock, dossiers, parcels, parties, rights
 
 SRID = 5897
 ORIGIN_E = 586000.0
@@ -85,6 +89,11 @@ def geom_sql(placeholder: str = "%s") -> str:
     return f"ST_GeomFromText({placeholder}, {SRID})"
 
 
+def ewkt(wkt: str) -> str:
+    """A WKT geometry in the register's CRS as EWKT, the binding's geometry form."""
+    return f"SRID={SRID};{wkt}"
+
+
 # Transactions -------------------------------------------------------------------------------
 
 
@@ -95,7 +104,7 @@ def change(conn: Connection, at: str) -> Iterator[Cursor]:
     Deferred checks (overlaps, shares) run at commit, i.e. when the block ends.
     """
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.set_clock(%s)", (at,))
+        clock.set_clock(cur, at=at)
         yield cur
 
 
@@ -193,16 +202,15 @@ def open_dossier(
     commune: str | None = COMMUNE,
 ) -> int:
     """Record a received dossier; returns its id."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.open_dossier(%s, %s, %s, %s, NULL, %s)",
-        (number or next_number(kind), kind, received_on, officer, commune),
+    return dossiers.open_dossier(
+        cur, number=number or next_number(kind), kind=kind, received_on=received_on,
+        officer=officer, commune_code=commune,
     )
 
 
 def approve(cur: Cursor, dossier_id: int, decided_on: str) -> None:
     """Approve a received dossier."""
-    cur.execute("SELECT cadastre.approve_dossier(%s, %s)", (dossier_id, decided_on))
+    dossiers.decide_dossier(cur, dossier_id=dossier_id, status="approved", decided_on=decided_on)
 
 
 def approved_dossier(
@@ -227,13 +235,9 @@ def add_party(
     members: Sequence[tuple[int, str]] = (),
 ) -> int:
     """Record a party (with an ID number when given, members for a couple or household)."""
-    personal = json.dumps({"id_number": id_number}) if id_number else None
-    member_json = (
-        json.dumps([{"party_id": pid, "role": role} for pid, role in members]) if members else None
-    )
-    return cur_scalar(
-        cur, "SELECT cadastre.add_party(%s, %s, %s, %s)", (kind, name, member_json, personal)
-    )
+    personal = {"id_number": id_number} if id_number else None
+    member_list = [{"party_id": pid, "role": role} for pid, role in members] or None
+    return parties.add_party(cur, kind=kind, name=name, members=member_list, personal=personal)
 
 
 def holders(*pairs: tuple[int, str | Fraction]) -> str:
@@ -269,10 +273,10 @@ def register_parcel(
             else cur_scalar(cur, f"SELECT round(ST_Area({geom_sql()})::numeric, 1)", (wkt,))
         )
         uses = land_uses(("ODT", float(area)))
-    return cur_scalar(
-        cur,
-        f"SELECT cadastre.register_parcel(%s, %s, %s, %s, {geom_sql()}, %s, %s, %s, %s)",
-        (dossier_id, commune, sheet, number, wkt, legal_area, uses, holder_json, address),
+    return parcels.register_parcel(
+        cur, dossier_id=dossier_id, commune=commune, sheet=sheet, number=number,
+        geom=ewkt(wkt), legal_area=legal_area, land_uses=uses, holders=holder_json,
+        address=address,
     )
 
 
@@ -329,10 +333,8 @@ def transfer(
     cur: Cursor, dossier_id: int, parcel_id: int, holder_json: str, effective: str | None = None
 ) -> int:
     """cadastre.transfer_right: returns the new right's id."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.transfer_right(%s, %s, %s, %s)",
-        (dossier_id, parcel_id, holder_json, effective),
+    return rights.transfer_right(
+        cur, dossier_id=dossier_id, parcel_id=parcel_id, holders=holder_json, effective=effective
     )
 
 
@@ -346,16 +348,15 @@ def restrict(
     note: str | None = None,
 ) -> int:
     """cadastre.register_restriction: returns the restriction's id."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.register_restriction(%s, %s, %s, %s, %s, %s)",
-        (dossier_id, parcel_id, kind, party_id, amount, note),
+    return rights.register_restriction(
+        cur, dossier_id=dossier_id, parcel_id=parcel_id, kind=kind, party_id=party_id,
+        amount=amount, note=note,
     )
 
 
 def release(cur: Cursor, dossier_id: int, rrr_id: int) -> None:
     """cadastre.release_restriction."""
-    cur.execute("SELECT cadastre.release_restriction(%s, %s)", (dossier_id, rrr_id))
+    rights.release_restriction(cur, dossier_id=dossier_id, rrr_id=rrr_id)
 
 
 def split(
@@ -368,29 +369,16 @@ def split(
     expected_version: int | None = None,
 ) -> list[int]:
     """cadastre.split_parcel: returns the children's ids in the order of `wkts`."""
-    geoms = ", ".join(geom_sql() for _ in wkts)
-    return cur_scalar(
-        cur,
-        f"SELECT cadastre.split_parcel(%s, %s, ARRAY[{geoms}], %s::integer[], %s::jsonb[], "
-        "NULL, %s)",
-        (
-            dossier_id,
-            parent_id,
-            *wkts,
-            list(numbers),
-            list(uses) if uses else None,
-            expected_version,
-        ),
+    return parcels.split_parcel(
+        cur, dossier_id=dossier_id, parent_id=parent_id, geoms=[ewkt(w) for w in wkts],
+        numbers=numbers, land_uses=list(uses) if uses else None,
+        expected_version=expected_version,
     )
 
 
 def merge(cur: Cursor, dossier_id: int, parcel_ids: Sequence[int], number: int) -> int:
     """cadastre.merge_parcels: returns the merged parcel's id."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.merge_parcels(%s, %s::bigint[], %s)",
-        (dossier_id, list(parcel_ids), number),
-    )
+    return parcels.merge_parcels(cur, dossier_id=dossier_id, parcel_ids=parcel_ids, number=number)
 
 
 def correct_boundary(
@@ -402,10 +390,9 @@ def correct_boundary(
     expected_version: int | None = None,
 ) -> int:
     """cadastre.correct_boundary: returns the new version."""
-    return cur_scalar(
-        cur,
-        f"SELECT cadastre.correct_boundary(%s, %s, {geom_sql()}, %s, %s)",
-        (dossier_id, parcel_id, wkt, legal_area, expected_version),
+    return parcels.correct_boundary(
+        cur, dossier_id=dossier_id, parcel_id=parcel_id, geom=ewkt(wkt), legal_area=legal_area,
+        expected_version=expected_version,
     )
 
 
@@ -413,10 +400,9 @@ def change_land_use(
     cur: Cursor, dossier_id: int, parcel_id: int, uses: str, expected_version: int | None = None
 ) -> int:
     """cadastre.change_land_use: returns the new version."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.change_land_use(%s, %s, %s, %s)",
-        (dossier_id, parcel_id, uses, expected_version),
+    return parcels.change_land_use(
+        cur, dossier_id=dossier_id, parcel_id=parcel_id, land_uses=uses,
+        expected_version=expected_version,
     )
 
 
@@ -429,10 +415,9 @@ def issue_certificate(
     book_number: str = "CS-00001",
 ) -> int:
     """cadastre.issue_certificate: returns the certificate's id."""
-    return cur_scalar(
-        cur,
-        "SELECT cadastre.issue_certificate(%s, %s, %s, %s::bigint[], NULL, %s)",
-        (dossier_id, serial, book_number, list(parcel_ids), replaces),
+    return certificates.issue_certificate(
+        cur, dossier_id=dossier_id, serial=serial, book_number=book_number,
+        parcel_ids=parcel_ids, replaces=replaces,
     )
 
 
@@ -490,7 +475,8 @@ def rights_as_of(
     """cadastre.rights_as_of as dicts."""
     return rows(
         conn,
-        "SELECT * FROM cadastre.rights_as_of(%s, %s, %s)",
+        "SELECT * FROM cadastre.rights_as_of(p_parcel_id => %s, p_legal_date => %s, "
+        "p_known_at => %s)",
         (parcel_id, legal_date, known_at),
     )
 
