@@ -3,6 +3,31 @@
 --   cadastre.check_commune(code)      a whole commune of the register (batch)
 --   cadastre.check_staged(batch)      any file staged in staged_parcel, without importing it
 -- Geometry, land-use and overlap rules are shared with the commit-time triggers (030, 040).
+-- An officer's edits (JSON) are decoded once, by cadastre.parse_edits; check_edit and
+-- submit_edits (085) read its rows.
+--
+-- Functions (schema cadastre; "issues" = SETOF cadastre.issue, items = edit_item[]):
+--   rule_severity(rule text) → text                      the rule table's severity
+--   rule_issue(rule, ref, message_vi, message_en, location, other_ref) → issue
+--   shape_issue(rule, ref, value float8, location) → issue        a shape rule's messages
+--   shape_issues(items) → issues                         spikes, duplicate vertices, too thin
+--   area_tolerance(scale integer, area numeric) → numeric          ΔP = factor · M · √P
+--   area_issue(geom, area, legal_area, tolerance, ref) → issue     the area rule's messages
+--   area_issues(geom, legal_area, scale, ref) → issues   measured vs registered area
+--   placement_issue(rule, ref, commune, sheet, location) → issue   a placement rule's messages
+--   placement_issues(items) → issues                     outside the commune, off its sheet
+--   placement_issues(geom, commune, sheet, ref) → issues           the same for one parcel
+--   split_minimum_issues(geom, commune, land_use, on date, ref) → issues  below split minimums
+--   right_issues(items) → issues                         no land-use right, shares not 1
+--   parse_edits(edits jsonb) → SETOF parsed_edit         an edit set as typed rows, or refused
+--   check_edit(edits jsonb, on date) → issues            every rule on an officer's edits
+--   holes_between(fabric geometry) → issues              interior rings of a fabric
+--   check_commune(commune text) → issues                 every rule on a commune
+--   repaired_copy(geom, srid integer) → geometry         an invalid geometry made usable
+--   coverage_issues(fabric items, repaired text[]) → issues        holes, naming repairs
+--   check_staged(batch_id bigint, repair boolean) → issues         the import's dry run
+--   multipart_issues(items) → issues                     parcels of several parts
+--   check_staged_in_source_crs(batch_id bigint) → issues           a file in its own CRS
 
 CREATE OR REPLACE FUNCTION cadastre.rule_severity(p_rule text)
 RETURNS text
@@ -332,6 +357,116 @@ COMMENT ON FUNCTION cadastre.right_issues(cadastre.edit_item[]) IS
 
 -- The fast path: an officer's edit --------------------------------------------------------------
 
+CREATE OR REPLACE FUNCTION cadastre.parse_edits(p_edits jsonb)
+RETURNS SETOF cadastre.parsed_edit
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+-- p_edits: [{"parcel_id": 12 or null for a new parcel, "version": 3 (as loaded),
+--            "geom": "SRID=5897;POLYGON(...)", "commune_code", "sheet_number",
+--            "parcel_number", "legal_area", "land_use", "split_of": parent id,
+--            "replaces": [ids retired by this edit (a merge)],
+--            "versions": {"<id>": version as loaded} (a split's parent, a merge's parcels)}, …]
+-- The kind, in this order: "parcel_id" a number → correction; "split_of" a number → split
+-- child; "replaces" an array → merge; none of them → new parcel.
+DECLARE
+    v_e    jsonb;
+    v_n    integer;
+    v_key  text;
+    v_edit cadastre.parsed_edit;
+BEGIN
+    IF jsonb_typeof(p_edits) <> 'array' THEN
+        RAISE EXCEPTION 'The edits are not a JSON array (got a JSON %)', jsonb_typeof(p_edits)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give a list of edit objects: [{"parcel_id": …, "geom": …}, …].';
+    END IF;
+    -- One block around the loop (one subtransaction per call, not per edit): v_n and v_key
+    -- say which edit and which key held a value that is not a number.
+    FOR v_e, v_n IN SELECT e, n FROM jsonb_array_elements(p_edits) WITH ORDINALITY AS t(e, n)
+    LOOP
+        IF jsonb_typeof(v_e) <> 'object' THEN
+            RAISE EXCEPTION 'Edit #%: not a JSON object', v_n
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF jsonb_typeof(v_e -> 'parcel_id') = 'number'
+           AND (jsonb_typeof(v_e -> 'split_of') = 'number'
+                OR jsonb_typeof(v_e -> 'replaces') = 'array') THEN
+            RAISE EXCEPTION 'Edit #%: an edit of parcel id % cannot also be a split child or a '
+                            'merge result', v_n, v_e ->> 'parcel_id'
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Split children and merge results are new parcels: "parcel_id": '
+                             'null with "split_of" or "replaces".';
+        END IF;
+        IF jsonb_typeof(v_e -> 'split_of') = 'number'
+           AND jsonb_typeof(v_e -> 'replaces') = 'array' THEN
+            RAISE EXCEPTION 'Edit #%: an edit is either a split child or a merge result, not both',
+                v_n USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- An id sent as text would make the edit a new parcel to one reader and a replacement
+        -- to another: refused.
+        v_key := CASE WHEN jsonb_typeof(v_e -> 'parcel_id') NOT IN ('number', 'null')
+                      THEN 'parcel_id'
+                      WHEN jsonb_typeof(v_e -> 'split_of') NOT IN ('number', 'null')
+                      THEN 'split_of'
+                      WHEN jsonb_typeof(v_e -> 'replaces') NOT IN ('array', 'null')
+                      THEN 'replaces' END;
+        IF v_key IS NOT NULL THEN
+            RAISE EXCEPTION 'Edit #%: "%" is a JSON %, not %', v_n, v_key,
+                jsonb_typeof(v_e -> v_key),
+                CASE v_key WHEN 'replaces' THEN 'a list of parcel ids' ELSE 'a parcel id' END
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Parcel ids are JSON numbers ("parcel_id": 12, "replaces": [12, '
+                             '13]), or null.';
+        END IF;
+        v_edit := NULL;
+        v_edit.n := v_n;
+        v_edit.kind := CASE WHEN jsonb_typeof(v_e -> 'parcel_id') = 'number' THEN 'correction'
+                            WHEN jsonb_typeof(v_e -> 'split_of') = 'number' THEN 'split_child'
+                            WHEN jsonb_typeof(v_e -> 'replaces') = 'array' THEN 'merge'
+                            ELSE 'new' END;
+        v_edit.geom := v_e ->> 'geom';
+        v_edit.commune_code := v_e ->> 'commune_code';
+        v_edit.sheet_number := v_e ->> 'sheet_number';
+        v_edit.land_use := v_e ->> 'land_use';
+        v_key := 'parcel_id';
+        v_edit.parcel_id := (v_e ->> 'parcel_id')::bigint;
+        v_key := 'split_of';
+        v_edit.split_of := (v_e ->> 'split_of')::bigint;
+        v_key := 'parcel_number';
+        v_edit.parcel_number := (v_e ->> 'parcel_number')::integer;
+        v_key := 'legal_area';
+        v_edit.legal_area := (v_e ->> 'legal_area')::numeric;
+        -- The version loaded: a correction's own; a split child's parent's, in "versions".
+        v_key := CASE v_edit.kind WHEN 'split_child' THEN 'versions' ELSE 'version' END;
+        v_edit.version := CASE v_edit.kind
+                              WHEN 'correction' THEN (v_e ->> 'version')::integer
+                              WHEN 'split_child'
+                              THEN (v_e -> 'versions' ->> (v_e ->> 'split_of'))::integer END;
+        IF v_edit.kind = 'merge' THEN
+            v_key := 'replaces';
+            v_edit.replaces := ARRAY(
+                SELECT r::bigint
+                FROM jsonb_array_elements_text(v_e -> 'replaces') WITH ORDINALITY AS x(r, o)
+                WHERE r IS NOT NULL ORDER BY o);
+            v_key := 'versions';
+            v_edit.replaced_versions := ARRAY(
+                SELECT (v_e -> 'versions' ->> r::text)::integer
+                FROM unnest(v_edit.replaces) WITH ORDINALITY AS x(r, o) ORDER BY o);
+        END IF;
+        RETURN NEXT v_edit;
+    END LOOP;
+EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+    RAISE EXCEPTION 'Edit #%: "%" holds a value that is not a valid number: %', v_n, v_key,
+        SQLERRM
+        USING ERRCODE = SQLSTATE,
+              HINT = 'Ids, versions and parcel numbers are whole numbers; legal_area is a '
+                     'number of m².';
+END;
+$$;
+COMMENT ON FUNCTION cadastre.parse_edits(jsonb) IS
+    'An officer''s edits (the JSON of the QGIS plugin and the CLI) as typed rows, one per edit, '
+    'each with its kind (correction, split child, merge, new parcel). The one place the JSON is '
+    'decoded: a malformed edit is refused here, once, as "Edit #n: …". Null gives no rows.';
+
 CREATE OR REPLACE FUNCTION cadastre.check_edit(p_edits jsonb, p_on date DEFAULT NULL)
 RETURNS SETOF cadastre.issue
 LANGUAGE plpgsql
@@ -340,14 +475,11 @@ SET jit = off  -- a few rows: compiling the plan costs 100× running it
 -- the generic plan's estimate looks worse) re-plans the inlined rules on every check.
 SET plan_cache_mode = force_generic_plan
 AS $$
--- p_edits: [{"parcel_id": 12 or null for a new parcel, "version": 3 (as loaded),
---            "geom": "SRID=5897;POLYGON(...)", "commune_code", "sheet_number",
---            "parcel_number", "legal_area", "land_use", "split_of": parent id,
---            "replaces": [ids retired by this edit (a merge)]}, …]
+-- p_edits: the JSON cadastre.parse_edits reads (one edit per element).
 DECLARE
     v_srid     integer := cadastre.require_register();
     v_on       date := coalesce(p_on, cadastre.clock()::date);
-    v_edit     record;
+    v_edit     cadastre.parsed_edit;
     v_issue    cadastre.issue;
     v_parcel   cadastre.parcel;
     v_geom     geometry;
@@ -356,45 +488,38 @@ DECLARE
     v_all_ok   boolean := true;
     v_work     cadastre.edit_item[] := '{}';
 BEGIN
-    FOR v_edit IN SELECT e, n FROM jsonb_array_elements(p_edits) WITH ORDINALITY AS t(e, n) LOOP
+    FOR v_edit IN SELECT * FROM cadastre.parse_edits(p_edits) LOOP
         -- Everything the edits replace: the edited parcels, split parents, merged parcels
         -- (gathered here, before anything can skip the edit; only read after the loop).
-        v_replaced := v_replaced || array_remove(ARRAY[(v_edit.e ->> 'parcel_id')::bigint,
-                                                       (v_edit.e ->> 'split_of')::bigint], NULL);
-        IF v_edit.e ? 'replaces' THEN
-            v_replaced := v_replaced || ARRAY(
-                SELECT r::bigint
-                FROM jsonb_array_elements_text(coalesce(v_edit.e -> 'replaces', '[]')) AS r
-                WHERE r IS NOT NULL);
-        END IF;
+        v_replaced := v_replaced || array_remove(ARRAY[v_edit.parcel_id, v_edit.split_of], NULL)
+                      || coalesce(v_edit.replaces, '{}');
         v_parcel := NULL;
-        IF v_edit.e ? 'parcel_id' AND jsonb_typeof(v_edit.e -> 'parcel_id') = 'number' THEN
-            SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = (v_edit.e ->> 'parcel_id')::bigint;
+        IF v_edit.kind = 'correction' THEN
+            SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = v_edit.parcel_id;
         END IF;
         DECLARE
             v_ref text := coalesce(
-                CASE WHEN v_edit.e ? 'parcel_number' THEN cadastre.parcel_ref(
-                    coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code),
-                    coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number),
-                    (v_edit.e ->> 'parcel_number')::integer) END,
+                cadastre.parcel_ref(coalesce(v_edit.commune_code, v_parcel.commune_code),
+                                    coalesce(v_edit.sheet_number, v_parcel.sheet_number),
+                                    v_edit.parcel_number),
                 cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
                                     v_parcel.parcel_number),
                 'edit #' || v_edit.n);
         BEGIN
             -- Stale edit: the parcel changed since the officer loaded it.
             IF v_parcel.id IS NOT NULL AND (v_parcel.status <> 'current'
-               OR (v_edit.e ? 'version' AND (v_edit.e ->> 'version')::int <> v_parcel.version))
+               OR v_edit.version <> v_parcel.version)
             THEN
                 RETURN NEXT cadastre.rule_issue('stale_edit', v_ref,
                     format('Thửa đã được sửa sau khi tải (bạn có phiên bản %s, sổ có %s). %s',
-                           v_edit.e ->> 'version', v_parcel.version,
+                           v_edit.version, v_parcel.version,
                            cadastre.last_change_text(v_parcel.id)),
                     format('The parcel changed since you loaded it (you have version %s, the '
-                           'register has %s). %s', v_edit.e ->> 'version', v_parcel.version,
+                           'register has %s). %s', v_edit.version, v_parcel.version,
                            cadastre.last_change_text(v_parcel.id)),
                     ST_PointOnSurface(v_parcel.geom));
             END IF;
-            IF (v_edit.e ->> 'geom') ~ '[^\x01-\x7F]' THEN
+            IF v_edit.geom ~ '[^\x01-\x7F]' THEN
                 -- WKT is ASCII; the parser's message would quote the input cut mid-character.
                 RETURN NEXT cadastre.rule_issue('geometry_invalid', v_ref,
                     'Không đọc được hình học: có ký tự không phải ASCII',
@@ -403,7 +528,7 @@ BEGIN
                 CONTINUE;
             END IF;
             BEGIN
-                v_geom := ST_GeomFromEWKT(v_edit.e ->> 'geom');
+                v_geom := ST_GeomFromEWKT(v_edit.geom);
                 IF ST_SRID(v_geom) = 0 THEN
                     RETURN NEXT cadastre.rule_issue('geometry_wrong_srid', v_ref,
                         'Hình học không có hệ tọa độ (SRID)',
@@ -433,15 +558,15 @@ BEGIN
             CONTINUE WHEN NOT v_ok;
             v_geom := ST_Multi(v_geom);
             v_work := v_work || ROW(
-                v_edit.n::int, v_ref, v_parcel.id, v_geom,
-                coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code),
-                coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number),
-                coalesce((v_edit.e ->> 'parcel_number')::int, v_parcel.parcel_number),
-                coalesce((v_edit.e ->> 'legal_area')::numeric, v_parcel.legal_area),
-                coalesce(v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code'),
-                (v_edit.e ->> 'split_of')::bigint,
+                v_edit.n, v_ref, v_parcel.id, v_geom,
+                coalesce(v_edit.commune_code, v_parcel.commune_code),
+                coalesce(v_edit.sheet_number, v_parcel.sheet_number),
+                coalesce(v_edit.parcel_number, v_parcel.parcel_number),
+                coalesce(v_edit.legal_area, v_parcel.legal_area),
+                coalesce(v_edit.land_use, v_parcel.land_uses -> 0 ->> 'code'),
+                v_edit.split_of,
                 jsonb_build_array(jsonb_build_object('code', coalesce(
-                    v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code')))
+                    v_edit.land_use, v_parcel.land_uses -> 0 ->> 'code')))
                 )::cadastre.edit_item;
         END;
     END LOOP;

@@ -1,19 +1,37 @@
 -- 085_submit: an officer's edits submitted for one dossier, all in one transaction.
--- The edits are the JSON cadastre.check_edit reads (one format, one source of truth):
+-- The edits are the JSON cadastre.check_edit reads, decoded once by cadastre.parse_edits
+-- (080_checks.sql) into typed rows with their kind:
 --   [{"parcel_id", "version", "geom" (EWKT), "commune_code", "sheet_number", "parcel_number",
 --     "legal_area", "land_use", "split_of", "replaces"}, …]
 -- plus one key the check does not need: "versions": {"<parcel id>": version as loaded} for the
 -- parcels a split or merge retires, so a colleague's change to them is caught as well.
 -- cadastre.submit_edits locks every parcel concerned (refusing stale versions, naming who
 -- changed the parcel and when), re-runs check_edit inside the transaction (errors refuse,
--- warnings refuse unless acknowledged), then dispatches each edit to the register's operation:
---   parcel_id given                        → correct_boundary (re-survey or correction)
---   split_of P (two or more children)      → split_parcel
---   replaces [ids]                         → merge_parcels
---   neither                                → register_parcel (a new parcel, no holders yet)
+-- warnings refuse unless acknowledged), then dispatches each edit by its kind to one small
+-- function, which calls the register's operation (050_operations.sql):
+--   correction   (parcel_id given)                 → submit_correction → correct_boundary
+--   split_child  (split_of P, two or more children) → submit_split      → split_parcel
+--   merge        (replaces [ids])                   → submit_merge      → merge_parcels
+--   new          (none of those)                    → submit_new        → register_parcel
 -- cadastre.submit_edits_report runs the same and answers with a JSON report instead of an
 -- exception: what the QGIS plugin calls, because QGIS's connection API only passes an error's
 -- text, not its SQLSTATE, detail and hint.
+--
+-- Functions:
+--   next_parcel_number(commune text, sheet text) → integer       the sheet's next free number
+--   edit_geom(edit parsed_edit, label text) → geometry           an edit's geometry, register CRS
+--   edit_versions(edits parsed_edit[]) → (parcel_id, version, role)  parcels changed or retired
+--   parse_submission(edits jsonb) → parsed_edit[]                parsed, malformed ones refused
+--   require_clean_check(edits jsonb, acknowledged text[])        check_edit errors/warnings refuse
+--   submit_correction(dossier, edit parsed_edit) → outcome rows  one boundary correction
+--   submit_split(dossier, children parsed_edit[]) → outcome rows one parent's split
+--   submit_merge(dossier, edit parsed_edit) → outcome rows       one merge
+--   submit_new(dossier, edit parsed_edit) → outcome rows         one new parcel
+--   submit_edits(dossier_id bigint, edits jsonb, acknowledged text[]) → outcome rows  the entry
+--   issue_json(issue) → jsonb                                    an issue for JSON clients
+--   submit_edits_report(dossier_id bigint, edits jsonb, acknowledged text[]) → jsonb
+--   refuse_layer_write() → trigger                               the parcel layer's direct save
+-- Outcome rows: (edit_n integer, action text: changed|retired|created, parcel_id bigint, ref text).
 
 CREATE OR REPLACE FUNCTION cadastre.next_parcel_number(p_commune text, p_sheet text)
 RETURNS integer
@@ -30,50 +48,46 @@ COMMENT ON FUNCTION cadastre.next_parcel_number(text, text) IS
     'The next parcel number of a map sheet: one above any number the sheet ever used (numbers '
     'of retired parcels are not reused).';
 
-CREATE OR REPLACE FUNCTION cadastre.edit_geom(p_edit jsonb, p_label text)
+CREATE OR REPLACE FUNCTION cadastre.edit_geom(p_edit cadastre.parsed_edit, p_label text)
 RETURNS geometry
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-    IF p_edit ->> 'geom' IS NULL THEN
+    IF p_edit.geom IS NULL THEN
         RAISE EXCEPTION '%: the edit has no geometry ("geom" as EWKT)', p_label
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    RETURN ST_Multi(cadastre.to_register_crs(ST_GeomFromEWKT(p_edit ->> 'geom')));
+    RETURN ST_Multi(cadastre.to_register_crs(ST_GeomFromEWKT(p_edit.geom)));
 END;
 $$;
-COMMENT ON FUNCTION cadastre.edit_geom(jsonb, text) IS
+COMMENT ON FUNCTION cadastre.edit_geom(cadastre.parsed_edit, text) IS
     'The geometry of an edit in the register CRS, or an error naming the edit.';
 
-CREATE OR REPLACE FUNCTION cadastre.edit_versions(p_edits jsonb)
+CREATE OR REPLACE FUNCTION cadastre.edit_versions(p_edits cadastre.parsed_edit[])
 RETURNS TABLE (parcel_id bigint, version integer, role text)
 LANGUAGE sql IMMUTABLE
 AS $$
     -- Every parcel the edits change or retire, with the version the officer loaded (if known).
-    SELECT (e ->> 'parcel_id')::bigint, (e ->> 'version')::integer, 'edited'
-    FROM jsonb_array_elements(p_edits) AS e
-    WHERE jsonb_typeof(e -> 'parcel_id') = 'number'
+    SELECT e.parcel_id, e.version, 'edited'
+    FROM unnest(p_edits) AS e WHERE e.kind = 'correction'
     UNION ALL
-    SELECT DISTINCT (e ->> 'split_of')::bigint,
-           (e -> 'versions' ->> (e ->> 'split_of'))::integer, 'split'
-    FROM jsonb_array_elements(p_edits) AS e
-    WHERE jsonb_typeof(e -> 'split_of') = 'number'
+    SELECT DISTINCT e.split_of, e.version, 'split'
+    FROM unnest(p_edits) AS e WHERE e.kind = 'split_child'
     UNION ALL
-    SELECT r::bigint, (e -> 'versions' ->> r)::integer, 'merged'
-    FROM jsonb_array_elements(p_edits) AS e,
-         jsonb_array_elements_text(CASE WHEN jsonb_typeof(e -> 'replaces') = 'array'
-                                        THEN e -> 'replaces' ELSE '[]' END) AS r
+    SELECT r.id, r.version, 'merged'
+    FROM unnest(p_edits) AS e, unnest(e.replaces, e.replaced_versions) AS r(id, version)
+    WHERE e.kind = 'merge'
 $$;
-COMMENT ON FUNCTION cadastre.edit_versions(jsonb) IS
-    'The parcels a set of edits changes or retires, each with the version the officer loaded.';
+COMMENT ON FUNCTION cadastre.edit_versions(cadastre.parsed_edit[]) IS
+    'The parcels a set of parsed edits changes or retires, each with the version the officer '
+    'loaded.';
 
-CREATE OR REPLACE FUNCTION cadastre.require_edit_shape(p_edits jsonb)
-RETURNS void
+CREATE OR REPLACE FUNCTION cadastre.parse_submission(p_edits jsonb)
+RETURNS cadastre.parsed_edit[]
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_edit  jsonb;
-    v_n     bigint;
+    v_edits cadastre.parsed_edit[];
     v_twice bigint;
 BEGIN
     IF p_edits IS NULL OR jsonb_typeof(p_edits) <> 'array' OR jsonb_array_length(p_edits) = 0
@@ -82,30 +96,11 @@ BEGIN
                         'reads them'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    FOR v_edit, v_n IN SELECT e, n FROM jsonb_array_elements(p_edits) WITH ORDINALITY AS t(e, n)
-    LOOP
-        IF jsonb_typeof(v_edit) <> 'object' THEN
-            RAISE EXCEPTION 'Edit #%: not a JSON object', v_n
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF jsonb_typeof(v_edit -> 'parcel_id') = 'number'
-           AND (jsonb_typeof(v_edit -> 'split_of') = 'number'
-                OR jsonb_typeof(v_edit -> 'replaces') = 'array') THEN
-            RAISE EXCEPTION 'Edit #%: an edit of parcel id % cannot also be a split child or a '
-                            'merge result', v_n, v_edit ->> 'parcel_id'
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Split children and merge results are new parcels: "parcel_id": '
-                             'null with "split_of" or "replaces".';
-        END IF;
-        IF jsonb_typeof(v_edit -> 'split_of') = 'number'
-           AND jsonb_typeof(v_edit -> 'replaces') = 'array' THEN
-            RAISE EXCEPTION 'Edit #%: an edit is either a split child or a merge result, not both',
-                v_n USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-    END LOOP;
+    -- Each malformed edit is refused by the parse, naming it (Edit #n: …).
+    v_edits := ARRAY(SELECT e FROM cadastre.parse_edits(p_edits) AS e ORDER BY e.n);
     -- Every existing parcel an edit changes or retires names the version the officer loaded:
     -- without it, a newer version would be overwritten unseen.
-    SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(p_edits) AS v
+    SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(v_edits) AS v
     WHERE v.version IS NULL LIMIT 1;
     IF v_twice IS NOT NULL THEN
         RAISE EXCEPTION 'The edit of parcel % does not say which version it changes',
@@ -115,12 +110,12 @@ BEGIN
                          'as the parcel was loaded; the QGIS plugin sends it.';
     END IF;
     -- A parcel is edited, split or merged once per submission.
-    SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(p_edits) AS v
+    SELECT v.parcel_id INTO v_twice FROM cadastre.edit_versions(v_edits) AS v
     WHERE v.role <> 'split' GROUP BY v.parcel_id HAVING count(*) > 1 LIMIT 1;
     IF v_twice IS NULL THEN
         SELECT s.parcel_id INTO v_twice
-        FROM cadastre.edit_versions(p_edits) AS s
-        JOIN cadastre.edit_versions(p_edits) AS o ON o.parcel_id = s.parcel_id AND o.role <> 'split'
+        FROM cadastre.edit_versions(v_edits) AS s
+        JOIN cadastre.edit_versions(v_edits) AS o ON o.parcel_id = s.parcel_id AND o.role <> 'split'
         WHERE s.role = 'split' LIMIT 1;
     END IF;
     IF v_twice IS NOT NULL THEN
@@ -129,11 +124,13 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'A parcel is either corrected, split or merged in one submission.';
     END IF;
+    RETURN v_edits;
 END;
 $$;
-COMMENT ON FUNCTION cadastre.require_edit_shape(jsonb) IS
-    'Refuse a malformed submission: not an array, an edit that is two things at once, or a '
-    'parcel edited twice.';
+COMMENT ON FUNCTION cadastre.parse_submission(jsonb) IS
+    'A submission''s edits parsed (cadastre.parse_edits), refusing a malformed one: no edits, an '
+    'edit that is two things at once or not well typed, a parcel without the version loaded, or '
+    'a parcel edited twice.';
 
 CREATE OR REPLACE FUNCTION cadastre.require_clean_check(p_edits jsonb, p_acknowledged text[])
 RETURNS void
@@ -180,40 +177,201 @@ COMMENT ON FUNCTION cadastre.require_clean_check(jsonb, text[]) IS
     'Run check_edit on a submission: any error refuses it, and so does any warning not '
     'acknowledged by its rule code or by rule:parcel_ref.';
 
+-- One function per kind of edit. Each returns the outcome rows of its edit(s); none is
+-- executable by application roles: they run inside submit_edits (as its owner), after the
+-- locks and the check, and are not a way around either.
+
+CREATE OR REPLACE FUNCTION cadastre.submit_correction(p_dossier cadastre.dossier,
+                                                      p_edit cadastre.parsed_edit)
+RETURNS TABLE (edit_n integer, action text, parcel_id bigint, ref text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_parcel cadastre.parcel;
+    v_label  text;
+BEGIN
+    SELECT * INTO v_parcel FROM cadastre.parcel AS p WHERE p.id = p_edit.parcel_id;
+    v_label := cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
+                                   v_parcel.parcel_number);
+    IF coalesce(p_edit.commune_code, v_parcel.commune_code) <> v_parcel.commune_code
+       OR coalesce(p_edit.sheet_number, v_parcel.sheet_number) <> v_parcel.sheet_number
+       OR coalesce(p_edit.parcel_number, v_parcel.parcel_number) <> v_parcel.parcel_number THEN
+        RAISE EXCEPTION 'Parcel %: its identity (commune, sheet, number) cannot be changed by '
+                        'an edit', v_label
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Restore the parcel''s number; renumbering is not a boundary edit.';
+    END IF;
+    PERFORM cadastre.correct_boundary(p_dossier.id, v_parcel.id,
+                                      cadastre.edit_geom(p_edit, v_label), p_edit.legal_area,
+                                      p_edit.version);
+    RETURN QUERY SELECT p_edit.n, 'changed'::text, v_parcel.id, v_label;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.submit_correction(cadastre.dossier, cadastre.parsed_edit) IS
+    'Submit one boundary correction (correct_boundary) under a dossier; its identity (commune, '
+    'sheet, number) cannot change. Called by submit_edits only.';
+
+CREATE OR REPLACE FUNCTION cadastre.submit_split(p_dossier cadastre.dossier,
+                                                 p_children cadastre.parsed_edit[])
+RETURNS TABLE (edit_n integer, action text, parcel_id bigint, ref text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_parent  cadastre.parcel;
+    v_label   text;
+    v_child   cadastre.parsed_edit;
+    v_next    integer;
+    v_sheet   text;
+    v_geom    geometry;
+    v_area    numeric;
+    v_geoms   geometry[] := '{}';
+    v_numbers integer[] := '{}';
+    v_sheets  text[] := '{}';
+    v_uses    jsonb[] := '{}';
+    v_areas   numeric[] := '{}';
+    v_ids     bigint[];
+BEGIN
+    -- p_children: every child of one parent, in the order of the edits.
+    SELECT * INTO v_parent FROM cadastre.parcel AS p WHERE p.id = (p_children[1]).split_of;
+    v_label := cadastre.parcel_ref(v_parent.commune_code, v_parent.sheet_number,
+                                   v_parent.parcel_number);
+    FOREACH v_child IN ARRAY p_children LOOP
+        IF coalesce(v_child.commune_code, v_parent.commune_code) <> v_parent.commune_code THEN
+            RAISE EXCEPTION 'Split of %: a child cannot move to commune %', v_label,
+                v_child.commune_code USING ERRCODE = 'check_violation';
+        END IF;
+        v_sheet := coalesce(v_child.sheet_number, v_parent.sheet_number);
+        IF v_child.parcel_number IS NOT NULL THEN
+            v_numbers := v_numbers || v_child.parcel_number;
+        ELSE
+            v_next := coalesce(v_next, cadastre.next_parcel_number(v_parent.commune_code, v_sheet));
+            v_numbers := v_numbers || v_next;
+            v_next := v_next + 1;
+        END IF;
+        v_geom := cadastre.edit_geom(v_child, format('Split of %s, edit #%s', v_label, v_child.n));
+        v_area := round(coalesce(v_child.legal_area, ST_Area(v_geom)::numeric), 1);
+        IF v_child.land_use IS NULL AND jsonb_array_length(v_parent.land_uses) > 1 THEN
+            RAISE EXCEPTION 'Split of %: the parent has several land uses; give edit #% its '
+                            'land use', v_label, v_child.n
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_geoms := v_geoms || v_geom;
+        v_sheets := v_sheets || v_sheet;
+        v_areas := v_areas || v_area;
+        v_uses := v_uses || cadastre.single_use(
+            coalesce(v_child.land_use, v_parent.land_uses -> 0 ->> 'code'), v_area,
+            v_parent.land_uses -> 0);
+    END LOOP;
+    IF cardinality(v_geoms) < 2 THEN
+        RAISE EXCEPTION 'Split of %: only one child was given; a split makes two or more '
+                        'parcels', v_label
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'To change the boundary alone, submit it as an edit of the parcel.';
+    END IF;
+    v_ids := cadastre.split_parcel(p_dossier.id, v_parent.id, v_geoms, v_numbers, v_uses,
+                                   v_areas, NULL, v_sheets);
+    RETURN QUERY SELECT (p_children[1]).n, 'retired'::text, v_parent.id, v_label;
+    RETURN QUERY SELECT (p_children[c.k]).n, 'created'::text, c.id, cadastre.parcel_ref(c.id)
+                 FROM unnest(v_ids) WITH ORDINALITY AS c(id, k) ORDER BY c.k;
+END;
+$$;
+COMMENT ON FUNCTION cadastre.submit_split(cadastre.dossier, cadastre.parsed_edit[]) IS
+    'Submit the split of one parent (split_parcel) from its children''s edits: numbers given or '
+    'the sheet''s next ones, land use given or the parent''s, two children or more. Called by '
+    'submit_edits only.';
+
+CREATE OR REPLACE FUNCTION cadastre.submit_merge(p_dossier cadastre.dossier,
+                                                 p_edit cadastre.parsed_edit)
+RETURNS TABLE (edit_n integer, action text, parcel_id bigint, ref text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_first  cadastre.parcel;
+    v_label  text;
+    v_sheet  text;
+    v_new    bigint;
+    v_differ float8;
+BEGIN
+    SELECT * INTO v_first FROM cadastre.parcel AS p WHERE p.id = (p_edit.replaces)[1];
+    v_label := format('Merge of %s', (SELECT string_agg(cadastre.parcel_ref(x), ', ')
+                                     FROM unnest(p_edit.replaces) AS x));
+    v_sheet := coalesce(p_edit.sheet_number, v_first.sheet_number);
+    v_new := cadastre.merge_parcels(
+        p_dossier.id, p_edit.replaces,
+        coalesce(p_edit.parcel_number, cadastre.next_parcel_number(v_first.commune_code, v_sheet)),
+        v_sheet);
+    -- The result is the union of the parcels it replaces: the edit's geometry must be it.
+    v_differ := ST_Area(ST_SymDifference(cadastre.edit_geom(p_edit, v_label),
+                                         (SELECT p.geom FROM cadastre.parcel AS p
+                                          WHERE p.id = v_new)));
+    IF v_differ > cadastre.tolerance('partition_area') THEN
+        RAISE EXCEPTION '%: the merged geometry is not the union of the merged parcels '
+                        '(they differ by % m²)', v_label, round(v_differ::numeric, 3)
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_union',
+                  HINT = 'Merge the parcels without moving their outer boundary; correct '
+                         'the boundary in a separate edit.';
+    END IF;
+    RETURN QUERY SELECT p_edit.n, 'retired'::text, x.id, cadastre.parcel_ref(x.id)
+                 FROM unnest(p_edit.replaces) WITH ORDINALITY AS x(id, k) ORDER BY x.k;
+    RETURN QUERY SELECT p_edit.n, 'created'::text, v_new, cadastre.parcel_ref(v_new);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.submit_merge(cadastre.dossier, cadastre.parsed_edit) IS
+    'Submit one merge (merge_parcels): the parcels of "replaces" become one, whose geometry '
+    'must be the edit''s (merge_union). Called by submit_edits only.';
+
+CREATE OR REPLACE FUNCTION cadastre.submit_new(p_dossier cadastre.dossier,
+                                               p_edit cadastre.parsed_edit)
+RETURNS TABLE (edit_n integer, action text, parcel_id bigint, ref text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_commune text := coalesce(p_edit.commune_code, p_dossier.commune_code);
+    v_label   text := format('New parcel (edit #%s)', p_edit.n);
+    v_geom    geometry;
+    v_area    numeric;
+    v_new     bigint;
+BEGIN
+    IF v_commune IS NULL OR p_edit.sheet_number IS NULL OR p_edit.land_use IS NULL THEN
+        RAISE EXCEPTION '%: a new parcel needs its commune_code, sheet_number and land_use',
+            v_label USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_geom := cadastre.edit_geom(p_edit, v_label);
+    v_area := round(coalesce(p_edit.legal_area, ST_Area(v_geom)::numeric), 1);
+    v_new := cadastre.register_parcel(
+        p_dossier.id, v_commune, p_edit.sheet_number,
+        coalesce(p_edit.parcel_number,
+                 cadastre.next_parcel_number(v_commune, p_edit.sheet_number)),
+        v_geom, v_area, cadastre.single_use(p_edit.land_use, v_area, NULL), NULL);
+    RETURN QUERY SELECT p_edit.n, 'created'::text, v_new, cadastre.parcel_ref(v_new);
+END;
+$$;
+COMMENT ON FUNCTION cadastre.submit_new(cadastre.dossier, cadastre.parsed_edit) IS
+    'Submit one new parcel (register_parcel; first registration of the land, holders are '
+    'registered separately) in the dossier''s commune unless the edit names one. Called by '
+    'submit_edits only.';
+
+REVOKE EXECUTE ON FUNCTION cadastre.submit_correction(cadastre.dossier, cadastre.parsed_edit),
+    cadastre.submit_split(cadastre.dossier, cadastre.parsed_edit[]),
+    cadastre.submit_merge(cadastre.dossier, cadastre.parsed_edit),
+    cadastre.submit_new(cadastre.dossier, cadastre.parsed_edit) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION cadastre.submit_edits(p_dossier_id bigint, p_edits jsonb,
                                                  p_acknowledged text[] DEFAULT '{}')
 RETURNS TABLE (edit_n integer, action text, parcel_id bigint, ref text)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_dossier cadastre.dossier;
-    v_lock    record;
-    v_edit    record;
-    v_parcel  cadastre.parcel;
-    v_group   record;
-    v_label   text;
-    v_geom    geometry;
-    v_next    integer;
-    v_numbers integer[];
-    v_sheets  text[];
-    v_geoms   geometry[];
-    v_uses    jsonb[];
-    v_areas   numeric[];
-    v_ns      integer[];
-    v_ids     bigint[];
-    v_new     bigint;
-    v_commune text;
-    v_sheet   text;
-    v_area    numeric;
-    i         integer;
+    v_edits    cadastre.parsed_edit[] := cadastre.parse_submission(p_edits);
+    v_dossier  cadastre.dossier := cadastre.begin_dossier_work(p_dossier_id);
+    v_lock     record;
+    v_edit     cadastre.parsed_edit;
+    v_children cadastre.parsed_edit[];
 BEGIN
-    PERFORM cadastre.require_edit_shape(p_edits);
-    v_dossier := cadastre.begin_dossier_work(p_dossier_id);
-
     -- Lock what the edits change or retire, in id order (two officers never deadlock); a
     -- version older than the register's is refused naming the dossier, officer and time.
     FOR v_lock IN SELECT v.parcel_id AS id, max(v.version) AS version
-                  FROM cadastre.edit_versions(p_edits) AS v
+                  FROM cadastre.edit_versions(v_edits) AS v
                   GROUP BY v.parcel_id ORDER BY v.parcel_id LOOP
         PERFORM cadastre.lock_current_parcel(v_lock.id, v_lock.version);
     END LOOP;
@@ -221,144 +379,21 @@ BEGIN
     -- The same rules the officer's Check ran, now on the locked register.
     PERFORM cadastre.require_clean_check(p_edits, p_acknowledged);
 
-    -- Boundary corrections.
-    FOR v_edit IN SELECT e, n::integer AS n FROM jsonb_array_elements(p_edits)
-                  WITH ORDINALITY AS t(e, n)
-                  WHERE jsonb_typeof(e -> 'parcel_id') = 'number' ORDER BY n LOOP
-        SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = (v_edit.e ->> 'parcel_id')::bigint;
-        v_label := cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
-                                       v_parcel.parcel_number);
-        IF coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code) <> v_parcel.commune_code
-           OR coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number) <> v_parcel.sheet_number
-           OR coalesce((v_edit.e ->> 'parcel_number')::integer, v_parcel.parcel_number)
-              <> v_parcel.parcel_number THEN
-            RAISE EXCEPTION 'Parcel %: its identity (commune, sheet, number) cannot be changed by '
-                            'an edit', v_label
-                USING ERRCODE = 'check_violation',
-                      HINT = 'Restore the parcel''s number; renumbering is not a boundary edit.';
-        END IF;
-        PERFORM cadastre.correct_boundary(p_dossier_id, v_parcel.id,
-                                          cadastre.edit_geom(v_edit.e, v_label),
-                                          (v_edit.e ->> 'legal_area')::numeric,
-                                          (v_edit.e ->> 'version')::integer);
-        RETURN QUERY SELECT v_edit.n, 'changed'::text, v_parcel.id, v_label;
+    -- Then each kind in turn: corrections, splits (each parent's children together), merges,
+    -- new parcels.
+    FOR v_edit IN SELECT * FROM unnest(v_edits) AS e WHERE e.kind = 'correction' ORDER BY e.n
+    LOOP
+        RETURN QUERY SELECT * FROM cadastre.submit_correction(v_dossier, v_edit);
     END LOOP;
-
-    -- Splits: the children of each parent, together.
-    FOR v_group IN SELECT (e ->> 'split_of')::bigint AS parent, min(n)::integer AS first_n
-                   FROM jsonb_array_elements(p_edits) WITH ORDINALITY AS t(e, n)
-                   WHERE jsonb_typeof(e -> 'split_of') = 'number'
-                   GROUP BY 1 ORDER BY 2 LOOP
-        SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = v_group.parent;
-        v_label := cadastre.parcel_ref(v_parcel.commune_code, v_parcel.sheet_number,
-                                       v_parcel.parcel_number);
-        v_geoms := '{}'; v_numbers := '{}'; v_sheets := '{}'; v_uses := '{}'; v_areas := '{}';
-        v_ns := '{}';
-        v_next := NULL;
-        FOR v_edit IN SELECT e, n::integer AS n FROM jsonb_array_elements(p_edits)
-                      WITH ORDINALITY AS t(e, n)
-                      WHERE (e ->> 'split_of')::bigint = v_group.parent
-                        AND jsonb_typeof(e -> 'split_of') = 'number' ORDER BY n LOOP
-            IF coalesce(v_edit.e ->> 'commune_code', v_parcel.commune_code)
-               <> v_parcel.commune_code THEN
-                RAISE EXCEPTION 'Split of %: a child cannot move to commune %', v_label,
-                    v_edit.e ->> 'commune_code' USING ERRCODE = 'check_violation';
-            END IF;
-            v_sheet := coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number);
-            IF jsonb_typeof(v_edit.e -> 'parcel_number') = 'number' THEN
-                v_numbers := v_numbers || (v_edit.e ->> 'parcel_number')::integer;
-            ELSE
-                v_next := coalesce(v_next,
-                                   cadastre.next_parcel_number(v_parcel.commune_code, v_sheet));
-                v_numbers := v_numbers || v_next;
-                v_next := v_next + 1;
-            END IF;
-            v_geom := cadastre.edit_geom(v_edit.e, format('Split of %s, edit #%s', v_label,
-                                                          v_edit.n));
-            v_area := round(coalesce((v_edit.e ->> 'legal_area')::numeric,
-                                     ST_Area(v_geom)::numeric), 1);
-            IF v_edit.e ->> 'land_use' IS NULL AND jsonb_array_length(v_parcel.land_uses) > 1
-            THEN
-                RAISE EXCEPTION 'Split of %: the parent has several land uses; give edit #% its '
-                                'land use', v_label, v_edit.n
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            v_geoms := v_geoms || v_geom;
-            v_sheets := v_sheets || v_sheet;
-            v_areas := v_areas || v_area;
-            v_uses := v_uses || cadastre.single_use(
-                coalesce(v_edit.e ->> 'land_use', v_parcel.land_uses -> 0 ->> 'code'), v_area,
-                v_parcel.land_uses -> 0);
-            v_ns := v_ns || v_edit.n;
-        END LOOP;
-        IF cardinality(v_geoms) < 2 THEN
-            RAISE EXCEPTION 'Split of %: only one child was given; a split makes two or more '
-                            'parcels', v_label
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'To change the boundary alone, submit it as an edit of the parcel.';
-        END IF;
-        v_ids := cadastre.split_parcel(p_dossier_id, v_parcel.id, v_geoms, v_numbers, v_uses,
-                                       v_areas, NULL, v_sheets);
-        RETURN QUERY SELECT v_group.first_n, 'retired'::text, v_parcel.id, v_label;
-        FOR i IN 1 .. cardinality(v_ids) LOOP
-            RETURN QUERY SELECT v_ns[i], 'created'::text, v_ids[i], cadastre.parcel_ref(v_ids[i]);
-        END LOOP;
+    FOR v_children IN SELECT array_agg(e ORDER BY e.n) FROM unnest(v_edits) AS e
+                      WHERE e.kind = 'split_child' GROUP BY e.split_of ORDER BY min(e.n) LOOP
+        RETURN QUERY SELECT * FROM cadastre.submit_split(v_dossier, v_children);
     END LOOP;
-
-    -- Merges: the result is the union of the parcels it replaces.
-    FOR v_edit IN SELECT e, n::integer AS n FROM jsonb_array_elements(p_edits)
-                  WITH ORDINALITY AS t(e, n)
-                  WHERE jsonb_typeof(e -> 'replaces') = 'array' ORDER BY n LOOP
-        SELECT array_agg(r::bigint ORDER BY o) INTO v_ids
-        FROM jsonb_array_elements_text(v_edit.e -> 'replaces') WITH ORDINALITY AS x(r, o);
-        SELECT * INTO v_parcel FROM cadastre.parcel WHERE id = v_ids[1];
-        v_label := format('Merge of %s', (SELECT string_agg(cadastre.parcel_ref(x), ', ')
-                                         FROM unnest(v_ids) AS x));
-        v_sheet := coalesce(v_edit.e ->> 'sheet_number', v_parcel.sheet_number);
-        v_new := cadastre.merge_parcels(
-            p_dossier_id, v_ids,
-            coalesce((v_edit.e ->> 'parcel_number')::integer,
-                     cadastre.next_parcel_number(v_parcel.commune_code, v_sheet)),
-            v_sheet);
-        v_geom := cadastre.edit_geom(v_edit.e, v_label);
-        IF ST_Area(ST_SymDifference(v_geom, (SELECT geom FROM cadastre.parcel WHERE id = v_new)))
-           > cadastre.tolerance('partition_area') THEN
-            RAISE EXCEPTION '%: the merged geometry is not the union of the merged parcels '
-                            '(they differ by % m²)', v_label,
-                round(ST_Area(ST_SymDifference(v_geom, (SELECT geom FROM cadastre.parcel
-                                                        WHERE id = v_new)))::numeric, 3)
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'merge_union',
-                      HINT = 'Merge the parcels without moving their outer boundary; correct '
-                             'the boundary in a separate edit.';
-        END IF;
-        FOR i IN 1 .. cardinality(v_ids) LOOP
-            RETURN QUERY SELECT v_edit.n, 'retired'::text, v_ids[i], cadastre.parcel_ref(v_ids[i]);
-        END LOOP;
-        RETURN QUERY SELECT v_edit.n, 'created'::text, v_new, cadastre.parcel_ref(v_new);
+    FOR v_edit IN SELECT * FROM unnest(v_edits) AS e WHERE e.kind = 'merge' ORDER BY e.n LOOP
+        RETURN QUERY SELECT * FROM cadastre.submit_merge(v_dossier, v_edit);
     END LOOP;
-
-    -- New parcels (first registration of the land; holders are registered separately).
-    FOR v_edit IN SELECT e, n::integer AS n FROM jsonb_array_elements(p_edits)
-                  WITH ORDINALITY AS t(e, n)
-                  WHERE jsonb_typeof(e -> 'parcel_id') IS DISTINCT FROM 'number'
-                    AND jsonb_typeof(e -> 'split_of') IS DISTINCT FROM 'number'
-                    AND jsonb_typeof(e -> 'replaces') IS DISTINCT FROM 'array' ORDER BY n LOOP
-        v_commune := coalesce(v_edit.e ->> 'commune_code', v_dossier.commune_code);
-        v_sheet := v_edit.e ->> 'sheet_number';
-        v_label := format('New parcel (edit #%s)', v_edit.n);
-        IF v_commune IS NULL OR v_sheet IS NULL OR v_edit.e ->> 'land_use' IS NULL THEN
-            RAISE EXCEPTION '%: a new parcel needs its commune_code, sheet_number and land_use',
-                v_label USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        v_geom := cadastre.edit_geom(v_edit.e, v_label);
-        v_area := round(coalesce((v_edit.e ->> 'legal_area')::numeric, ST_Area(v_geom)::numeric),
-                        1);
-        v_new := cadastre.register_parcel(
-            p_dossier_id, v_commune, v_sheet,
-            coalesce((v_edit.e ->> 'parcel_number')::integer,
-                     cadastre.next_parcel_number(v_commune, v_sheet)),
-            v_geom, v_area, cadastre.single_use(v_edit.e ->> 'land_use', v_area, NULL), NULL);
-        RETURN QUERY SELECT v_edit.n, 'created'::text, v_new, cadastre.parcel_ref(v_new);
+    FOR v_edit IN SELECT * FROM unnest(v_edits) AS e WHERE e.kind = 'new' ORDER BY e.n LOOP
+        RETURN QUERY SELECT * FROM cadastre.submit_new(v_dossier, v_edit);
     END LOOP;
 END;
 $$;
