@@ -374,3 +374,25 @@ def test_checking_an_edit_changes_nothing(fabric: Fabric) -> None:
                              new_parcel(square(100, 0, 10), 5)])
 
     assert table_counts(fabric.conn) == before
+
+
+# Merges ---------------------------------------------------------------------------------------
+
+
+def merge_of(fabric: Fabric, wkt: str) -> dict:
+    """An edit merging A and B into one parcel (number 3) drawn as `wkt`."""
+    return {"parcel_id": None, "replaces": [fabric.a, fabric.b],
+            "versions": {str(fabric.a): 1, str(fabric.b): 1}, "geom": ewkt(wkt),
+            "commune_code": COMMUNE, "sheet_number": SHEET, "parcel_number": 3}
+
+
+def test_a_merge_covering_the_parcels_it_replaces_overlaps_neither(fabric: Fabric) -> None:
+    assert check_edit(fabric.conn, [merge_of(fabric, rect(0, 0, 40, 20))]) == []
+
+
+def test_a_merge_short_of_the_parcels_it_replaces_leaves_a_gap(fabric: Fabric) -> None:
+    issues = check_edit(fabric.conn, [merge_of(fabric, rect(0, 0, 39, 20))])
+
+    gap = only(issues, "gap")
+    assert rules(issues) == ["gap"]
+    assert location(gap).area == pytest.approx(20.0, abs=1e-6)

@@ -173,6 +173,18 @@ def test_a_merge_makes_one_parcel_of_the_union_and_retires_both(fabric: Fabric) 
     assert current_holders(fabric.conn, merged) == {"Nguyễn Văn An": "1/1"}
 
 
+def test_a_merge_without_the_version_of_one_of_its_parcels_is_refused(fabric: Fabric) -> None:
+    dossier_id = dossier(fabric.conn, "merge")
+    before = register_state(fabric.conn)
+    edit = {"parcel_id": None, "replaces": [fabric.a, fabric.b],
+            "versions": {str(fabric.a): 1}, "geom": ewkt(rect(0, 0, 40, 20))}
+
+    error = refusal(fabric.conn, dossier_id, [edit])
+
+    assert error.pgcode == "22023"
+    assert message(error).startswith(f"The edit of parcel {REF_B} does not say which version")
+    assert register_state(fabric.conn) == before
+
 def test_a_new_parcel_is_registered_with_its_land_use(fabric: Fabric) -> None:
     dossier_id = dossier(fabric.conn, "first_registration")
     edit = {"parcel_id": None, "geom": ewkt(square(40, 0, 20)), "commune_code": COMMUNE,
