@@ -627,7 +627,8 @@ CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.audit_seal
     EXECUTE FUNCTION cadastre.refuse_history_change();
 
 -- cadastre.audit_chain ----------------------------------------------------------------------------
--- Where the hash chain began (one row; no TRUNCATE guard, as before).
+-- Where the hash chain began (one row). Unlike the other audit tables it has no TRUNCATE guard;
+-- only its owner holds that privilege.
 -- fires:
 --   UPDATE   before row       refuse_change
 --   DELETE   before row       refuse_change
