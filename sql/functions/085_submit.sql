@@ -30,6 +30,7 @@
 --   submit_edits(dossier_id bigint, edits jsonb, acknowledged text[]) → outcome rows  the entry
 --   issue_json(issue) → jsonb                                    an issue for JSON clients
 --   submit_edits_report(dossier_id bigint, edits jsonb, acknowledged text[]) → jsonb
+--   officer_parcel (view)                                        the plugin's parcel layer
 --   refuse_layer_write() → trigger                               the parcel layer's direct save
 -- Outcome rows: (edit_n integer, action text: changed|retired|created, parcel_id bigint, ref text).
 
