@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from cadastre.web.db import DatabaseUnavailableError
 from cadastre.web.ogc import documents as docs
+from cadastre.web.ogc import tiles
 from cadastre.web.ogc.collections import (
     COLLECTIONS,
     COMMUNES,
@@ -51,6 +52,7 @@ from cadastre.web.ogc.query import (
     reject_unknown,
 )
 from cadastre.web.ogc.store import OgcStore, ParcelFilter
+from cadastre.web.routes.params import encoded_response
 
 log = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(resources.files("cadastre.web.ogc") / "templates"))
@@ -340,6 +342,48 @@ async def item(request: Request) -> Response:
     return _json(doc, docs.GEOJSON, crs if c.spatial else None)
 
 
+async def tilesets(request: Request) -> Response:
+    reject_unknown(_params(request), ())
+    return _json(tiles.tilesets(_base(request)), docs.JSON)
+
+
+async def tileset(request: Request) -> Response:
+    reject_unknown(_params(request), ())
+    _matrix_set(request)
+    return _json(tiles.tileset(_base(request)), docs.JSON)
+
+
+async def matrix_sets(request: Request) -> Response:
+    reject_unknown(_params(request), ())
+    return _json(tiles.matrix_sets(_base(request)), docs.JSON)
+
+
+async def matrix_set(request: Request) -> Response:
+    reject_unknown(_params(request), ())
+    _matrix_set(request)
+    return _json(tiles.matrix_set(), docs.JSON)
+
+
+def _matrix_set(request: Request) -> None:
+    if request.path_params["matrix_set"] != tiles.MATRIX_SET:
+        raise OgcError(404, "NotFound", f"Chỉ có lưới {tiles.MATRIX_SET}",
+                       f"The only tile matrix set is {tiles.MATRIX_SET}")
+
+
+async def tile(request: Request) -> Response:
+    """A vector tile, the same (and from the same cache) as /tiles/{z}/{x}/{y}.pbf."""
+    reject_unknown(_params(request), ())
+    _matrix_set(request)
+    z, row, col = (request.path_params[k] for k in ("z", "row", "col"))
+    if not tiles.in_matrix(z, row, col):
+        raise OgcError(404, "NotFound", f"Không có ô {z}/{row}/{col}",
+                       f"No tile {z}/{row}/{col} in {tiles.MATRIX_SET}")
+    parent = request.app.state.parent
+    found = await parent.state.register.tile(z, col, row)
+    return encoded_response(request, found, tiles.MVT,
+                            f"public, max-age={parent.state.settings.tile_max_age}")
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
@@ -386,6 +430,11 @@ def create_app(parent: Any) -> Starlette:
         Route("/collections/{collection}", collection, methods=["GET"]),
         Route("/collections/{collection}/items", items, methods=["GET"]),
         Route("/collections/{collection}/items/{feature}", item, methods=["GET"]),
+        Route("/tiles", tilesets, methods=["GET"]),
+        Route("/tiles/{matrix_set}", tileset, methods=["GET"]),
+        Route("/tiles/{matrix_set}/{z:int}/{row:int}/{col:int}", tile, methods=["GET"]),
+        Route("/tileMatrixSets", matrix_sets, methods=["GET"]),
+        Route("/tileMatrixSets/{matrix_set}", matrix_set, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={
         OgcError: _ogc_error,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
-from cadastre.web.ogc.collections import COLLECTIONS, Collection
+from cadastre.web.ogc.collections import COLLECTIONS, COMMUNES, PARCELS, Collection
 from cadastre.web.ogc.crs import CRS84, Crs
+from cadastre.web.ogc.links import GEOJSON, HTML, JSON, OPENAPI, link, url
+from cadastre.web.ogc.tiles import REL, TILES_CONFORMANCE
 
 FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 CONFORMANCE = [
@@ -17,22 +18,9 @@ CONFORMANCE = [
     FEATURES + "html",
     FEATURES + "oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    *TILES_CONFORMANCE,
 ]
-JSON = "application/json"
-GEOJSON = "application/geo+json"
-HTML = "text/html"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 TITLE = "Sổ địa chính công khai — OGC API Features / Public land register — OGC API Features"
-
-
-def link(href: str, rel: str, media: str, title: str) -> dict[str, str]:
-    return {"href": href, "rel": rel, "type": media, "title": title}
-
-
-def url(base: str, path: str, **params: Any) -> str:
-    """An absolute URL under the API's base (which ends with /)."""
-    query = urlencode({k: v for k, v in params.items() if v is not None})
-    return base + path.lstrip("/") + (f"?{query}" if query else "")
 
 
 def self_links(base: str, path: str, json_media: str, title: str,
@@ -55,6 +43,9 @@ def landing(base: str) -> dict[str, Any]:
             link(url(base, "api", f="html"), "service-doc", HTML, "API documentation"),
             link(url(base, "conformance"), "conformance", JSON, "Conformance classes"),
             link(url(base, "collections"), "data", JSON, "Collections"),
+            link(url(base, "tiles"), REL + "tilesets-vector", JSON, "Vector tiles"),
+            link(url(base, "tileMatrixSets"), REL + "tiling-schemes", JSON,
+                 "Tile matrix sets"),
         ],
     }
 
@@ -78,6 +69,9 @@ def collection(base: str, c: Collection, offered: list[Crs], storage: Crs,
             link(url(base, items, f="html"), "items", HTML, c.title + " (HTML)"),
         ],
     }
+    if c.id in (PARCELS, COMMUNES):  # both are layers of the map's vector tiles
+        found["links"].append(link(url(base, "tiles"), REL + "tilesets-vector", JSON,
+                                   "Vector tiles"))
     if c.spatial:
         found["crs"] = [x.uri for x in offered]
         found["storageCrs"] = storage.uri

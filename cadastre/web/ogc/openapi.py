@@ -61,6 +61,39 @@ def _feature_schema(c: Collection) -> dict[str, Any]:
                                p.name: p.schema() for p in c.properties}}}}
 
 
+def _path_parameter(name: str, description: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": kind}}
+
+
+def _tile_paths() -> dict[str, Any]:
+    """OGC API – Tiles: the tilesets, the tileset, a tile and the tile matrix sets."""
+    json_ok = {"description": "OK", "content": {"application/json": {}}}
+    matrix_set = _path_parameter("tileMatrixSetId", "WebMercatorQuad")
+    return {
+        "/tiles": {"get": {"summary": "Vector tilesets", "operationId": "getTileSetsList",
+                           "responses": {"200": json_ok}}},
+        "/tiles/{tileMatrixSetId}": {"get": {
+            "summary": "The vector tileset (layers, URL template)", "operationId": "getTileSet",
+            "parameters": [matrix_set], "responses": {"200": json_ok, "404": _EXCEPTION}}},
+        "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": {"get": {
+            "summary": "A vector tile", "operationId": "getTile",
+            "parameters": [matrix_set,
+                           _path_parameter("tileMatrix", "Zoom level 0–22", "integer"),
+                           _path_parameter("tileRow", "Row, from the top", "integer"),
+                           _path_parameter("tileCol", "Column, from the left", "integer")],
+            "responses": {"200": {"description": "A Mapbox vector tile (may be empty)",
+                                  "content": {"application/vnd.mapbox-vector-tile": {}}},
+                          "404": _EXCEPTION}}},
+        "/tileMatrixSets": {"get": {"summary": "Tile matrix sets",
+                                    "operationId": "getTileMatrixSetsList",
+                                    "responses": {"200": json_ok}}},
+        "/tileMatrixSets/{tileMatrixSetId}": {"get": {
+            "summary": "A tile matrix set's definition", "operationId": "getTileMatrixSet",
+            "parameters": [matrix_set], "responses": {"200": json_ok, "404": _EXCEPTION}}},
+    }
+
+
 def definition(base: str, offered: list[Crs]) -> dict[str, Any]:
     """The OpenAPI 3.0.3 document of the API mounted at `base`."""
     json_ok = {"description": "OK", "content": {"application/json": {}, "text/html": {}}}
@@ -115,6 +148,7 @@ def definition(base: str, offered: list[Crs]) -> dict[str, Any]:
             "responses": {"200": {"description": "A feature", "content": {
                 "application/geo+json": {"schema": {"$ref": f"#/components/schemas/{c.id}"}},
                 "text/html": {}}}, "400": _EXCEPTION, "404": _EXCEPTION}}}
+    paths.update(_tile_paths())
     return {
         "openapi": "3.0.3",
         "info": {"title": "Public land register — OGC API Features", "version": __version__,
