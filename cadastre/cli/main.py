@@ -19,6 +19,7 @@ from cadastre.cli import (
     dossier,
     export,
     importing,
+    national,
     parcel,
     rights,
     sample,
@@ -49,6 +50,7 @@ app.command("export")(export.export)
 app.command("stats")(export.stats)
 app.command("serve")(serve.serve)
 app.add_typer(audit.app, name="audit")
+app.add_typer(national.app, name="national")
 error_console = Console(stderr=True, soft_wrap=True)
 
 

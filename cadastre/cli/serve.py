@@ -30,6 +30,10 @@ def serve(
         "--forwarded-allow-ips",
         help="Comma-separated proxy addresses trusted for X-Forwarded-* (default 127.0.0.1).",
     ),
+    national: bool = typer.Option(
+        False, "--national",
+        help="Serve the national look-up (`cadastre national create`) instead of this register.",
+    ),
     read_from: str | None = typer.Option(
         None,
         "--read-from",
@@ -40,6 +44,11 @@ def serve(
     """Serve the citizens' web view: look-ups, parcel pages, the map and the JSON API."""
     import uvicorn
 
+    if national:
+        from cadastre.cli.national import serve_national
+
+        serve_national(host, port, workers, proxy_headers, forwarded_allow_ips)
+        return
     if read_from:
         # The workers uvicorn starts read their settings from the environment.
         os.environ["CADASTRE_WEB_DATABASE_URL"] = replica_url(read_from)
