@@ -1,0 +1,415 @@
+"""The national look-up fed by two province registers over logical replication: Hà Nội (01,
+VN-2000 EPSG:5897) and Đà Nẵng (48, EPSG:5899), each its own cluster, home and port on the
+loopback, like the national cluster. It finds parcels of both by province-qualified
+reference, address and certificate; keeps serving a province that is down, marked stale, and
+catches up when it returns (and after its own outage); a change re-published in a province,
+and a commune merger, flow through; no personal data reaches it; the publication role reads
+nothing else."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg2
+import pytest
+from fastapi.testclient import TestClient
+
+from cadastre.national.cluster import NationalCluster
+from cadastre.national.settings import NationalSettings
+from cadastre.national.web import create_national_app
+from tests.db.register_helpers import approve, holders, open_dossier, transfer
+from tests.db.test_server import TEST_HOMES, cadastre
+from tests.scaling.national_helpers import (
+    ProvinceRegister,
+    register_parcel,
+    start_national,
+    start_province,
+    stopped_at_exit,
+    wait_for,
+)
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="the clusters run as the postgres OS user (needs root)"
+)
+
+HANOI = (105.8520, 21.0285)
+DANANG = (108.2210, 16.0680)
+PEOPLE = {
+    "hn1": ("Nguyễn Thị Hồng Nhung", "001190012345"),
+    "hn2": ("Trần Quốc Bảo", "001085067890"),
+    "hn_buyer": ("Đỗ Minh Khang", "001099055511"),
+    "dn1": ("Lê Thị Thu Hà", "048192034567"),
+    "dn2": ("Phạm Văn Đức", "048078011223"),
+    "dn3": ("Võ Thành Trung", "048088044556"),
+}
+
+
+@dataclass
+class Country:
+    """Two provinces, the national look-up, its web view, and what the tests registered."""
+
+    hanoi: ProvinceRegister
+    danang: ProvinceRegister
+    national: NationalCluster
+    settings: NationalSettings
+    national_env: dict[str, str]
+    client: TestClient
+    hn_commune: str
+    dn_communes: tuple[str, str]
+    parcels: dict[str, int]
+
+
+def _communes(register: ProvinceRegister, count: int) -> list[str]:
+    with register.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT code FROM cadastre.admin_unit WHERE level = 'commune' "
+                    "AND upper_inf(valid) ORDER BY code LIMIT %s", (count,))
+        found = [code for (code,) in cur.fetchall()]
+    conn.close()
+    return found
+
+
+def _certificate(register: ProvinceRegister, at: str, commune: str, serial: str,
+                 parcel: int) -> None:
+    with register.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT cadastre.set_clock(%s)", (at,))
+        dossier = open_dossier(cur, "first_registration", at[:10], commune=commune)
+        approve(cur, dossier, at[:10])
+        cur.execute("SELECT cadastre.issue_certificate(%s, %s, %s, %s::bigint[], NULL, NULL)",
+                    (dossier, serial, "BOOK-1", [parcel]))
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def country() -> Iterator[Country]:
+    root = TEST_HOMES / f"national-{uuid.uuid4().hex[:8]}"
+    root.mkdir(parents=True)
+    started = []
+    with stopped_at_exit(started):
+        hanoi = start_province(root / "p01", "01")
+        started.append(hanoi.server)
+        danang = start_province(root / "p48", "48")
+        started.append(danang.server)
+        (hn_commune,) = _communes(hanoi, 1)
+        dn_a, dn_b = _communes(danang, 2)
+        parcels = {
+            "hn1": register_parcel(hanoi, "2026-03-02 09:00", hn_commune, "7", 1, *HANOI,
+                                   "Số 4 phố Hàng Bạc", [PEOPLE["hn1"]]),
+            "hn2": register_parcel(hanoi, "2026-03-03 09:00", hn_commune, "7", 2,
+                                   HANOI[0] + 0.001, HANOI[1], "Số 15 phố Hàng Bạc",
+                                   [PEOPLE["hn2"]]),
+            "dn1": register_parcel(danang, "2026-03-02 09:00", dn_b, "3", 1, *DANANG,
+                                   "Số 27 đường Bạch Đằng", [PEOPLE["dn1"]]),
+            "dn2": register_parcel(danang, "2026-03-03 09:00", dn_a, "5", 9,
+                                   DANANG[0] + 0.002, DANANG[1], "Số 9 đường Trần Phú",
+                                   [PEOPLE["dn2"]]),
+        }
+        _certificate(hanoi, "2026-03-04 09:00", hn_commune, "HN000001", parcels["hn1"])
+        _certificate(danang, "2026-03-04 09:00", dn_b, "DN000001", parcels["dn1"])
+        for register in (hanoi, danang):
+            register.cli("db", "publish")
+        national, settings, env = start_national(root / "national")
+        started.append(national.server)
+        for register in (hanoi, danang):
+            added = cadastre("national", "add-province", register.publisher_url(), env=env)
+            assert added.returncode == 0, added.stderr
+        with TestClient(create_national_app(national, settings)) as client:
+            yield Country(hanoi, danang, national, settings, env, client, hn_commune,
+                          (dn_a, dn_b), parcels)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _ref(commune: str, sheet: str, number: int) -> str:
+    return f"{commune}/{sheet}/{number}"
+
+
+def _parcel(country: Country, province: str, ref: str) -> dict:
+    answer = country.client.get(f"/api/parcels/{province}/{ref}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _feeds(country: Country) -> dict[str, dict]:
+    return {f["code"]: f for f in country.client.get("/api/provinces").json()}
+
+
+def _national_rows(country: Country, database: str, query: str,
+                   params: tuple | None = None) -> list:
+    with country.national.connect(database) as conn, conn.cursor() as cur:
+        cur.execute(query, params)
+        return cur.fetchall()
+
+
+def test_national_look_up_finds_parcels_of_both_provinces(country: Country) -> None:
+    hn = _parcel(country, "01", _ref(country.hn_commune, "7", 1))
+    assert hn["ref"] == f"01/{country.hn_commune}/7/1"
+    assert hn["province"]["code"] == "01" and not hn["province"]["stale"]
+    assert hn["page_in_force"] and hn["document"]["address"] == "Số 4 phố Hàng Bạc"
+    assert [h["name"] for h in hn["document"]["holders"]] == ["N*** T*** H*** N***"]
+    dn = _parcel(country, "48", _ref(country.dn_communes[1], "3", 1))
+    assert dn["province"]["name"] == "Thành phố Đà Nẵng"
+    assert dn["document"]["address"] == "Số 27 đường Bạch Đằng"
+    # Đà Nẵng's parcel lies where it is, from its own zone (TM-3 107°45'): not in Hà Nội's.
+    assert 108.2 < dn["document"]["location"]["lon"] < 108.25
+    assert 105.8 < hn["document"]["location"]["lon"] < 105.9
+    # Commune codes are national: the province is found from the commune alone.
+    alone = country.client.get(f"/api/parcels/{_ref(country.dn_communes[1], '3', 1)}")
+    assert alone.status_code == 200 and alone.json()["province"]["code"] == "48"
+    # By address, across provinces; by certificate serial, in whichever province.
+    hits = country.client.get("/api/addresses", params={"q": "hang bac"}).json()
+    assert sorted(h["ref"] for h in hits) == [f"01/{country.hn_commune}/7/1",
+                                             f"01/{country.hn_commune}/7/2"]
+    hits = country.client.get("/api/addresses", params={"q": "27 Bạch Đằng"}).json()
+    assert [h["ref"] for h in hits] == [f"48/{country.dn_communes[1]}/3/1"]
+    certificate = country.client.get("/api/certificates/DN000001").json()
+    assert certificate["province"]["code"] == "48"
+    assert certificate["parcels"] == [_ref(country.dn_communes[1], "3", 1)]
+    assert country.client.get("/api/certificates/HN000001").json()["province"]["code"] == "01"
+    # The pages people read: the form finds the parcel, its page says the province is fresh.
+    found = country.client.get("/tim", params={"commune": f"48/{country.dn_communes[1]}",
+                                               "sheet": "3", "number": 1},
+                               follow_redirects=False)
+    assert found.status_code == 303
+    assert found.headers["location"].startswith(f"/thua/48/{country.dn_communes[1]}/3/1")
+    page = country.client.get(found.headers["location"])
+    assert page.status_code == 200
+    assert 'data-province="48"' in page.text and 'data-stale="false"' in page.text
+    assert "Số 27 đường Bạch Đằng" in page.text
+    home = country.client.get("/")
+    assert 'data-province="01"' in home.text and 'data-province="48"' in home.text
+
+
+def test_unknown_province_and_parcel_are_clear_404s(country: Country) -> None:
+    answer = country.client.get(f"/api/parcels/02/{_ref(country.hn_commune, '7', 1)}")
+    assert answer.status_code == 404
+    assert answer.json()["message_en"] == "Province 02 is not in the national look-up."
+    missing = country.client.get(f"/api/parcels/01/{_ref(country.hn_commune, '7', 999)}")
+    assert missing.status_code == 404
+    malformed = country.client.get("/api/parcels/1/00070/7/1")
+    assert malformed.status_code == 422
+    assert [e["parameter"] for e in malformed.json()["errors"]] == ["province"]
+    assert country.client.get("/api/addresses", params={"q": "a\x00"}).status_code == 422
+
+
+def test_status_shows_each_province_streaming(country: Country) -> None:
+    status = cadastre("national", "status", env={**country.national_env, "COLUMNS": "160"})
+    assert status.returncode == 0, status.stderr
+    assert "01 Thành phố Hà Nội" in status.stdout and "48 Thành phố Đà Nẵng" in status.stdout
+    assert status.stdout.count("streaming") == 2 and "STALE" not in status.stdout
+
+
+def test_province_offline_is_served_stale_then_catches_up(country: Country) -> None:
+    dn_b = country.dn_communes[1]
+    country.danang.server.stop()
+    try:
+        wait_for(lambda: _feeds(country)["48"]["stale"], "Đà Nẵng to be marked stale")
+        served = _parcel(country, "48", _ref(dn_b, "3", 1))
+        assert served["province"]["stale"] and not served["province"]["streaming"]
+        assert served["province"]["data_as_of"] is not None
+        assert served["document"]["address"] == "Số 27 đường Bạch Đằng"
+        assert not _feeds(country)["01"]["stale"]
+        assert not _parcel(country, "01", _ref(country.hn_commune, "7", 1))["province"]["stale"]
+        page = country.client.get(f"/thua/48/{_ref(dn_b, '3', 1)}")
+        assert 'data-stale="true"' in page.text and "feed-stale" in page.text
+        status = cadastre("national", "status", env={**country.national_env, "COLUMNS": "160"})
+        assert "STALE" in status.stdout and "offline" in status.stdout
+    finally:
+        country.danang.cli("db", "start")
+    country.parcels["dn3"] = register_parcel(
+        country.danang, "2026-03-05 09:00", dn_b, "3", 2, DANANG[0] + 0.004, DANANG[1],
+        "Số 31 đường Bạch Đằng", [PEOPLE["dn3"]])
+    country.danang.cli("db", "publish")
+    back = wait_for(lambda: country.client.get(f"/api/parcels/48/{_ref(dn_b, '3', 2)}"),
+                    "Đà Nẵng's new parcel", timeout_s=90)
+    wait_for(lambda: country.client.get(f"/api/parcels/48/{_ref(dn_b, '3', 2)}").status_code
+             == 200 and not _feeds(country)["48"]["stale"], "Đà Nẵng to stream again",
+             timeout_s=90)
+    assert back is not None
+
+
+def test_national_outage_catches_up_on_everything_published_meanwhile(country: Country) -> None:
+    country.national.server.stop()
+    try:
+        for number in range(10, 30):
+            register_parcel(country.hanoi, f"2026-03-06 09:{number:02d}", country.hn_commune,
+                            "8", number, HANOI[0] + 0.0004 * number, HANOI[1] + 0.002,
+                            f"Số {number} phố Hàng Đào", [(f"Người Thứ {number}", None)])
+        country.hanoi.cli("db", "publish")
+    finally:
+        country.national.server.start()
+    started = time.monotonic()
+    wait_for(lambda: _national_rows(
+        country, "p01", "SELECT count(*) FROM public_register.parcel_page AS g "
+        "JOIN cadastre.parcel AS p ON p.id = g.parcel_id WHERE p.sheet_number = '8' "
+        "AND g.document IS NOT NULL")[0][0] == 20, "the 20 pages published meanwhile")
+    assert time.monotonic() - started < 60
+
+
+def test_a_change_re_published_in_a_province_flows_through(country: Country) -> None:
+    ref = _ref(country.hn_commune, "7", 1)
+    with country.hanoi.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT cadastre.set_clock(%s)", ("2026-03-07 09:00",))
+        dossier = open_dossier(cur, "sale", "2026-03-07", commune=country.hn_commune)
+        approve(cur, dossier, "2026-03-07")
+        cur.execute("SELECT cadastre.add_party('individual', %s, NULL, %s)",
+                    (PEOPLE["hn_buyer"][0], f'{{"id_number": "{PEOPLE["hn_buyer"][1]}"}}'))
+        buyer = cur.fetchone()[0]
+        transfer(cur, dossier, country.parcels["hn1"], holders((buyer, "1")))
+    conn.close()
+    # Withdrawn by the province: the national view says it is being re-published.
+    wait_for(lambda: not _parcel(country, "01", ref)["page_in_force"], "the withdrawal")
+    pending = country.client.get(f"/thua/01/{ref}")
+    assert pending.status_code == 200 and 'id="page-pending"' in pending.text
+    assert "Số 4 phố Hàng Bạc" in pending.text
+    country.hanoi.cli("db", "publish")
+    fresh = wait_for(lambda: (a := _parcel(country, "01", ref))["page_in_force"] and a,
+                     "the re-published page")
+    assert [h["name"] for h in fresh["document"]["holders"]] == ["Đ*** M*** K***"]
+
+
+def test_a_commune_merger_flows_through(country: Country) -> None:
+    old, new = country.dn_communes
+    with country.danang.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT cadastre.set_clock(%s)", ("2026-03-08 09:00",))
+        dossier = open_dossier(cur, "commune_reassignment", "2026-03-08", commune=old)
+        approve(cur, dossier, "2026-03-08")
+        cur.execute("SELECT cadastre.reassign_commune(%s, %s, %s, %s, %s)",
+                    (dossier, old, new, "2026-03-08", "A"))
+    conn.close()
+    country.danang.cli("db", "publish")
+
+    def merged() -> dict | None:
+        answer = country.client.get(f"/api/parcels/48/{_ref(old, '5', 9)}")
+        if answer.status_code != 200:
+            return None
+        found = answer.json()
+        return found if found["parcel"]["commune"]["code"] == new and found["document"] else None
+
+    found = wait_for(merged, "the merged commune's parcel under its new commune")
+    assert found["document"]["address"] == "Số 9 đường Trần Phú"
+    assert {"commune_code": old, "sheet_number": "5", "parcel_number": 9}.items() <= \
+        found["document"]["old_identifiers"][0].items()
+    assert _national_rows(country, "p48", "SELECT replaced_by FROM cadastre.admin_unit "
+                          "WHERE code = %s", (old,)) == [(new,)]
+
+
+def _secrets(register: ProvinceRegister) -> set[str]:
+    """Every party's full name and every personal value the province holds privately."""
+    with register.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT name FROM cadastre.party")
+        found = {name for (name,) in cur.fetchall()}
+        cur.execute("SELECT id_number FROM cadastre.party_personal WHERE id_number <> '' "
+                    "UNION SELECT address FROM cadastre.party_personal WHERE address <> ''")
+        found |= {value for (value,) in cur.fetchall()}
+    conn.close()
+    return found
+
+
+def test_no_personal_data_reaches_the_national_database(country: Country) -> None:
+    secrets = _secrets(country.hanoi) | _secrets(country.danang)
+    assert {PEOPLE["hn1"][0], PEOPLE["hn1"][1], PEOPLE["dn1"][1]} <= secrets
+    scanned = 0
+    for database in ("national", "p01", "p48"):
+        tables = _national_rows(
+            country, database,
+            "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
+            "WHERE table_schema IN ('cadastre', 'public_register', 'national')")
+        for (table,) in tables:
+            for (text,) in _national_rows(country, database,
+                                          f"SELECT row_to_json(t)::text FROM {table} AS t"):
+                scanned += 1
+                leaked = [s for s in secrets if s in text]
+                assert not leaked, f"{database}.{table} holds {leaked}"
+    assert scanned > 50
+    # The publication role's secret is in neither the subscription nor the national log.
+    password = country.hanoi.publisher_password()
+    conninfo = _national_rows(country, "p01", "SELECT subconninfo FROM pg_subscription")
+    assert conninfo and all(password not in c for (c,) in conninfo)
+    assert password not in country.national.server.log_file.read_text(errors="replace")
+
+
+def _as_publisher(register: ProvinceRegister, query: str) -> psycopg2.Error:
+    conn = psycopg2.connect(host="127.0.0.1", port=register.server.port, dbname="cadastre",
+                            user="cadastre_publisher", password=register.publisher_password())
+    try:
+        with pytest.raises(psycopg2.Error) as refused, conn.cursor() as cur:
+            cur.execute(query)
+        return refused.value
+    finally:
+        conn.close()
+
+
+def test_the_publication_role_reads_only_what_is_published(country: Country) -> None:
+    hanoi = country.hanoi
+    with hanoi.owner() as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*), count(document) FROM public_register.parcel_page")
+        pages = cur.fetchone()
+    conn.close()
+    for query in ("SELECT name FROM cadastre.party",
+                  "SELECT * FROM cadastre.party_personal",
+                  "SELECT * FROM cadastre.rrr_share",
+                  "SELECT geom FROM cadastre.parcel",
+                  "SELECT land_uses FROM cadastre.parcel",
+                  "SELECT book_number FROM cadastre.certificate",
+                  "SELECT * FROM cadastre.certificate_holder",
+                  "SELECT * FROM cadastre.dossier",
+                  "SELECT * FROM cadastre.audit_transaction"):
+        refused = _as_publisher(hanoi, query)
+        assert isinstance(refused, psycopg2.errors.InsufficientPrivilege), query
+    refused = _as_publisher(hanoi, "UPDATE public_register.parcel_page SET document = NULL")
+    assert isinstance(refused, psycopg2.errors.ReadOnlySqlTransaction |
+                      psycopg2.errors.InsufficientPrivilege)
+    # No function it may call reads personal data as its owner.
+    with hanoi.owner() as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc AS p "
+            "WHERE p.prosecdef AND p.prosrc ~* 'party_personal|cadastre\\.party\\M' "
+            "AND has_function_privilege('cadastre_publisher', p.oid, 'EXECUTE')")
+        callable_readers = cur.fetchall()
+        cur.execute("SELECT count(*), count(document) FROM public_register.parcel_page")
+        assert cur.fetchone() == pages
+    conn.close()
+    assert callable_readers == []
+    # Its secret opens nothing else: not the national cluster, not a physical copy.
+    with pytest.raises(psycopg2.OperationalError):
+        psycopg2.connect(host="127.0.0.1", port=country.national.server.port, dbname="national",
+                         user="cadastre_publisher", password=hanoi.publisher_password(),
+                         connect_timeout=5)
+    backup = hanoi.server.home / f"stolen-{uuid.uuid4().hex[:6]}"
+    env = {**os.environ, "PGPASSWORD": hanoi.publisher_password()}
+    copied = subprocess.run(
+        [str(hanoi.server.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p",
+         str(hanoi.server.port), "-U", "cadastre_publisher", "-D", str(backup), "-w"],
+        capture_output=True, text=True, env=env, timeout=60, check=False)
+    shutil.rmtree(backup, ignore_errors=True)
+    assert copied.returncode != 0 and "no pg_hba.conf entry" in copied.stderr
+
+
+def test_national_rules_are_the_provinces_word_for_word(country: Country) -> None:
+    query = ("SELECT p.proname, p.prosrc FROM pg_proc AS p WHERE p.pronamespace = "
+             "'public_register'::regnamespace AND p.proname IN ('fold', 'page_in_force') "
+             "ORDER BY 1")
+    with country.hanoi.owner() as conn, conn.cursor() as cur:
+        cur.execute(query)
+        province = cur.fetchall()
+    conn.close()
+    assert len(province) == 2
+    assert _national_rows(country, "p01", query) == province
+
+
+def test_the_national_web_role_cannot_write_nor_read_the_feeds_secrets(country: Country) -> None:
+    conn = psycopg2.connect(country.national.web_url("p01"), connect_timeout=5)
+    try:
+        with pytest.raises(psycopg2.Error), conn.cursor() as cur:
+            cur.execute("DELETE FROM public_register.parcel_page")
+        conn.rollback()
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege), conn.cursor() as cur:
+            cur.execute("SELECT subconninfo FROM pg_subscription")
+    finally:
+        conn.close()
+    assert len(_national_rows(country, "p01", "SELECT 1 FROM public_register.parcel_page")) > 0
