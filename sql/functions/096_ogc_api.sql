@@ -22,21 +22,28 @@ LANGUAGE sql STABLE
 AS $$
     -- An instant (or now, p_at null) is cadastre.parcels_as_of, the exports' rule. An
     -- interval is every version whose system period overlaps it, with the same filters
-    -- (communes, land uses with the codes under them, statuses, an area in the register CRS).
+    -- (communes, statuses, an area in the register CRS). The land-use filter (a code and every
+    -- code under it) is applied here to both, with the codes found once (MATERIALIZED: an
+    -- inlined CTE would look them up again for every version, 0.16 ms each).
     -- One SELECT, not STRICT, not SECURITY DEFINER: the planner inlines it into its callers.
-    SELECT a.* FROM cadastre.parcels_as_of(p_at, p_communes, p_land_uses, p_statuses, p_area) AS a
-    WHERE NOT p_history AND (p_id IS NULL OR a.id = p_id)
-    UNION ALL
-    SELECT v.* FROM cadastre.parcel_version AS v
-    WHERE p_history
-      AND v.sys_period && tstzrange(p_from, p_to, '[]')
-      AND (p_id IS NULL OR v.id = p_id)
-      AND (p_communes IS NULL OR v.commune_code = ANY (p_communes))
-      AND (p_statuses IS NULL OR v.status = ANY (p_statuses))
-      AND (p_area IS NULL OR (v.geom && p_area AND ST_Intersects(v.geom, p_area)))
-      AND (p_land_uses IS NULL OR EXISTS (
-              SELECT 1 FROM jsonb_array_elements(v.land_uses) AS e
-              WHERE e ->> 'code' = ANY (cadastre.land_use_descendants(p_land_uses))))
+    WITH codes AS MATERIALIZED (
+        SELECT cadastre.land_use_descendants(p_land_uses) AS wanted
+    ),
+    versions AS (
+        SELECT a.* FROM cadastre.parcels_as_of(p_at, p_communes, NULL, p_statuses, p_area) AS a
+        WHERE NOT p_history AND (p_id IS NULL OR a.id = p_id)
+        UNION ALL
+        SELECT v.* FROM cadastre.parcel_version AS v
+        WHERE p_history
+          AND v.sys_period && tstzrange(p_from, p_to, '[]')
+          AND (p_id IS NULL OR v.id = p_id)
+          AND (p_communes IS NULL OR v.commune_code = ANY (p_communes))
+          AND (p_statuses IS NULL OR v.status = ANY (p_statuses))
+          AND (p_area IS NULL OR (v.geom && p_area AND ST_Intersects(v.geom, p_area)))
+    )
+    SELECT x.* FROM versions AS x, codes
+    WHERE p_land_uses IS NULL OR EXISTS (
+        SELECT 1 FROM jsonb_array_elements(x.land_uses) AS e WHERE e ->> 'code' = ANY (codes.wanted))
 $$;
 COMMENT ON FUNCTION public_register.ogc_parcel_source(boolean, timestamptz, timestamptz,
     timestamptz, text[], text[], text[], geometry, bigint) IS
