@@ -35,12 +35,14 @@ def register(sample_url: str) -> dict:
             rows = cur.fetchall()
             cur.execute("SELECT srid FROM cadastre.register_setting")
             srid = cur.fetchone()[0]
+            cur.execute("SELECT cadastre.land_use_descendants(ARRAY['NNP'])")
+            agricultural = set(cur.fetchone()[0])
     finally:
         conn.close()
     return {"current": {r[0] for r in rows if r[1] == "current"},
             "retired": {r[0] for r in rows if r[1] == "retired"},
             "uses": {r[0]: {u["code"] for u in r[2]} for r in rows if r[1] == "current"},
-            "srid": srid}
+            "srid": srid, "agricultural": agricultural}
 
 
 def _all(http: httpx.Client, path: str, **params) -> tuple[list[dict], int]:
@@ -127,6 +129,10 @@ def test_core_property_filters_commune_land_use_and_status(http, register) -> No
                     params={"commune_code": "99999"}).json()["features"] == []
     rice, _ = _all(http, "collections/parcels/items", land_use="ODT", limit=5000)
     assert {f["id"] for f in rice} == {i for i, uses in register["uses"].items() if "ODT" in uses}
+    farmland, _ = _all(http, "collections/parcels/items", land_use="NNP", limit=5000)
+    assert {f["id"] for f in farmland} == {
+        i for i, uses in register["uses"].items() if uses & register["agricultural"]}
+    assert farmland and "LUC" in register["agricultural"]
     retired, _ = _all(http, "collections/parcels/items", status="retired", limit=5000)
     assert {f["id"] for f in retired} == register["retired"]
     assert all(f["properties"]["status"] == "retired" for f in retired)
