@@ -32,6 +32,7 @@ from cadastre.web.errors import WebError
 from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, land_use_name
 from cadastre.web.middleware import Compress, HeadAsGet, RateLimit, SecurityHeaders
 from cadastre.web.register import fold
+from cadastre.web.routes.pages import _page  # the province view's page response
 from cadastre.web.routes.params import (
     MAX_PARCEL_NUMBER,
     SERIAL,
@@ -256,18 +257,6 @@ async def addresses_api(request: Request, q: Annotated[str, Query(min_length=1, 
 @api.get("/certificates/{serial}", summary="A certificate by serial, in whichever province")
 async def certificate_api(request: Request, serial: Serial) -> JSONResponse:
     return _json(await _register(request).certificate(serial.upper()))
-
-
-def _page(request: Request, template: str, lang: str, context: dict[str, Any],
-          status_code: int = 200) -> Response:
-    response = request.app.state.templates.TemplateResponse(
-        request, template, {"lang": lang, **context}, status_code=status_code)
-    response.headers["cache-control"] = "private, max-age=30"
-    response.headers["vary"] = "Accept-Encoding, Cookie"
-    if request.query_params.get("lang") == lang:
-        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax",
-                            httponly=True)
-    return response
 
 
 @pages.get("/", response_class=HTMLResponse)
