@@ -135,7 +135,7 @@ BEGIN
     IF v_dossier IS NULL THEN
         RAISE EXCEPTION 'Change to %.% refused: every change to the register must be made '
                         'within an approved dossier', TG_TABLE_SCHEMA, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_required',
                   DETAIL = CASE WHEN TG_TABLE_NAME = 'parcel' THEN
                                'parcel ' || cadastre.parcel_ref(
                                    (to_jsonb(NEW) ->> 'commune_code'),
@@ -168,7 +168,7 @@ BEGIN
     IF cadastre.current_dossier() IS NULL THEN
         RAISE EXCEPTION 'Change to %.% refused: every change to the register must be made '
                         'within an approved dossier', TG_TABLE_SCHEMA, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_required',
                   HINT = 'SELECT cadastre.begin_dossier_work(dossier_id) first, or use the '
                          'register''s operations.';
     END IF;
@@ -196,12 +196,12 @@ BEGIN
     IF OLD.status <> 'received' THEN
         RAISE EXCEPTION 'Dossier % was % on % and can no longer change', OLD.number, OLD.status,
             OLD.decided_on
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_decided',
                   HINT = 'Open a correction dossier instead.';
     END IF;
     IF NEW.id <> OLD.id OR NEW.number <> OLD.number OR NEW.kind <> OLD.kind THEN
         RAISE EXCEPTION 'Dossier %: its id, number and kind cannot change', OLD.number
-            USING ERRCODE = 'check_violation';
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'dossier_identity';
     END IF;
     RETURN NEW;
 END;
@@ -329,7 +329,7 @@ BEGIN
                           WHERE cp.parcel_id = NEW.id AND c.cancelled_on IS NULL) THEN
                 RAISE EXCEPTION 'Parcel % cannot be retired while it has open rights or valid '
                                 'certificates', v_ref
-                    USING ERRCODE = 'check_violation',
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_open_rights',
                           HINT = 'Retire parcels through a split, merge or acquisition dossier '
                                  '(cadastre.split_parcel, merge_parcels, acquire_parcel), which '
                                  'end the rights and cancel the certificates.';
@@ -391,7 +391,7 @@ BEGIN
     IF NOT v_unit.valid @> cadastre.clock()::date THEN
         RAISE EXCEPTION 'Parcel %: commune % (%) is not in force on %', p_ref, p_code,
             v_unit.name, cadastre.clock()::date
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'commune_in_force',
                   HINT = CASE WHEN v_unit.replaced_by IS NOT NULL
                               THEN format('It was replaced by commune %s.', v_unit.replaced_by)
                               ELSE 'Check the commune''s validity period.' END;
@@ -552,12 +552,12 @@ BEGIN
         IF v_status = 'retired' AND upper_inf(NEW.valid) THEN
             RAISE EXCEPTION 'Parcel % is retired: no new open-ended % can be registered on it',
                 cadastre.parcel_ref(NEW.parcel_id), NEW.kind
-                USING ERRCODE = 'check_violation',
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_current',
                       HINT = 'Register it on the parcels that replaced it.';
         END IF;
     ELSIF NEW.parcel_id <> OLD.parcel_id OR NEW.kind <> OLD.kind THEN
         RAISE EXCEPTION 'Right %: its parcel and kind cannot change', OLD.id
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'right_identity',
                   HINT = 'End it and register a new one.';
     END IF;
     RETURN NEW;
@@ -617,7 +617,7 @@ BEGIN
         RAISE EXCEPTION 'Right % (%) on parcel %: holders'' shares sum to %/% instead of 1',
             v_rrr.id, v_rrr.kind, cadastre.parcel_ref(v_rrr.parcel_id),
             v_total.numerator, v_total.denominator
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'shares_sum_to_one',
                   DETAIL = format('%s holder(s)', v_total.holders),
                   HINT = 'Give every holder a share (e.g. 1/3 each for three heirs) so the '
                          'shares add up to exactly 1.';

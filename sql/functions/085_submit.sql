@@ -149,7 +149,7 @@ BEGIN
         v_first := v_blocking[1];
         RAISE EXCEPTION '% error(s) in the edits; first: %: % / %', cardinality(v_blocking),
             coalesce(v_first.parcel_ref, 'edit'), v_first.message_en, v_first.message_vi
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'edit_errors',
                   DETAIL = (SELECT string_agg(format('rule %s, %s: %s', i.rule,
                                                      coalesce(i.parcel_ref, '-'), i.message_en),
                                               '; ')
@@ -164,7 +164,7 @@ BEGIN
         v_first := v_blocking[1];
         RAISE EXCEPTION '% warning(s) not acknowledged; first: %: % / %', cardinality(v_blocking),
             coalesce(v_first.parcel_ref, 'edit'), v_first.message_en, v_first.message_vi
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'edit_warnings',
                   DETAIL = (SELECT string_agg(format('rule %s, %s: %s', i.rule,
                                                      coalesce(i.parcel_ref, '-'), i.message_en),
                                               '; ')
@@ -199,7 +199,7 @@ BEGIN
        OR coalesce(p_edit.parcel_number, v_parcel.parcel_number) <> v_parcel.parcel_number THEN
         RAISE EXCEPTION 'Parcel %: its identity (commune, sheet, number) cannot be changed by '
                         'an edit', v_label
-            USING ERRCODE = 'check_violation',
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'edit_identity',
                   HINT = 'Restore the parcel''s number; renumbering is not a boundary edit.';
     END IF;
     PERFORM cadastre.correct_boundary(p_dossier.id, v_parcel.id,
@@ -239,7 +239,8 @@ BEGIN
     FOREACH v_child IN ARRAY p_children LOOP
         IF coalesce(v_child.commune_code, v_parent.commune_code) <> v_parent.commune_code THEN
             RAISE EXCEPTION 'Split of %: a child cannot move to commune %', v_label,
-                v_child.commune_code USING ERRCODE = 'check_violation';
+                v_child.commune_code
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'split_commune';
         END IF;
         v_sheet := coalesce(v_child.sheet_number, v_parent.sheet_number);
         IF v_child.parcel_number IS NOT NULL THEN
@@ -483,7 +484,7 @@ AS $$
 BEGIN
     RAISE EXCEPTION 'The parcel layer cannot be saved directly: every change to the register '
                     'is made within an approved dossier'
-        USING ERRCODE = 'check_violation',
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'layer_save',
               DETAIL = format('%s on %s', TG_OP,
                               CASE WHEN TG_OP = 'INSERT' THEN 'a new parcel'
                                    ELSE 'parcel ' || coalesce(OLD.ref, 'id ' || OLD.id) END),

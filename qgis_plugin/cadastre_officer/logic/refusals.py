@@ -119,6 +119,45 @@ NAMED_REFUSALS: dict[tuple[str, str], Wording] = {
         "The parcel is retired (split, merged or acquired): it cannot change any more.",
         "Làm việc trên các thửa đã thay thế nó (xem phả hệ trong bảng Thửa đất).",
         "Work on the parcels that replaced it (see the genealogy in the Parcel panel)."),
+    ("23514", "edit_warnings"): Wording(
+        "Còn cảnh báo chưa được xác nhận: chưa gửi được.",
+        "Some warnings are not acknowledged: the edits were not submitted.",
+        "Xem bảng Kiểm tra, đánh dấu đã xem các cảnh báo rồi Gửi lại.",
+        "Review the Check panel, acknowledge its warnings, then submit again."),
+    ("23514", "edit_identity"): Wording(
+        "Không được đổi số hiệu thửa (xã/phường, tờ, số thửa) khi sửa ranh giới.",
+        "A boundary edit cannot change the parcel's identity (commune, sheet, number).",
+        "Trả lại số hiệu cũ của thửa; đánh số lại không phải là sửa ranh giới.",
+        "Restore the parcel's number; renumbering is not a boundary edit."),
+    ("23514", "split_commune"): Wording(
+        "Thửa tách không được nằm ở xã/phường khác với thửa gốc.",
+        "A split child cannot move to another commune.",
+        "Giữ các thửa tách trong xã/phường của thửa gốc.",
+        "Keep the children in the parent's commune."),
+    ("23514", "dossier_required"): Wording(
+        "Mọi thay đổi sổ địa chính phải làm theo một hồ sơ đã duyệt.",
+        "Every change to the register is made within an approved dossier.",
+        "Chọn hồ sơ đã duyệt trong hộp Hồ sơ rồi Gửi lại.",
+        "Choose an approved dossier in the Dossier dialog, then submit again."),
+    ("23514", "dossier_decided"): Wording(
+        "Hồ sơ đã được quyết định: không sửa được nữa.",
+        "The dossier is decided and can no longer change.",
+        "Mở một hồ sơ đính chính.", "Open a correction dossier instead."),
+    ("23514", "parcel_open_rights"): Wording(
+        "Không khai tử được thửa đang có quyền hoặc giấy chứng nhận còn hiệu lực.",
+        "A parcel with open rights or valid certificates cannot be retired.",
+        "Khai tử thửa bằng hồ sơ tách, gộp hoặc thu hồi; các quyền sẽ được chuyển theo.",
+        "Retire parcels through a split, merge or acquisition dossier, which carries "
+        "their rights on."),
+    ("23514", "commune_in_force"): Wording(
+        "Xã/phường này không còn hiệu lực (đã sáp nhập hoặc đổi mã).",
+        "The commune is no longer in force (merged or renumbered).",
+        "Dùng mã xã/phường hiện hành; bảng Thửa đất ghi xã/phường thay thế.",
+        "Use the commune in force; the register names the commune that replaced it."),
+    ("23514", "shares_sum_to_one"): Wording(
+        "Tổng tỷ lệ sở hữu của những người sử dụng phải bằng 1.",
+        "The holders' shares must sum to exactly 1.",
+        "Sửa tỷ lệ của từng người cho đủ 1.", "Correct each holder's share so they sum to 1."),
     ("42501", "record_commune"): Wording(
         "Tài khoản không được xem hồ sơ thửa đất của xã/phường này.",
         "Your account may not read the record of a parcel of this commune.",

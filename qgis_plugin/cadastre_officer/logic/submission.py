@@ -12,7 +12,7 @@ from .issues import Issue
 from .refusals import refusal
 
 EDIT_CONFLICT = "40001"  # serialization_failure: a parcel moved on since it was loaded
-RULES_REFUSED = "23514"  # check_violation: with no rule named, the edits' own errors
+RULES_REFUSED = "edit_errors"  # the rule submit_edits names when the edits' own checks fail
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def describe_failure(result: SubmitResult, role: str = "") -> str:
     diag = result.diag or {"sqlstate": result.sqlstate, "message": result.message,
                            "detail": result.detail, "hint": result.hint}
     blocking = [i for i in result.issues if i.is_error]
-    if result.sqlstate == RULES_REFUSED and not diag.get("constraint") and blocking:
+    if diag.get("constraint") == RULES_REFUSED and blocking:
         first = blocking[0]  # the checks' own message, in both languages
         return both(f"Sổ địa chính từ chối: {first.message_vi}",
                     f"The register refused: {first.message_en}") + "\n" + both(

@@ -30,9 +30,11 @@ def test_a_conflict_names_who_changed_the_parcel_from_the_audit_trail() -> None:
     assert english.startswith("A colleague changed a parcel after you loaded it.")
 
 
-def test_a_refusal_naming_no_rule_is_told_by_the_checks_first_error() -> None:
+def test_a_refusal_for_the_edits_own_errors_is_told_by_the_checks_first_error() -> None:
     result = SubmitResult("refused", "1 error(s) in the edits; …", sqlstate="23514",
-                          issues=[Issue("spike", "warning"), OVERLAP])
+                          issues=[Issue("spike", "warning"), OVERLAP],
+                          diag={"sqlstate": "23514", "constraint": "edit_errors",
+                                "message": "1 error(s) in the edits; …"})
 
     text = describe_failure(result)
 
@@ -46,6 +48,14 @@ def test_a_refusal_naming_its_rule_is_told_by_the_rule_not_the_checks() -> None:
                                 "message": "Merge of …"})
 
     assert describe_failure(result).startswith("Không gộp được: các thửa không liền kề")
+
+
+def test_unacknowledged_warnings_are_told_by_their_rule_code_not_the_english_text() -> None:
+    result = SubmitResult("refused", "reworded", sqlstate="23514", issues=[OVERLAP],
+                          diag={"sqlstate": "23514", "constraint": "edit_warnings",
+                                "message": "anything the SQL says"})
+
+    assert describe_failure(result).startswith("Còn cảnh báo chưa được xác nhận")
 
 
 def test_a_refusal_of_the_plugin_itself_is_told_as_it_was_said() -> None:
