@@ -7,7 +7,7 @@
 CREATE SCHEMA IF NOT EXISTS cadastre;
 CREATE SCHEMA IF NOT EXISTS public_register;
 CREATE SCHEMA IF NOT EXISTS national;
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;  -- not in "$user" (schema cadastre)
 
 -- Subscribed tables: the published columns only. No foreign keys: the apply worker writes
 -- each table as the province committed it.
