@@ -31,7 +31,8 @@ class AuditEntry:
 _TRAIL = (
     "SELECT recorded_at, db_role, app_user, application_name, dossier_number, dossier_kind, "
     "action, table_name, parcel_ref, operation, before, after "
-    "FROM cadastre.audit_trail(%(parcel_id)s, %(who)s, %(since)s, %(until)s)"
+    "FROM cadastre.audit_trail(p_parcel_id => %(parcel_id)s, p_who => %(who)s, "
+    "p_from => %(since)s, p_to => %(until)s)"
 )
 
 

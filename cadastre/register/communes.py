@@ -8,7 +8,8 @@ an administrator's act under an approved commune-reassignment dossier.
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import shapely
 from cadastre.db.connection import user_error
 from cadastre.errors import CadastreError
 from cadastre.register import admin_units
+from cadastre.register.binding import communes as binding
 from cadastre.register.geometry_input import srid_of
 
 
@@ -47,10 +49,17 @@ class LoadReport:
 
 
 def _run(conn: psycopg2.extensions.connection, sql: str, params: tuple) -> list[tuple]:
+    with _work(conn) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+@contextmanager
+def _work(conn: psycopg2.extensions.connection) -> Iterator[psycopg2.extensions.cursor]:
+    """One transaction; a refusal becomes the rule's own message and hint."""
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall() if cur.description else []
+            yield cur
     except psycopg2.Error as exc:
         raise user_error(exc) from exc
 
@@ -68,16 +77,11 @@ def load_official_list(
         )
     mapping = [vars(m) for m in admin_units.correspondence(province_code)]
     source = admin_units.data_version()
-    ((result,),) = _run(
-        conn,
-        "SELECT cadastre.load_communes(%s, %s, %s, %s)",
-        (
-            json.dumps([vars(c) for c in communes]),
-            json.dumps(mapping),
-            admin_units.REORGANISATION_DATE,
-            source,
-        ),
-    )
+    with _work(conn) as cur:
+        result = binding.load_communes(
+            cur, communes=[vars(c) for c in communes], correspondence=mapping,
+            valid_from=admin_units.REORGANISATION_DATE, source=source,
+        )
     return LoadReport(result["communes_added"], result["correspondences_added"],
                       result["communes"], source)
 
@@ -105,24 +109,25 @@ def add_commune(conn: psycopg2.extensions.connection, code: str, name: str,
     if existing:
         raise CadastreError(f"Commune {code} already exists ({existing[0][0]})",
                             hint=f"Give it a new name with `cadastre commune rename {code} NAME`.")
-    _run(conn, "SELECT cadastre.add_commune(%s, %s, %s)",
-         (code, name, valid_from or dt.date(1900, 1, 1)))
+    with _work(conn) as cur:
+        binding.add_commune(cur, code=code, name=name, valid_from=valid_from or "1900-01-01")
 
 
 def rename_commune(conn: psycopg2.extensions.connection, code: str, name: str) -> None:
     """Give a commune its new official name."""
-    _run(conn, "SELECT cadastre.rename_commune(%s, %s)", (code, name))
+    with _work(conn) as cur:
+        binding.rename_commune(cur, code=code, name=name)
 
 
 def merge_communes(conn: psycopg2.extensions.connection, old_code: str, new_code: str,
                    dossier_id: int, effective: dt.date, sheet_prefix: str = "") -> int:
     """Merge a commune into another from a date (cadastre.reassign_commune): its parcels move
     and keep their old identity; as-of questions before the date still name the old commune."""
-    ((count,),) = _run(
-        conn, "SELECT cadastre.reassign_commune(%s, %s, %s, %s, %s)",
-        (dossier_id, old_code, new_code, effective, sheet_prefix),
-    )
-    return count
+    with _work(conn) as cur:
+        return binding.reassign_commune(
+            cur, dossier_id=dossier_id, old_code=old_code, new_code=new_code,
+            effective=effective, sheet_prefix=sheet_prefix,
+        )
 
 
 def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_field: str,
@@ -141,18 +146,15 @@ def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_fie
     srid = srid_of(meta["crs"])
     _, _, geometries, fields = pyogrio.raw.read(str(path), layer=layer, columns=[code_field])
     codes = [_code_text(value) for value in fields[0]]
-    try:
-        with conn, conn.cursor() as cur:
-            for code, wkb in zip(codes, geometries, strict=True):
-                if wkb is None:
-                    raise CadastreError(f"The boundary of commune {code} in {path} is empty",
-                                        hint="Fix or remove that feature and run it again.")
-                cur.execute(
-                    "SELECT cadastre.set_commune_boundary(%s, ST_GeomFromWKB(%s, %s))",
-                    (code, psycopg2.Binary(shapely.to_wkb(shapely.from_wkb(wkb))), srid),
-                )
-    except psycopg2.Error as exc:
-        raise user_error(exc) from exc
+    with _work(conn) as cur:
+        for code, wkb in zip(codes, geometries, strict=True):
+            if wkb is None:
+                raise CadastreError(f"The boundary of commune {code} in {path} is empty",
+                                    hint="Fix or remove that feature and run it again.")
+            boundary = shapely.set_srid(shapely.from_wkb(wkb), srid)
+            binding.set_commune_boundary(
+                cur, code=code, boundary=shapely.to_wkb(boundary, hex=True, include_srid=True)
+            )
     return codes
 
 

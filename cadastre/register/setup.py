@@ -8,6 +8,7 @@ import psycopg2
 import psycopg2.extensions
 
 from cadastre.db.connection import user_error
+from cadastre.register.binding import setup as binding
 
 DEFAULT_PROVINCE = "01"  # Hà Nội, EPSG:5897
 
@@ -46,8 +47,8 @@ def init_register(
         _add_province_crs(conn, province_code, srid)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "SELECT cadastre.init_register(%s, %s)", (province_code or DEFAULT_PROVINCE, srid)
+            binding.init_register(
+                cur, province_code=province_code or DEFAULT_PROVINCE, srid=srid
             )
     except psycopg2.Error as exc:
         raise user_error(exc) from exc

@@ -20,6 +20,16 @@ from psycopg2.extras import execute_values
 from cadastre.db.connection import user_error
 from cadastre.db.copy import copy_rows
 from cadastre.errors import CadastreError
+from cadastre.register.binding import (
+    certificates,
+    clock,
+    communes,
+    dossiers,
+    imports,
+    parcels,
+    rights,
+    setup,
+)
 
 # The generator's land-use form codes (Vietnamese acronyms) → the register's.
 FORMS = {
@@ -82,7 +92,7 @@ def load_ward(
         tick("certificates", report.certificates)
         for dossier in sorted(_events(ward), key=lambda d: (d.decided, d.key)):
             with conn, conn.cursor() as cur:
-                cur.execute("SELECT cadastre.set_clock(%s)", (_noon(dossier.decided),))
+                clock.set_clock(cur, at=_noon(dossier.decided))
                 _apply_event(cur, dossier, ids)
             report.events[dossier.kind] = report.events.get(dossier.kind, 0) + 1
             tick("events", 1)
@@ -94,7 +104,7 @@ def load_ward(
 def _already_loaded(conn: psycopg2.extensions.connection, ward) -> bool:
     codes = [commune.code for commune in ward.communes]
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.require_register()")
+        setup.require_register(cur)
         cur.execute("SELECT count(*) FROM cadastre.admin_unit WHERE code = ANY(%s)", (codes,))
         present = cur.fetchone()[0]
     if present and present < len(codes):
@@ -112,9 +122,8 @@ def _noon(day: dt.date) -> dt.datetime:
 
 def _load_communes(cur, ward) -> int:
     for commune in ward.communes:
-        cur.execute(
-            "SELECT cadastre.add_commune(%s, %s, '1900-01-01', ST_GeomFromText(%s, %s))",
-            (commune.code, commune.name, commune.boundary.wkt, SOURCE_SRID),
+        communes.add_commune(
+            cur, code=commune.code, name=commune.name, boundary=_ewkt(commune.boundary)
         )
     return len(ward.communes)
 
@@ -125,6 +134,11 @@ def _load_sheets(cur, ward) -> int:
         for s in ward.sheets
     )
     return copy_rows(cur, "cadastre.map_sheet (commune_code, number, scale, footprint)", rows)
+
+
+def _ewkt(geometry) -> str:
+    """A generated geometry (shapely, in the sample's CRS) as the binding's EWKT."""
+    return f"SRID={SOURCE_SRID};{geometry.wkt}"
 
 
 def _reserve_ids(cur, sequence_of: str, count: int) -> int:
@@ -254,8 +268,7 @@ def _register_first(cur, ward, ids: Ids) -> int:
         rows,
     )
     any_dossier = ids.dossier[next(iter(registration.values()))]
-    cur.execute("SELECT cadastre.register_staged(%s, %s)", (batch, any_dossier))
-    summary = cur.fetchone()[0]
+    summary = imports.register_staged(cur, batch_id=batch, dossier_id=any_dossier)
     if summary["outcomes"].get("imported", 0) != count:
         raise CadastreError(
             f"The sample did not register cleanly: {summary}",
@@ -268,14 +281,14 @@ def _register_first(cur, ward, ids: Ids) -> int:
     return count
 
 
-def _issue_certificates(cur, certificates, ids: Ids) -> int:
+def _issue_certificates(cur, issued, ids: Ids) -> int:
     """Certificates of first registration, recorded on their issue dates, set by set."""
     by_day: dict[dt.date, list] = {}
-    for certificate in certificates:
+    for certificate in issued:
         by_day.setdefault(certificate.issued, []).append(certificate)
     for day, group in sorted(by_day.items()):
-        cur.execute("SELECT cadastre.set_clock(%s)", (_noon(day),))
-        cur.execute("SELECT cadastre.begin_dossier_work(%s)", (ids.dossier[group[0].dossier_key],))
+        clock.set_clock(cur, at=_noon(day))
+        dossiers.begin_dossier_work(cur, dossier_id=ids.dossier[group[0].dossier_key])
         rows = execute_values(
             cur,
             "INSERT INTO cadastre.certificate (serial, book_number, issued_on, dossier_id) "
@@ -305,7 +318,7 @@ def _issue_certificates(cur, certificates, ids: Ids) -> int:
             ],
             page_size=10_000,
         )
-    return len(certificates)
+    return len(issued)
 
 
 def _events(ward) -> list:
@@ -317,57 +330,41 @@ def _apply_event(cur, dossier, ids: Ids) -> None:
     kind = dossier.kind
     if kind in TRANSFER_KINDS:
         for right in dossier.new_rights:
-            cur.execute(
-                "SELECT cadastre.transfer_right(%s, %s, %s)",
-                (dossier_id, ids.parcel[right.parcel_key], holders_json(right.holders, ids)),
+            rights.transfer_right(
+                cur, dossier_id=dossier_id, parcel_id=ids.parcel[right.parcel_key],
+                holders=holders_json(right.holders, ids),
             )
     elif kind == "mortgage":
         mortgage = dossier.mortgage
         for key in mortgage.parcel_keys:
-            cur.execute(
-                "SELECT cadastre.register_restriction(%s, %s, 'mortgage', %s, %s)",
-                (
-                    dossier_id,
-                    ids.parcel[key],
-                    ids.party[mortgage.creditor_key],
-                    mortgage.amount_vnd,
-                ),
+            rrr_id = rights.register_restriction(
+                cur, dossier_id=dossier_id, parcel_id=ids.parcel[key], kind="mortgage",
+                party_id=ids.party[mortgage.creditor_key], amount=mortgage.amount_vnd,
             )
-            ids.mortgage.setdefault(mortgage.key, []).append(cur.fetchone()[0])
+            ids.mortgage.setdefault(mortgage.key, []).append(rrr_id)
     elif kind == "mortgage_release":
         for rrr_id in ids.mortgage.pop(dossier.released_mortgage_key, []):
-            cur.execute("SELECT cadastre.release_restriction(%s, %s)", (dossier_id, rrr_id))
+            rights.release_restriction(cur, dossier_id=dossier_id, rrr_id=rrr_id)
     elif kind == "split":
         _apply_split(cur, dossier, dossier_id, ids)
     elif kind == "merge":
         merged = dossier.new_parcels[0]
-        cur.execute(
-            "SELECT cadastre.merge_parcels(%s, %s, %s, %s)",
-            (
-                dossier_id,
-                [ids.parcel[k] for k in dossier.retired_parcel_keys],
-                merged.parcel_number,
-                str(merged.sheet_number),
-            ),
+        ids.parcel[merged.key] = parcels.merge_parcels(
+            cur, dossier_id=dossier_id,
+            parcel_ids=[ids.parcel[k] for k in dossier.retired_parcel_keys],
+            number=merged.parcel_number, sheet=str(merged.sheet_number),
         )
-        ids.parcel[merged.key] = cur.fetchone()[0]
     elif kind == "resurvey":
         for parcel in dossier.revised_parcels:
-            cur.execute(
-                "SELECT cadastre.correct_boundary(%s, %s, ST_GeomFromText(%s, %s), %s)",
-                (
-                    dossier_id,
-                    ids.parcel[parcel.key],
-                    parcel.geometry.wkt,
-                    SOURCE_SRID,
-                    parcel.registered_area,
-                ),
+            parcels.correct_boundary(
+                cur, dossier_id=dossier_id, parcel_id=ids.parcel[parcel.key],
+                geom=_ewkt(parcel.geometry), legal_area=parcel.registered_area,
             )
     elif kind == "land_use_change":
         for parcel in dossier.revised_parcels:
-            cur.execute(
-                "SELECT cadastre.change_land_use(%s, %s, %s)",
-                (dossier_id, ids.parcel[parcel.key], land_uses_json(parcel)),
+            parcels.change_land_use(
+                cur, dossier_id=dossier_id, parcel_id=ids.parcel[parcel.key],
+                land_uses=land_uses_json(parcel),
             )
     else:
         raise CadastreError(f"Sample dossier {dossier.number}: unknown kind {kind}")
@@ -376,22 +373,17 @@ def _apply_event(cur, dossier, ids: Ids) -> None:
 
 def _apply_split(cur, dossier, dossier_id: int, ids: Ids) -> None:
     children = dossier.new_parcels
-    cur.execute(
-        "SELECT cadastre.split_parcel(%s, %s, "
-        "ARRAY(SELECT ST_GeomFromText(w, %s) FROM unnest(%s::text[]) AS w), %s, %s::jsonb[], "
-        "%s::numeric[], NULL, %s::text[])",
-        (
-            dossier_id,
-            ids.parcel[dossier.retired_parcel_keys[0]],
-            SOURCE_SRID,
-            [c.geometry.wkt for c in children],
-            [c.parcel_number for c in children],
-            [land_uses_json(c) for c in children],
-            [c.registered_area for c in children],
-            [str(c.sheet_number) for c in children],
-        ),
+    made = parcels.split_parcel(
+        cur,
+        dossier_id=dossier_id,
+        parent_id=ids.parcel[dossier.retired_parcel_keys[0]],
+        geoms=[_ewkt(c.geometry) for c in children],
+        numbers=[c.parcel_number for c in children],
+        land_uses=[land_uses_json(c) for c in children],
+        legal_areas=[c.registered_area for c in children],
+        sheets=[str(c.sheet_number) for c in children],
     )
-    for child, parcel_id in zip(children, cur.fetchone()[0], strict=True):
+    for child, parcel_id in zip(children, made, strict=True):
         ids.parcel[child.key] = parcel_id
 
 
@@ -400,15 +392,11 @@ def _apply_certificates(cur, dossier, dossier_id: int, ids: Ids) -> None:
         cur.execute("SELECT cancelled_on FROM cadastre.certificate WHERE serial = %s", (serial,))
         row = cur.fetchone()
         if row is not None and row[0] is None:
-            cur.execute("SELECT cadastre.cancel_certificate(%s, %s)", (dossier_id, serial))
+            certificates.cancel_certificate(cur, dossier_id=dossier_id, serial=serial)
     for certificate in dossier.certificates:
-        cur.execute(
-            "SELECT cadastre.issue_certificate(%s, %s, %s, %s, %s)",
-            (
-                dossier_id,
-                certificate.serial,
-                certificate.book_number,
-                [ids.parcel[k] for k in certificate.parcel_keys],
-                certificate.issued,
-            ),
+        certificates.issue_certificate(
+            cur, dossier_id=dossier_id, serial=certificate.serial,
+            book_number=certificate.book_number,
+            parcel_ids=[ids.parcel[k] for k in certificate.parcel_keys],
+            issued_on=certificate.issued,
         )
