@@ -25,6 +25,7 @@ from cadastre.db.copy import copy_rows
 from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.io.reader import Source, SourceRecord, missing_crs_hint
+from cadastre.register.binding import dossiers, imports
 
 STAGE_COLUMNS = (
     "batch_id",
@@ -230,10 +231,9 @@ def import_source(
             batch_id, report.features = stage_source(cur, source, repair, on_batch=on_batch)
             dossier_id = dossier.dossier_id or _open_import_dossier(cur, source, dossier, batch_id)
             codes_before = _imported_codes(cur)
-            cur.execute(
-                "SELECT cadastre.register_staged(%s, %s, %s)", (batch_id, dossier_id, repair)
+            summary = imports.register_staged(
+                cur, batch_id=batch_id, dossier_id=dossier_id, repair=repair
             )
-            summary = one_row(cur)[0]
             report.new_codes = sorted(_imported_codes(cur) - codes_before)
             report.rows = _outcome_rows(cur, batch_id)
     except psycopg2.Error as exc:
@@ -316,17 +316,14 @@ def _open_import_dossier(
     """The import's own first-registration dossier: an administrator's act, marked as decided
     by the one who opened it (cadastre.open_import_dossier refuses anyone else)."""
     today = dt.date.today()
-    cur.execute(
-        "SELECT cadastre.open_import_dossier(%s, %s, %s, %s, %s)",
-        (
-            f"NHAP-{today:%Y%m%d}-{batch_id}",
-            today,
-            dossier.officer,
-            dossier.legal_basis or f"Import of {source.path.name}",
-            f"import batch {batch_id}",
-        ),
+    return dossiers.open_import_dossier(
+        cur,
+        number=f"NHAP-{today:%Y%m%d}-{batch_id}",
+        received_on=today,
+        officer=dossier.officer,
+        legal_basis=dossier.legal_basis or f"Import of {source.path.name}",
+        note=f"import batch {batch_id}",
     )
-    return one_row(cur)[0]
 
 
 def _imported_codes(cur: psycopg2.extensions.cursor) -> set[str]:
