@@ -2,6 +2,20 @@
 -- System time (sys_period): what the register held at a moment. Legal time (rrr.valid): when a
 -- right was in force in law. "Who held parcel X on date D, as the register knew it at time T"
 -- combines both.
+--
+-- Views: parcel_version, rrr_version, rrr_share_version, party_version, certificate_version
+--   (live ∪ history rows), current_parcel (current parcels with ref and land-use codes).
+-- Functions:
+--   parcel_as_of(id bigint, at timestamptz) → parcel rows           a version held at an instant
+--   parcel_as_of(commune, sheet, number, at) → parcel rows          who bore an identity then
+--   rights_as_of(parcel_id, legal_date, known_at) → rights rows     the bitemporal question
+--   parcel_genealogy(parcel_id) → rows                              ancestors and descendants
+--   parcel_timeline(parcel_id) → rows                               dossiers that touched it
+--   dossier_effects(dossier_id) → rows                              what a dossier changed
+--   parcel_record(parcel_id, legal_date, known_at) → jsonb          the officer's whole record
+--     parcel_record_identity / _rights / _restrictions / _dossiers / _certificates / _versions
+--     and party_name_at(party_id, known) → text                     its parts
+--   split_pieces(parcel_id, line geometry) → (piece, geom) rows     what a cutting line makes
 
 CREATE OR REPLACE VIEW cadastre.parcel_version AS
     SELECT * FROM cadastre.parcel

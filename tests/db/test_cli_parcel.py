@@ -171,6 +171,7 @@ def test_an_officer_of_another_commune_cannot_split_and_nothing_changes(
     [
         (["--line", "LINESTRING(0 0, 1 1)"], "the line does not cut parcel 00070/12/45"),
         (["--line", "LINESTRNG(1 2)"], "is neither a file nor a WKT geometry"),
+        (["--line", f"POINT({ORIGIN_E + 5} {ORIGIN_N + 5})"], "must be a LINESTRING, not POINT"),
         (["--line", "cut.geojson"], "--line: no file cut.geojson"),
         (["--line", CUT, "--parts", "x.geojson"], "Give either --line or --parts"),
         (["--line", CUT, "--number", "50"], "1 --number given for 2 new parcel(s)"),
