@@ -315,12 +315,15 @@ def _open_import_dossier(
 ) -> int:
     """The import's own first-registration dossier: an administrator's act, marked as decided
     by the one who opened it (cadastre.open_import_dossier refuses anyone else)."""
+    officer = dossier.officer
+    if not officer:  # DossierSpec.check refuses this before anything is staged
+        raise CadastreError("An import without --dossier needs --officer NAME for its dossier")
     today = dt.date.today()
     return dossiers.open_import_dossier(
         cur,
         number=f"NHAP-{today:%Y%m%d}-{batch_id}",
         received_on=today,
-        officer=dossier.officer,
+        officer=officer,
         legal_basis=dossier.legal_basis or f"Import of {source.path.name}",
         note=f"import batch {batch_id}",
     )
