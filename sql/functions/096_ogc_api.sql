@@ -23,13 +23,12 @@ AS $$
     -- An instant (or now, p_at null) is cadastre.parcels_as_of, the exports' rule. An
     -- interval is every version whose system period overlaps it, with the same filters
     -- (communes, statuses, an area in the register CRS). The land-use filter (a code and every
-    -- code under it) is applied here to both, with the codes found once (MATERIALIZED: an
-    -- inlined CTE would look them up again for every version, 0.16 ms each).
+    -- code under it) is applied here to both, the codes found once by an uncorrelated
+    -- sub-SELECT (an InitPlan; called in the filter itself, or through an inlined CTE, they
+    -- were looked up again for every version, 0.16 ms each), and without a join, so that a page
+    -- is still read along the primary key and stops at its limit.
     -- One SELECT, not STRICT, not SECURITY DEFINER: the planner inlines it into its callers.
-    WITH codes AS MATERIALIZED (
-        SELECT cadastre.land_use_descendants(p_land_uses) AS wanted
-    ),
-    versions AS (
+    SELECT x.* FROM (
         SELECT a.* FROM cadastre.parcels_as_of(p_at, p_communes, NULL, p_statuses, p_area) AS a
         WHERE NOT p_history AND (p_id IS NULL OR a.id = p_id)
         UNION ALL
@@ -40,10 +39,10 @@ AS $$
           AND (p_communes IS NULL OR v.commune_code = ANY (p_communes))
           AND (p_statuses IS NULL OR v.status = ANY (p_statuses))
           AND (p_area IS NULL OR (v.geom && p_area AND ST_Intersects(v.geom, p_area)))
-    )
-    SELECT x.* FROM versions AS x, codes
+    ) AS x
     WHERE p_land_uses IS NULL OR EXISTS (
-        SELECT 1 FROM jsonb_array_elements(x.land_uses) AS e WHERE e ->> 'code' = ANY (codes.wanted))
+        SELECT 1 FROM jsonb_array_elements(x.land_uses) AS e
+        WHERE e ->> 'code' = ANY ((SELECT cadastre.land_use_descendants(p_land_uses))::text[]))
 $$;
 COMMENT ON FUNCTION public_register.ogc_parcel_source(boolean, timestamptz, timestamptz,
     timestamptz, text[], text[], text[], geometry, bigint) IS
@@ -95,6 +94,24 @@ BEGIN
             WHERE s.id >= coalesce(p_after_id, 0)
               AND (s.id > coalesce(p_after_id, 0) OR s.version > coalesce(p_after_version, 0))
             ORDER BY s.id, s.version
+            LIMIT p_limit);
+    ELSIF p_at IS NULL THEN
+        -- Now: the live table alone, read along its primary key from the cursor, stopping at
+        -- the limit. Through the as-of union the planner reads every match after the cursor
+        -- and sorts it: choosing a page from the middle of 100k parcels took 48 ms, now 1 ms.
+        -- The filters are ogc_parcel_source's, on cadastre.parcel.
+        v_page := ARRAY(
+            SELECT p FROM cadastre.parcel AS p
+            WHERE p.id > coalesce(p_after_id, 0)
+              AND (p_id IS NULL OR p.id = p_id)
+              AND (p_communes IS NULL OR p.commune_code = ANY (p_communes))
+              AND (p_statuses IS NULL OR p.status = ANY (p_statuses))
+              AND (p_area IS NULL OR (p.geom && p_area AND ST_Intersects(p.geom, p_area)))
+              AND (p_land_uses IS NULL OR EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(p.land_uses) AS e
+                      WHERE e ->> 'code'
+                            = ANY ((SELECT cadastre.land_use_descendants(p_land_uses))::text[])))
+            ORDER BY p.id
             LIMIT p_limit);
     ELSE
         v_page := ARRAY(
