@@ -110,7 +110,8 @@ def replica_create(
     made = replicas.create(server, name, _port(port))
     console.print(f"Replica '{made.name}' streaming on port {made.node.port} "
                   f"(data: {made.node.data_dir})")
-    console.print(f"Read-only URL for the web view: {made.url()}")
+    console.print(f"URL (read-only): {made.url()}; the web view reads it with "
+                  f"`cadastre serve --read-from {made.name}`")
     _apply_synchronous(server)
 
 

@@ -201,7 +201,7 @@ def restore_until(primary: ProjectServer, until: datetime, name: str, port: int)
         shutil.copytree(base.path, cluster.node.data_dir, symlinks=True)
         (cluster.node.data_dir / "recovery.signal").touch()
         append_conf(cluster.node, {
-            "restore_command": f"cp {primary.archive / 'wal'}/%f %p",
+            "restore_command": f"cp '{primary.archive / 'wal'}/%f' %p",
             "recovery_target_time": until.isoformat(sep=" "),
             "recovery_target_action": "promote",
             "primary_conninfo": "",

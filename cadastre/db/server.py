@@ -495,8 +495,8 @@ ARCHIVE_END = "# --- end of WAL archive ---"
 # never overwritten (an identical one already there counts as archived, a different one fails
 # loudly in the log) and never seen half-written.
 ARCHIVE_COMMAND = (
-    "test ! -f {wal}/%f && cp %p {wal}/.%f.part && sync {wal}/.%f.part "
-    "&& mv {wal}/.%f.part {wal}/%f || cmp -s %p {wal}/%f"
+    "test ! -f '{wal}/%f' && cp %p '{wal}/.%f.part' && sync '{wal}/.%f.part' "
+    "&& mv '{wal}/.%f.part' '{wal}/%f' || cmp -s %p '{wal}/%f'"
 )
 # At most this many seconds of committed work wait in an unfilled WAL segment before it is
 # archived (what a lost disk loses at worst, besides what replicas hold).
@@ -505,10 +505,10 @@ ARCHIVE_TIMEOUT_S = 300
 
 def archive_conf(archive: Path) -> str:
     """The postgresql.conf block turning on continuous archiving into `archive`/wal."""
-    if any(char in str(archive) for char in "'%\\ \n"):
+    if any(char in str(archive) for char in "'%\\\n"):
         raise ServerError(
-            f"The archive path {archive} holds a quote, %, backslash or space, which the "
-            "archive command cannot carry.",
+            f"The archive path {archive} holds a quote, % or backslash, which the archive "
+            "command cannot carry.",
             hint="Choose a plain path for CADASTRE_ARCHIVE_DIR.",
         )
     command = ARCHIVE_COMMAND.format(wal=archive / "wal").replace("'", "''")

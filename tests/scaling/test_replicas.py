@@ -272,6 +272,8 @@ def test_serve_read_from_a_replica_by_name_answers_citizens(province: Province) 
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
+        page = httpx.get(f"http://127.0.0.1:{port}/thua/{parcel[1]}/{parcel[2]}/{parcel[3]}",
+                         timeout=5)
         with closing(connect(province.side("served").url())) as conn:
             web_sessions = scalar(conn, "SELECT count(*) FROM pg_stat_activity "
                                   "WHERE usename = 'cadastre_web'")
@@ -281,6 +283,7 @@ def test_serve_read_from_a_replica_by_name_answers_citizens(province: Province) 
 
     assert answer is not None and answer.status_code == 200, web.stderr.read()
     assert answer.json()["ref"] == f"{parcel[1]}/{parcel[2]}/{parcel[3]}"
+    assert page.status_code == 200 and f"{parcel[1]}/{parcel[2]}/{parcel[3]}" in page.text
     assert web_sessions >= 1  # its connections are on the replica
     unknown = province.cli("serve", "--read-from", "nosuch", ok=False)
     assert unknown.returncode != 0 and "no replica or restored copy called 'nosuch'" in (
