@@ -112,7 +112,7 @@ def run(parcels: int, results: Results) -> None:
         baseline_s = _dump_restore(cluster)
         results.add(Figure(
             "national add-province: copy a province's public register, then stream", size,
-            subscribe_s * 1000, None, None, "pg_dump -Fc | pg_restore of the same tables",
+            subscribe_s * 1000, None, None, "pg_dump -Fc piped into pg_restore, same tables",
             baseline_s * 1000,
             note="the subscription copies the published columns into indexed tables and "
                  "then streams every change; the dump is a one-off copy"))
