@@ -39,6 +39,7 @@ MARGIN = 15 * mm
 GREY = Color(0.45, 0.45, 0.45)
 PARCEL_FILL = Color(1.0, 0.93, 0.75)
 ROW = 4.3 * mm
+FOOTER_TOP = MARGIN + 17 * mm  # the footer's rule; tables stop above it
 Record = Mapping[str, Any]
 
 
@@ -71,7 +72,7 @@ def render_extract(record: Record) -> bytes:
     top = _identity(canvas, content, top)
     map_bottom = _map(canvas, content, top - 3 * mm)
     rows = _table_rows(content)
-    first = _rows_that_fit(map_bottom - 6 * mm, 62 * mm)
+    first = _rows_that_fit(map_bottom - 6 * mm, FOOTER_TOP)
     _table(canvas, content, rows[:first], map_bottom - 6 * mm)
     _qr(canvas, record, map_bottom - 6 * mm)
     _footer(canvas, record, page=1)
@@ -84,7 +85,7 @@ def render_extract(record: Record) -> bytes:
         _text(canvas, MARGIN, top - 4 * mm,
               f"Trích lục thửa đất {content['ref']} (tiếp) / Parcel extract (continued) — "
               f"{record['code']}", "Sans-Bold", 10)
-        fit = _rows_that_fit(top - 10 * mm, 28 * mm)
+        fit = _rows_that_fit(top - 10 * mm, FOOTER_TOP)
         _table(canvas, content, remaining[:fit], top - 10 * mm)
         remaining = remaining[fit:]
         _footer(canvas, record, page=page)
@@ -350,7 +351,7 @@ def _footer(canvas: Canvas, record: Record, page: int) -> None:
     y = MARGIN + 12 * mm
     canvas.setStrokeColor(GREY)
     canvas.setLineWidth(0.3)
-    canvas.line(MARGIN, y + 3.5 * mm, PAGE_W - MARGIN, y + 3.5 * mm)
+    canvas.line(MARGIN, FOOTER_TOP - 1.5 * mm, PAGE_W - MARGIN, FOOTER_TOP - 1.5 * mm)
     for line in lines:
         _text(canvas, MARGIN, y, line, "Mono" if "SHA-256" in line else "Sans", 6.5)
         y -= 3.3 * mm
