@@ -86,11 +86,12 @@ def web_answers(url: str, parcels: list[tuple[int, str, str, int]]) -> tuple[lis
     return documents, tiles
 
 
-def test_a_replica_answers_the_same_documents_and_tiles_after_a_burst_of_officer_edits(
+def test_replicas_answer_the_same_documents_and_tiles_after_a_burst_of_officer_edits(
     province: Province,
 ) -> None:
     province.cli("db", "replica", "create", "same")
-    replica = province.side("same")
+    province.cli("db", "replica", "create", "same_too")
+    replica, other = province.side("same"), province.side("same_too")
     parcels = current_parcels(province, 8)
     before, _ = web_answers(replica.url(), parcels)
 
@@ -102,10 +103,12 @@ def test_a_replica_answers_the_same_documents_and_tiles_after_a_burst_of_officer
                 correct_boundary(cur, resurvey, parcel_id, wkt)
     mortgage(province, [p[0] for p in parcels[4:]], "MOR-SAME")
     wait_for_replay(province.owner, replica.url())
+    wait_for_replay(province.owner, other.url())
 
     on_primary = web_answers(province.owner, parcels)
     on_replica = web_answers(replica.url(), parcels)
     assert on_replica == on_primary
+    assert web_answers(other.url(), parcels) == on_primary  # web processes on either agree
     assert on_replica[0] != before  # the edits did reach the documents
     assert all(on_replica[1]), "a tile over an edited parcel came back empty"
 
