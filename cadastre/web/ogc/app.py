@@ -246,22 +246,27 @@ async def _parcel_page(request: Request, params: dict[str, list[str]], crs: Crs,
     return [_parcel_feature(base, r, False) for r in rows], {"next": nxt, **extra}
 
 
+async def _small_features(request: Request, c: Collection, params: dict[str, list[str]],
+                          crs: Crs, bbox_crs: Crs) -> list[tuple[str, str]]:
+    """Every feature of a small collection that the filters keep: (id as text, feature)."""
+    store = _store(request)
+    if c.id == LAND_USE_CODES:
+        return [(r["code"], feature(r["code"], None, land_use_properties(r)))
+                for r in await store.land_use_codes()]
+    bbox = read_bbox(one(params, "bbox"), bbox_crs)
+    if c.id == COMMUNES:
+        return [(r["code"], feature(r["code"], r["geometry"], commune_properties(r)))
+                for r in await store.communes(bbox, crs)]
+    communes = read_codes("commune_code", params.get("commune_code", []))
+    return [(str(r["id"]), feature(r["id"], r["geometry"], sheet_properties(r)))
+            for r in await store.map_sheets(bbox, communes, crs)]
+
+
 async def _small_page(request: Request, c: Collection, params: dict[str, list[str]], crs: Crs,
                       bbox_crs: Crs, limit: int) -> tuple[list[str], dict[str, Any]]:
-    store = _store(request)
+    """A page of a small collection (read whole, a few thousand at most), by `offset`."""
     offset = read_offset(one(params, "offset"))
-    if c.id == LAND_USE_CODES:
-        rows = await store.land_use_codes()
-        features = [feature(r["code"], None, land_use_properties(r)) for r in rows]
-    else:
-        bbox = read_bbox(one(params, "bbox"), bbox_crs)
-        if c.id == COMMUNES:
-            rows = await store.communes(bbox, crs)
-            features = [feature(r["code"], r["geometry"], commune_properties(r)) for r in rows]
-        else:
-            communes = read_codes("commune_code", params.get("commune_code", []))
-            rows = await store.map_sheets(bbox, communes, crs)
-            features = [feature(r["id"], r["geometry"], sheet_properties(r)) for r in rows]
+    features = [f for _, f in await _small_features(request, c, params, crs, bbox_crs)]
     page = features[offset:offset + limit]
     nxt = {"offset": offset + limit} if offset + limit < len(features) else None
     return page, {"next": nxt, "numberMatched": len(features)}
@@ -322,9 +327,8 @@ async def item(request: Request) -> Response:
             rows = await _store(request).parcels(f, crs, None, 1)
             found = _parcel_feature(base, rows[0], True) if rows else None
     else:
-        features, _ = await _small_page(request, c, {"limit": [str(10_000)]}, crs,
-                                           choices[0], 10_000)
-        found = next((x for x in features if str(json.loads(x)["id"]) == raw_id), None)
+        found = next((f for key, f in await _small_features(request, c, {}, crs, choices[0])
+                      if key == raw_id), None)
     if found is None:
         raise OgcError(404, "NotFound", f"Không có đối tượng `{raw_id}` trong `{c.id}`",
                        f"No feature `{raw_id}` in `{c.id}`")
