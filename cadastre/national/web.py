@@ -32,6 +32,7 @@ from cadastre.web.errors import WebError
 from cadastre.web.i18n import HOLDER_KINDS, STATUS_LABELS, label, land_use_name
 from cadastre.web.middleware import Compress, HeadAsGet, RateLimit, SecurityHeaders
 from cadastre.web.register import fold
+from cadastre.web.routes import docs
 from cadastre.web.routes.pages import _page  # the province view's page response
 from cadastre.web.routes.params import (
     MAX_PARCEL_NUMBER,
@@ -370,6 +371,7 @@ def create_national_app(cluster: NationalCluster | None = None,
     errors.install(app)
     app.include_router(api)
     app.include_router(pages)
+    app.include_router(docs.router)  # /api: the province view's page, from this app's OpenAPI
     app.add_route("/static/{path:path}", assets.serve, methods=["GET"], include_in_schema=False)
     app.add_middleware(Compress)
     app.add_middleware(RateLimit, rate=50.0, burst=400)

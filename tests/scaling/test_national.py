@@ -182,6 +182,7 @@ def test_national_look_up_finds_parcels_of_both_provinces(country: Country) -> N
     assert "Số 27 đường Bạch Đằng" in page.text
     home = country.client.get("/")
     assert 'data-province="01"' in home.text and 'data-province="48"' in home.text
+    assert "/api/parcels/{province}/{commune}/{sheet}/{number}" in country.client.get("/api").text
 
 
 def test_unknown_province_and_parcel_are_clear_404s(country: Country) -> None:
