@@ -7,38 +7,12 @@ for a person to look at."""
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from cadastre.extract import LAYOUT_VERSION, Verdict, check_copy, render_extract, sha256_hex
-from cadastre.settings import PROJECT_ROOT
+from tests.extract.pdf_tools import pdf_text, render_png, scan_qr
 from tests.extract.records import CODE, HASH, L_SHAPE, many_vertices, record
-
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="poppler-utils missing: scripts/install --test")
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "extract.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def render_png(pdf: bytes, name: str) -> list[Path]:
-    """Each page as ARTIFACTS/<name>-<page>.png (150 dpi)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for old in ARTIFACTS.glob(f"{name}-*.png"):
-        old.unlink()
-    source = ARTIFACTS / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", str(source), str(ARTIFACTS / name)],
-                   check=True)
-    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
 
 
 def test_the_pdf_says_parcel_area_land_uses_code_hash_and_where_to_verify(
@@ -63,6 +37,8 @@ def test_the_pdf_says_parcel_area_land_uses_code_hash_and_where_to_verify(
     assert "6 – 1" in text and "10 – 7" in text  # each ring closes on its own first vertex
     pngs = render_png(pdf, "extract-l-shape")
     assert len(pngs) == 1 and pngs[0].stat().st_size > 20_000
+    assert scan_qr(pngs[0]) == f"http://127.0.0.1:8000/xac-minh/{CODE}"
+
 
 
 def test_the_pdf_embeds_the_dejavu_font_for_vietnamese(tmp_path: Path) -> None:
