@@ -181,8 +181,9 @@ $$;
 COMMENT ON FUNCTION public_register.ogc_parcels(boolean, timestamptz, timestamptz, timestamptz,
     text[], text[], text[], geometry, bigint, integer, boolean, integer, bigint, integer,
     integer) IS
-    'A page of parcel features for the OGC API (public_register.ogc_parcel_source: now, an '
-    'instant or an interval), after a (id, version) key, with public facts only: identity, '
+    'A page of parcel features for the OGC API — now (the live table), at an instant '
+    '(cadastre.parcel_as_of of each parcel) or during an interval (ogc_parcel_source) — after '
+    'a (id, version) key, with public facts only: identity, '
     'areas, land uses, address, old identifiers, status, the system period of the version, '
     'retirement and lineage (id, ref, kind), today''s status codes (answers about now) and the '
     'geometry as GeoJSON in p_srid (axes swapped when p_flip), p_decimals decimals.';
