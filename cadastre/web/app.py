@@ -22,6 +22,8 @@ from cadastre.web.register import PublicRegister
 from cadastre.web.routes import (
     addresses,
     analyst,
+    applications,
+    backoffice,
     certificates,
     communes,
     docs,
@@ -78,7 +80,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     params.register_convertors()
     app.add_route(parcels.WELL_FORMED_PATH, parcels.well_formed_parcel, methods=["GET"],
                   include_in_schema=False)  # first: the busiest request, without parameter models
-    for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages):
+    for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages,
+                   applications, backoffice):
         app.include_router(module.router)
     app.add_route("/static/{path:path}", assets.serve, methods=["GET"], include_in_schema=False)
     app.mount("/ogc", create_ogc_app(app))  # OGC API – Features (docs/ogc-api.md)

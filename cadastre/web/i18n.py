@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cadastre.web.application_texts import APPLICATION_MESSAGES
+
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 
@@ -147,6 +149,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "toggle_attribution": {"vi": "Hiện/ẩn nguồn bản đồ", "en": "Toggle attribution"},
     "this_parcel": {"vi": "Thửa đất đang xem", "en": "This parcel"},
 }
+
+MESSAGES.update(APPLICATION_MESSAGES)  # the online services' texts
 
 # Field names of request parameters as people read them.
 FIELDS: dict[str, dict[str, str]] = {

@@ -2,9 +2,8 @@
 
 Unlike every other route, this one does not use the public role: the analyst logs in with
 HTTP Basic as a database role that must belong to cadastre_analyst (or cadastre_admin), and
-the export runs on a connection of that role, so the database decides what it may read. The
-server checks the password (SCRAM): the URL keeps no password file, and an empty password is
-refused before connecting, so no saved secret can stand in for the analyst's own.
+the export runs on a connection of that role, so the database decides what it may read
+(cadastre.web.logins).
 Personal ID data is never exported through the web.
 """
 
@@ -20,23 +19,19 @@ from typing import Annotated
 import psycopg2
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPBasicCredentials
 from pydantic import StringConstraints
 from starlette.background import BackgroundTask
 
-from cadastre.db.connection import connect, with_user, without_passfile
-from cadastre.db.roles import ROLE_NAME
-from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.export import ExportRequest, export_parcels
-from cadastre.web.config import WebSettings, register_url
 from cadastre.web.errors import WebError
+from cadastre.web.logins import basic, role_connection
 from cadastre.web.models import Problem
 from cadastre.web.routes.params import COMMUNE_CODE, reject_control_characters
 
 router = APIRouter(prefix="/api/analyst", tags=["analysts"],
                    dependencies=[Depends(reject_control_characters)])
-basic = HTTPBasic(auto_error=False, realm="cadastre")
 
 # Formats offered over the web, and what the download is called and typed.
 DOWNLOADS = {
@@ -57,32 +52,8 @@ def analyst_connection(
 ) -> Iterator[psycopg2.extensions.connection]:
     """A connection as the analyst's own role (closed after the request), or 401/403 naming
     what is missing."""
-    challenge = {"WWW-Authenticate": 'Basic realm="cadastre"'}
-    if (
-        credentials is None
-        or not ROLE_NAME.match(credentials.username)
-        or not credentials.password
-    ):
-        raise WebError(401, "analyst_login", headers=challenge)
-    settings: WebSettings = request.app.state.settings
-    url = with_user(without_passfile(register_url(settings)), credentials.username)
-    try:
-        conn = connect(url, password=credentials.password)
-    except CadastreError:
-        raise WebError(401, "analyst_login", headers=challenge) from None
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            "SELECT bool_or(pg_has_role(current_user, g, 'MEMBER')) FROM unnest(%s::text[]) AS g "
-            "WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g)",
-            (list(ANALYST_GROUPS),),
-        )
-        allowed = one_row(cur)[0]
-    try:
-        if not allowed:
-            raise WebError(403, "analyst_denied", role=credentials.username)
-        yield conn
-    finally:
-        conn.close()
+    yield from role_connection(request, credentials, ANALYST_GROUPS, "analyst_login",
+                               "analyst_denied")
 
 
 @router.get(

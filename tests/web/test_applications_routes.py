@@ -1,0 +1,238 @@
+"""The online services over HTTP (the application in process, as the web role): filing with
+documents, tracking, the officers' back office, and every refusal — a forged form, a wrong
+secret, an executable renamed .pdf, an oversize upload, another commune's officer, too many
+submissions — each a clear answer that stores nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cadastre.db.connection import connect
+from cadastre.web.app import create_app
+from tests.web.applications_helpers import (  # noqa: F401 (fixtures)
+    EXECUTABLE,
+    GOOD_ID,
+    PDF,
+    officers,
+    online_url,
+    stored_files,
+    upload_dir,
+)
+from tests.web.conftest import SAMPLE_COMMUNE, web_settings
+
+TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+
+@pytest.fixture(scope="module")
+def app_client(online_url: str, upload_dir: Path) -> Iterator[TestClient]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CADASTRE_ONLINE_UPLOAD_DIR", str(upload_dir))
+        env.setenv("CADASTRE_ONLINE_MAX_FILE_BYTES", str(64 * 1024))
+        env.setenv("CADASTRE_ONLINE_SUBMISSIONS_PER_HOUR", "0")
+        env.setenv("CADASTRE_ONLINE_TRACKING_PER_MINUTE", "0")
+        with TestClient(create_app(web_settings(online_url))) as client:
+            yield client
+
+
+@pytest.fixture(scope="module")
+def parcel_ref(online_url: str) -> str:
+    conn = connect(online_url)
+    with conn, conn.cursor() as cur:
+        cur.execute("""
+            SELECT p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
+            FROM cadastre.parcel AS p WHERE p.status = 'current' AND p.commune_code = %s
+              AND NOT EXISTS (SELECT 1 FROM cadastre.dossier_parcel AS dp
+                              JOIN cadastre.dossier AS d ON d.id = dp.dossier_id
+                              WHERE dp.parcel_id = p.id AND d.status = 'received')
+            ORDER BY p.id DESC LIMIT 1""", (SAMPLE_COMMUNE,))
+        ref = cur.fetchone()[0]
+    conn.close()
+    return ref
+
+
+def token(client: TestClient, path: str = "/nop-ho-so?service=transfer") -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    found = TOKEN.search(page.text)
+    assert found, "the form carries no CSRF token"
+    return found.group(1)
+
+
+def application_fields(ref: str, **changes: str) -> dict[str, str]:
+    fields = {"service": "transfer", "dossier_kind": "sale", "parcels": ref,
+              "name": "Lê Văn Mua", "id_number": GOOD_ID, "phone": "0903 123 456",
+              "email": "", "relation": "buyer", "note": ""}
+    fields.update(changes)
+    return fields
+
+
+def file_application(client: TestClient, ref: str, files: list | None = None,
+                     csrf: str | None = "fetch", **changes: str):
+    data = application_fields(ref, **changes)
+    if csrf == "fetch":
+        csrf = token(client)
+    if csrf is not None:
+        data = {"csrf_token": csrf, **data}
+    return client.post("/nop-ho-so", data=data,
+                       files=files if files is not None
+                       else [("documents", ("hop-dong.pdf", PDF, "application/pdf"))])
+
+
+def receipt_of(page: str) -> tuple[str, str]:
+    code = re.search(r'id="receipt-code">([^<]+)<', page)
+    secret = re.search(r'id="tracking-secret">([^<]+)<', page)
+    assert code and secret, page
+    return code.group(1), secret.group(1)
+
+
+def track(client: TestClient, receipt: str, secret: str):
+    return client.post("/tra-cuu-ho-so", data={"csrf_token": token(client, "/tra-cuu-ho-so"),
+                                               "receipt": receipt, "secret": secret})
+
+
+def count_applications(url: str) -> int:
+    conn = connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM online.application")
+        found = cur.fetchone()[0]
+    conn.close()
+    return found
+
+
+def test_the_services_page_lists_documents_and_says_figures_are_not_set(app_client) -> None:
+    page = app_client.get("/dich-vu")
+    assert page.status_code == 200
+    assert "Đăng ký biến động do chuyển nhượng, tặng cho, thừa kế" in page.text
+    assert "Cơ quan chưa công bố" in page.text  # no processing time invented
+    english = app_client.get("/dich-vu?lang=en")
+    assert "Not set by the office yet" in english.text
+
+
+def test_a_citizen_files_with_a_pdf_and_tracks_it(app_client, parcel_ref, upload_dir,
+                                                    online_url) -> None:
+    answer = file_application(app_client, parcel_ref)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    receipt, secret = receipt_of(answer.text)
+    conn = connect(online_url)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT d.stored_as, encode(d.sha256, 'hex'), d.media_type "
+                    "FROM online.application_document AS d JOIN online.application AS a "
+                    "ON a.id = d.application_id WHERE a.receipt_code = %s", (receipt,))
+        stored_as, digest, media_type = cur.fetchone()
+    conn.close()
+    assert (upload_dir / stored_as).read_bytes() == PDF
+    assert digest == hashlib.sha256(PDF).hexdigest() and media_type == "application/pdf"
+    assert "hop-dong" not in stored_as  # the citizen's file name is not trusted
+    tracked = track(app_client, receipt, secret)
+    assert tracked.status_code == 200
+    assert 'data-status="received"' in tracked.text and parcel_ref in tracked.text
+    assert GOOD_ID not in tracked.text and GOOD_ID[-4:] in tracked.text
+    assert app_client.get(f"/static/../{stored_as}").status_code == 404
+
+
+@pytest.mark.parametrize(("files", "status", "words"), [
+    ([("documents", ("setup.pdf", EXECUTABLE, "application/pdf"))], 415,
+     "không phải PDF, JPEG hay PNG"),
+    ([("documents", ("big.pdf", PDF + b"0" * (65 * 1024), "application/pdf"))], 413,
+     "quá lớn"),
+    ([("documents", (f"{n}.pdf", PDF, "application/pdf")) for n in range(11)], 413,
+     "Quá nhiều tệp"),
+])
+def test_a_bad_upload_is_refused_in_words_and_nothing_is_stored(
+    app_client, parcel_ref, upload_dir, online_url, files, status, words
+) -> None:
+    before, files_before = count_applications(online_url), stored_files(upload_dir)
+    answer = file_application(app_client, parcel_ref, files=files)
+    assert answer.status_code == status, answer.text
+    assert words in answer.text
+    assert count_applications(online_url) == before
+    assert stored_files(upload_dir) == files_before
+
+
+def test_a_form_without_its_token_is_refused_before_anything_is_written(
+    app_client, parcel_ref, upload_dir, online_url
+) -> None:
+    before, files_before = count_applications(online_url), stored_files(upload_dir)
+    token(app_client)  # the browser has its cookie; the forged form has no token
+    for csrf in (None, "0" * 64):
+        answer = file_application(app_client, parcel_ref, csrf=csrf)
+        assert answer.status_code == 403
+        assert "không gửi từ trang này" in answer.text
+    tracked = app_client.post("/tra-cuu-ho-so", data={"receipt": "x", "secret": "y"})
+    assert tracked.status_code == 403
+    assert count_applications(online_url) == before
+    assert stored_files(upload_dir) == files_before
+
+
+def test_the_registers_refusal_is_worded_by_rule_and_the_documents_are_removed(
+    app_client, parcel_ref, upload_dir, online_url
+) -> None:
+    before, files_before = count_applications(online_url), stored_files(upload_dir)
+    answer = file_application(app_client, parcel_ref, id_number="999190012345")
+    assert answer.status_code == 422
+    assert "không phải mã tỉnh" in answer.text
+    assert 'value="Lê Văn Mua"' in answer.text  # what was typed is kept
+    assert count_applications(online_url) == before
+    assert stored_files(upload_dir) == files_before
+
+
+def test_a_wrong_secret_is_a_clear_answer_that_shows_nothing(app_client, parcel_ref) -> None:
+    receipt, secret = receipt_of(file_application(app_client, parcel_ref).text)
+    wrong = track(app_client, receipt, "AAAAA-BBBBB-CCCCC-DDDDD")
+    assert wrong.status_code == 404
+    assert "Không có hồ sơ nào khớp" in wrong.text
+    assert 'id="application"' not in wrong.text and "Lê Văn Mua" not in wrong.text
+
+
+def test_officers_work_their_communes_queue_and_nothing_else(
+    app_client, parcel_ref, officers, online_url
+) -> None:
+    receipt, secret = receipt_of(file_application(app_client, parcel_ref).text)
+    outsider = officers("officer", ("91099",))
+    queue = app_client.get("/can-bo/ho-so", auth=outsider)
+    assert queue.status_code == 200 and receipt not in queue.text
+    assert app_client.get(f"/can-bo/ho-so/{receipt}", auth=outsider).status_code == 403
+    form_token = token(app_client, "/tra-cuu-ho-so")
+    refused = app_client.post(f"/can-bo/ho-so/{receipt}/accept", auth=outsider,
+                              data={"csrf_token": form_token})
+    assert refused.status_code == 403
+    assert "xã, phường khác" in refused.text
+    assert 'data-status="received"' in track(app_client, receipt, secret).text
+
+    officer = officers("officer", (SAMPLE_COMMUNE,))
+    assert app_client.get("/can-bo/ho-so").status_code == 401
+    assert app_client.get("/can-bo/ho-so", auth=(officer[0], "wrong")).status_code == 401
+    assert receipt in app_client.get("/can-bo/ho-so", auth=officer).text
+    forged = app_client.post(f"/can-bo/ho-so/{receipt}/accept", auth=officer, data={})
+    assert forged.status_code == 403
+    detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)
+    assert GOOD_ID in detail.text
+    document = app_client.get(f"/can-bo/ho-so/{receipt}/tai-lieu/1", auth=officer)
+    assert document.content == PDF and "attachment" in document.headers["content-disposition"]
+    accepted = app_client.post(f"/can-bo/ho-so/{receipt}/accept", auth=officer,
+                               data={"csrf_token": TOKEN.search(detail.text).group(1)},
+                               follow_redirects=False)
+    assert accepted.status_code == 303
+    assert 'data-status="accepted"' in track(app_client, receipt, secret).text
+    page = app_client.get(f"/api/parcels/{parcel_ref}").json()
+    assert "dossier_in_progress" in page["status_codes"]
+
+
+def test_a_client_filing_too_often_is_told_to_wait(online_url, upload_dir, parcel_ref) -> None:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CADASTRE_ONLINE_UPLOAD_DIR", str(upload_dir))
+        env.setenv("CADASTRE_ONLINE_SUBMISSIONS_PER_HOUR", "1")
+        env.setenv("CADASTRE_ONLINE_SUBMISSION_BURST", "1")
+        with TestClient(create_app(web_settings(online_url))) as client:
+            first = file_application(client, parcel_ref)
+            second = file_application(client, parcel_ref)
+    assert first.status_code == 200
+    assert second.status_code == 429 and "Retry-After" in second.headers
+    assert "quá nhiều lần" in second.text
