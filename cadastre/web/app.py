@@ -27,6 +27,7 @@ from cadastre.web.routes import (
     certificates,
     communes,
     docs,
+    extracts,
     pages,
     params,
     parcels,
@@ -81,7 +82,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_route(parcels.WELL_FORMED_PATH, parcels.well_formed_parcel, methods=["GET"],
                   include_in_schema=False)  # first: the busiest request, without parameter models
     for module in (parcels, addresses, certificates, communes, tiles, analyst, docs, pages,
-                   applications, backoffice):
+                   extracts, applications, backoffice):
         app.include_router(module.router)
     app.add_route("/static/{path:path}", assets.serve, methods=["GET"], include_in_schema=False)
     app.mount("/ogc", create_ogc_app(app))  # OGC API – Features (docs/ogc-api.md)

@@ -275,3 +275,76 @@ def label(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
     """A code's label from one of the tables above (the code itself when unknown)."""
     entry = table.get(code)
     return entry.get(lang, entry["en"]) if entry else code
+
+
+# The cadastral information extract and its verification page (cadastre/web/routes/extracts.py).
+MESSAGES.update({
+    "extract_download": {"vi": "Tải trích lục thửa đất (PDF)",
+                         "en": "Download the parcel extract (PDF)"},
+    "extract_download_note": {
+        "vi": "Trích lục bản đồ địa chính miễn phí, có mã xác minh và mã QR.",
+        "en": "Free cadastral map extract, with a verification code and QR code."},
+    "extract_title": {"vi": "Xác minh trích lục", "en": "Extract verification"},
+    "extract_valid": {
+        "vi": "Mã {code} là trích lục do sổ địa chính cấp lúc {issued_at} (UTC), "
+              "phản ánh sổ địa chính ngày {register_date}.",
+        "en": "Code {code} is an extract the land register issued at {issued_at} (UTC), "
+              "reflecting the register of {register_date}."},
+    "extract_changed": {
+        "vi": "Thửa đất đã thay đổi sau khi cấp trích lục này: xem thông tin hiện hành.",
+        "en": "The parcel has changed since this extract was issued: see its current facts."},
+    "extract_certifies": {"vi": "Nội dung trích lục xác nhận", "en": "What the extract certifies"},
+    "extract_scale": {"vi": "Tỷ lệ bản đồ", "en": "Map scale"},
+    "extract_register_date": {"vi": "Ngày của sổ địa chính", "en": "Register date"},
+    "extract_version": {"vi": "Phiên bản thửa", "en": "Parcel version"},
+    "extract_vertices": {"vi": "Số đỉnh thửa", "en": "Vertices"},
+    "extract_neighbours": {"vi": "Thửa liền kề", "en": "Adjacent parcels"},
+    "extract_hash": {"vi": "Mã băm nội dung (SHA-256)", "en": "Content hash (SHA-256)"},
+    "extract_original": {"vi": "Tải lại bản gốc (PDF)", "en": "Download the original (PDF)"},
+    "extract_check_title": {"vi": "Kiểm tra một bản sao", "en": "Check a copy"},
+    "extract_check_help": {
+        "vi": "Dán mã SHA-256 của tệp PDF (lệnh sha256sum) hoặc mã băm nội dung in trên "
+              "trích lục; hoặc chọn tệp PDF để kiểm tra.",
+        "en": "Paste the PDF file's SHA-256 (sha256sum) or the content hash printed on the "
+              "extract; or choose the PDF file to check."},
+    "extract_sha256": {"vi": "Mã SHA-256", "en": "SHA-256"},
+    "extract_file": {"vi": "Tệp PDF", "en": "PDF file"},
+    "extract_check": {"vi": "Kiểm tra", "en": "Check"},
+    "extract_verdict_file": {
+        "vi": "Khớp: tệp này đúng là trích lục {code} đã cấp.",
+        "en": "Match: this file is the extract {code} as issued."},
+    "extract_verdict_content": {
+        "vi": "Khớp: mã băm này đúng là mã băm nội dung của trích lục {code}.",
+        "en": "Match: this is the content hash of extract {code}."},
+    "extract_verdict_differs": {
+        "vi": "KHÔNG KHỚP: bản này không phải trích lục {code} đã cấp — có thể đã bị sửa đổi. "
+              "Đừng tin vào nội dung của nó; đối chiếu với nội dung trên trang này.",
+        "en": "NO MATCH: this copy is not the extract {code} as issued — it may have been "
+              "altered. Do not rely on it; compare with the content on this page."},
+    "extract_verdict_layout": {
+        "vi": "Trích lục {code} được in bằng mẫu cũ: chỉ kiểm tra được bằng mã băm nội dung "
+              "in trên đó.",
+        "en": "Extract {code} was drawn by an earlier layout: only the content hash printed "
+              "on it can be checked."},
+    "not_found_extract": {
+        "vi": "Không có trích lục nào mang mã {code}. Kiểm tra lại mã in trên trích lục.",
+        "en": "No extract bears the code {code}. Check the code printed on the extract."},
+    "extract_layout_gone": {
+        "vi": "Trích lục {code} được in bằng mẫu cũ nên không in lại được; nội dung của nó "
+              "vẫn được xác minh trên trang này.",
+        "en": "Extract {code} was drawn by an earlier layout and cannot be redrawn; its "
+              "content is still verified on this page."},
+    "extract_too_large": {
+        "vi": "Tệp lớn hơn {limit} MB: không phải một trích lục.",
+        "en": "The file is larger than {limit} MB: not an extract."},
+    "extract_wrong_type": {
+        "vi": "Gửi tệp PDF (Content-Type: application/pdf).",
+        "en": "Send the PDF file (Content-Type: application/pdf)."},
+    "extract_not_current": {
+        "vi": "Thửa {ref} không còn hiệu lực: không cấp trích lục.",
+        "en": "Parcel {ref} is no longer current: no extract is issued for it."},
+})
+FIELDS.update({
+    "code": {"vi": "Mã xác minh", "en": "Verification code"},
+    "sha256": MESSAGES["extract_sha256"],
+})
