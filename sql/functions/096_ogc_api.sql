@@ -5,6 +5,23 @@
 -- the migrating role (SECURITY DEFINER) and answers only public facts: identity, area, land uses,
 -- address, status, lineage — never a holder, a party or anything of cadastre.party_personal.
 -- The web role may execute these functions and nothing more is granted to it here.
+--
+-- Functions, in the order they are defined:
+--   public_register.ogc_parcel_source(boolean, timestamptz, timestamptz, timestamptz, text[],
+--       text[], text[], geometry, bigint) → SETOF cadastre.parcel
+--   public_register.ogc_parcels(boolean, timestamptz, timestamptz, timestamptz, text[], text[],
+--       text[], geometry, bigint, integer, boolean, integer, bigint, integer, integer) →
+--       TABLE(id, version, ref, commune_code, commune_name, sheet_number, parcel_number,
+--       legal_area, measured_area, land_uses, address, old_identifiers, status, valid_from,
+--       valid_to, retired_on, made_from, replaced_by, status_codes, geometry)
+--   public_register.ogc_parcel_count(boolean, timestamptz, timestamptz, timestamptz, text[],
+--       text[], text[], geometry) → bigint
+--   public_register.ogc_parcel_extent() → TABLE(west, south, east, north, first_recorded)
+--   public_register.ogc_communes(geometry, integer, boolean, integer) → TABLE(code, name,
+--       in_force, replaced_by, valid_from, valid_to, geometry)
+--   public_register.ogc_map_sheets(geometry, text[], integer, boolean, integer) → TABLE(id,
+--       commune_code, number, scale, valid_from, valid_to, geometry)
+--   public_register.ogc_register_srid() → integer
 
 CREATE OR REPLACE FUNCTION public_register.ogc_parcel_source(
     p_history   boolean,
