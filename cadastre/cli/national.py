@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from cadastre.cli.common import console
-from cadastre.db.connection import connect, owner_url, uses_external_server
+from cadastre.db.connection import uses_external_server
 from cadastre.db.server import ProjectServer
+from cadastre.errors import CadastreError
 from cadastre.national.cluster import NationalCluster
 from cadastre.national.provinces import (
     SUBSCRIBED_TABLES,
@@ -34,25 +35,25 @@ def publish(
         help="Restart this province's project server if logical WAL must be turned on "
         "(officers' connections are cut for a few seconds)."),
 ) -> None:
-    """On a province's server: publish its public register; print the URL for the national
+    """On a province's server: publish its public register (a public copy, database
+    cadastre_public, that the national look-up subscribes to); print the URL for the national
     operator (the publication role's password is in this server's pgpass)."""
     settings = get_settings()
-    server = None if uses_external_server(settings) else ProjectServer.from_settings(settings)
-    conn = connect(owner_url(settings))
-    conn.autocommit = True
-    try:
-        result = publish_register(conn, server, settings.database)
-    finally:
-        conn.close()
-    if result.restart_needed and restart and server is not None:
-        server.stop()
-        server.start(report=console.print)
-        console.print("Logical WAL turned on; the server was restarted.")
-    elif result.restart_needed:
+    if uses_external_server(settings):
+        raise CadastreError(
+            "Publishing to the national look-up is done on the project-managed server "
+            "(it writes the server's pg_hba.conf and password files).",
+            hint="Unset DATABASE_URL and run it where `cadastre db start` runs the register.",
+        )
+    server = ProjectServer.from_settings(settings)
+    result = publish_register(server, settings.database, restart, console.print)
+    if result.url is None:
         console.print("[yellow]Logical WAL is set but takes effect at the next restart:[/yellow]"
                       " cadastre national publish --restart (or cadastre db stop && "
-                      "cadastre db start).")
-    console.print(f"Publication cadastre_public is ready. Subscribe with:\n"
+                      "cadastre db start, then cadastre national publish).")
+        return
+    console.print(f"Publication cadastre_public is ready (public copy: database "
+                  f"cadastre_public). Subscribe with:\n"
                   f"  cadastre national add-province '{result.url}'")
 
 

@@ -103,9 +103,22 @@ host    all          {REPLICATION_ROLE}  all           reject
 """
 
 
-def hba_text(replication: bool) -> str:
-    """The pg_hba.conf the project writes, with or without the replication lines."""
-    return REPLICATION_HBA + PG_HBA if replication else PG_HBA
+# Put first once the register publishes to the national look-up (`cadastre national publish`,
+# cadastre.national): with any output plugin, a REPLICATION role decodes every change of the
+# databases it may enter, so the publication role enters only the public copy.
+PUBLISHER_ROLE = "cadastre_publisher"
+PUBLISHER_HBA = f"""# national look-up, written by `cadastre national publish`: the public copy only
+host    cadastre_public  {PUBLISHER_ROLE}  127.0.0.1/32  scram-sha-256
+local   all              {PUBLISHER_ROLE}                reject
+host    all              {PUBLISHER_ROLE}  all           reject
+"""
+
+
+def hba_text(replication: bool, publication: bool = False) -> str:
+    """The pg_hba.conf the project writes, with or without the replication lines (and the
+    national publication's)."""
+    head = (REPLICATION_HBA if replication else "") + (PUBLISHER_HBA if publication else "")
+    return head + PG_HBA
 
 
 @dataclass(frozen=True)
@@ -354,10 +367,17 @@ class ProjectServer:
             handle.write(conf)
         self._write_hba()
 
+    def reload_hba(self) -> None:
+        """Rewrite pg_hba.conf (the lines for replication and publication as enabled) and
+        have the running server read it."""
+        self._write_hba()
+        self._run_pg("pg_ctl", "reload", "-D", str(self.data_dir))
+
     def _write_hba(self) -> None:
         """Replace pg_hba.conf by the project's (as the server's user, keeping its 0600 mode)."""
         hba = self.data_dir / "pg_hba.conf"
-        hba.write_text(hba_text(self.replication_enabled()), encoding="utf-8")
+        publication = PUBLISHER_ROLE in read_passwords(self.passfile)
+        hba.write_text(hba_text(self.replication_enabled(), publication), encoding="utf-8")
         hba.chmod(0o600)
         self._chown(hba)
 

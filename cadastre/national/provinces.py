@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +15,10 @@ from cadastre.db.connection import mask_password
 from cadastre.db.secrets import read_passwords
 from cadastre.errors import CadastreError
 from cadastre.national.cluster import SQL, NationalCluster
-from cadastre.national.publication import PUBLICATION
+from cadastre.national.publication import PUBLICATION, PUBLISHED_TABLES, write_feed_passfile
 
 # Tables of the publication, as the subscriber holds them: their copy is "ready" when all are.
-SUBSCRIBED_TABLES = 5
+SUBSCRIBED_TABLES = len(PUBLISHED_TABLES)
 
 
 @dataclass(frozen=True)
@@ -78,28 +75,6 @@ def publisher_params(url: str) -> dict[str, str]:
         params["password"] = found[user]
     params.setdefault("connect_timeout", "10")
     return params
-
-
-def write_feed_passfile(cluster: NationalCluster, database: str,
-                        params: dict[str, str]) -> Path:
-    """The subscription's password file, readable by the national server's OS user only: the
-    subscription names it, so the password is neither in its catalog row nor in the log of
-    the DDL that creates it."""
-    folder = cluster.server.home / "feeds"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / f"{database}.pgpass"
-    fields = [params.get("host", "localhost"), params.get("port", "5432"), "*",
-              params["user"], params["password"]]
-    line = ":".join(f.replace("\\", "\\\\").replace(":", "\\:") for f in fields) + "\n"
-    path.unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(line)
-    user = cluster.server.service_user
-    if user:
-        for each in (folder, path):
-            shutil.chown(each, user=user, group=pwd.getpwnam(user).pw_gid)
-    return path
 
 
 def read_province(conninfo: str, url: str) -> tuple[str, str, int]:
@@ -160,7 +135,8 @@ def add_province(cluster: NationalCluster, url: str) -> Province:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
         if not cur.fetchone():
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    passfile = write_feed_passfile(cluster, database, params)
+    passfile = write_feed_passfile(cluster.server.home / "feeds", database, params,
+                                   cluster.server.service_user)
     conninfo = psycopg2.extensions.make_dsn(
         **{k: v for k, v in params.items() if k != "password"}, passfile=str(passfile))
     with cluster.connect(database) as conn, conn.cursor() as cur:

@@ -39,8 +39,8 @@ class ProvinceRegister:
     server: ProjectServer
     env: dict[str, str]
 
-    def owner(self) -> psycopg2.extensions.connection:
-        return psycopg2.connect(self.server.url(), connect_timeout=5)
+    def owner(self, database: str = "cadastre") -> psycopg2.extensions.connection:
+        return psycopg2.connect(self.server.url(database), connect_timeout=5)
 
     def cli(self, *args: str) -> str:
         done = cadastre(*args, env=self.env)
@@ -48,7 +48,7 @@ class ProvinceRegister:
         return done.stdout
 
     def publisher_url(self) -> str:
-        return (f"postgresql://cadastre_publisher@127.0.0.1:{self.server.port}/cadastre"
+        return (f"postgresql://cadastre_publisher@127.0.0.1:{self.server.port}/cadastre_public"
                 f"?passfile={self.server.passfile}")
 
     def publisher_password(self) -> str:

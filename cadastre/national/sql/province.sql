@@ -1,8 +1,10 @@
--- One province's database in the national look-up: the tables its publication
--- cadastre_public sends (sql/functions/096_publication.sql), under the same names, as logical
--- replication requires, with the look-ups the national web view calls. A database per
--- province: every province publishes the same table names, and a database keeps each
--- province's rows, subscription and indexes apart.
+-- The tables publication cadastre_public sends (sql/functions/096_publication.sql), under the
+-- same names, as logical replication requires, with the national look-ups. Made twice:
+--   * on the province's server, database cadastre_public: its public copy, the only database
+--     the national subscription's role may enter (`cadastre national publish`);
+--   * on the national server, one database per province (pNN): every province publishes the
+--     same table names, and a database keeps each province's rows, subscription and indexes
+--     apart (`cadastre national add-province`).
 
 CREATE SCHEMA IF NOT EXISTS cadastre;
 CREATE SCHEMA IF NOT EXISTS public_register;
@@ -68,6 +70,19 @@ CREATE TABLE IF NOT EXISTS cadastre.admin_unit (
 );
 COMMENT ON TABLE cadastre.admin_unit IS
     'The province''s communes and wards, their validity and merger (subscribed).';
+
+CREATE TABLE IF NOT EXISTS cadastre.register_setting (
+    singleton      boolean PRIMARY KEY,
+    province_code  text NOT NULL,
+    srid           integer NOT NULL
+);
+COMMENT ON TABLE cadastre.register_setting IS 'The province and its CRS (subscribed).';
+
+CREATE TABLE IF NOT EXISTS cadastre.province_crs (
+    province_code  text PRIMARY KEY,
+    province_name  text NOT NULL
+);
+COMMENT ON TABLE cadastre.province_crs IS 'Province names (subscribed).';
 
 -- The province's own rules, word for word (tests/scaling/test_national.py compares them with
 -- the province's definitions).
