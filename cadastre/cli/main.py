@@ -18,6 +18,7 @@ from cadastre.cli import (
     db,
     dossier,
     export,
+    extract,
     importing,
     national,
     parcel,
@@ -48,6 +49,7 @@ app.command("import")(importing.import_file)
 app.command("check")(check.check)
 app.command("export")(export.export)
 app.command("stats")(export.stats)
+app.command("extract")(extract.extract)
 app.command("serve")(serve.serve)
 app.add_typer(audit.app, name="audit")
 app.add_typer(national.app, name="national")

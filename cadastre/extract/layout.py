@@ -272,7 +272,7 @@ def _scale_bar(canvas: Canvas, x: float, y: float, scale: float) -> None:
 def _table_rows(content: Mapping[str, Any]) -> list[tuple[str, ...]]:
     """One row per vertex: its number, X (north) and Y (east), and the edge to the next."""
     edges = {edge["from"]: edge for edge in content["edges"]}
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for vertex in content["vertices"]:
         edge = edges[vertex["n"]]
         rows.append((str(vertex["n"]), _number(vertex["y"], 2), _number(vertex["x"], 2),

@@ -322,8 +322,9 @@ REVOKE ALL ON FUNCTION cadastre.issue_extract(bigint, text, text),
     cadastre.set_extract_url(text),
     public_register.issue_extract(text, text, integer, text),
     public_register.extract_record(text) FROM PUBLIC;
+-- Analysts too, so that the operation itself tells them in words that only officers issue.
 GRANT EXECUTE ON FUNCTION cadastre.issue_extract(bigint, text, text)
-    TO cadastre_officer, cadastre_admin;
+    TO cadastre_officer, cadastre_analyst, cadastre_admin;
 GRANT EXECUTE ON FUNCTION cadastre.set_extract_url(text) TO cadastre_admin;
 GRANT EXECUTE ON FUNCTION public_register.issue_extract(text, text, integer, text),
     public_register.extract_record(text) TO cadastre_web;
