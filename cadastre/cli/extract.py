@@ -11,9 +11,16 @@ import typer
 
 from cadastre.cli.common import console, current_parcel_id, work
 from cadastre.errors import CadastreError
-from cadastre.extract import issue_record, render_extract
+from cadastre.extract import LAYOUT_VERSION, issue_record, render_extract
 
 REF_HELP = "COMMUNE/SHEET/NUMBER of a current parcel, e.g. 91001/1/5"
+
+
+def _print_layout_version(value: bool) -> None:
+    """--layout-version: what the plugin asks before recording an extract it will draw here."""
+    if value:
+        typer.echo(LAYOUT_VERSION)
+        raise typer.Exit()
 
 
 def extract(
@@ -26,6 +33,9 @@ def extract(
         None, "--from-record", help="Draw an extract already issued, from the JSON record "
         "cadastre.issue_extract answered (no database: what the QGIS plugin calls)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output"),
+    layout_version: bool = typer.Option(
+        False, "--layout-version", is_eager=True, callback=_print_layout_version,
+        help="Print the version of the layout this command draws, and exit"),
 ) -> None:
     """Issue the extract of a parcel (map at a standard scale with its neighbours, edge
     lengths, vertex coordinates in VN-2000 TM-3, area, land uses, verification code and QR) and

@@ -15,6 +15,7 @@ from .core.session import OfficerSession, commit_refusal
 from .gui.check_dock import CheckDock
 from .gui.connect_dialog import ConnectDialog
 from .gui.dossier_dialog import DossierDialog
+from .gui.extract_action import issue_extract
 from .gui.parcel_panel import ParcelPanel
 from .logic.account import APPROVING_KINDS, EDITING_KINDS
 from .logic.errors import RegisterError
@@ -68,6 +69,7 @@ class CadastreOfficerPlugin:
             ("restore_edits", tr("Restore pending edits from a file…"), self.restore_edits),
             ("reload", tr("Reload and redo"), self.reload),
             ("identify", tr("Parcel information"), self.identify),
+            ("extract", tr("Parcel extract (PDF)…"), self.extract),
         ):
             action = QAction(icon if key == "connect" else QIcon(), text,
                              self.iface.mainWindow())
@@ -124,7 +126,7 @@ class CadastreOfficerPlugin:
         approves; an account of no group (or an analyst) only looks."""
         edits = kind in EDITING_KINDS
         for key in ("dossier", "split", "merge", "correction", "check", "submit",
-                    "close_after", "save_edits", "restore_edits", "reload"):
+                    "close_after", "save_edits", "restore_edits", "reload", "extract"):
             self.actions[key].setEnabled(edits)
             self.actions[key].setVisible(edits)
         self.actions["identify"].setEnabled(True)
@@ -323,6 +325,43 @@ class CadastreOfficerPlugin:
             lambda feature: self.panel.show_parcel(self.session.register, feature["id"]))
         canvas.setMapTool(self.identify_tool)
         self.panel.show()
+
+    def extract(self, issued_for: str | None = None, path: str | None = None) -> dict | None:
+        """Issue the extract (trích lục) of the one selected parcel for the person at the desk
+        and write its PDF; returns the record (None when nothing was issued)."""
+        from pathlib import Path
+
+        from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog
+
+        if self.session is None:
+            return None
+        selected = self.session.layers.parcels.selectedFeatures()
+        if len(selected) != 1:
+            self._say(both("Chọn đúng một thửa đất để trích lục.",
+                           "Select exactly one parcel to extract."), Qgis.Warning)
+            return None
+        parcel_id = selected[0]["id"]
+        if issued_for is None:
+            issued_for, ok = QInputDialog.getText(
+                self.iface.mainWindow(), tr("Parcel extract (PDF)…"),
+                both("Cấp cho (người yêu cầu hoặc mã hồ sơ):",
+                     "Issued for (applicant or application receipt):"))
+            if not ok:
+                return None
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self.iface.mainWindow(),
+                                                  tr("Parcel extract (PDF)…"),
+                                                  f"trich-luc-{parcel_id}.pdf", "PDF (*.pdf)")
+            if not path:
+                return None
+        try:
+            record = issue_extract(self.session.register, parcel_id, issued_for, Path(path))
+        except RegisterError as exc:
+            self._say(exc.text, Qgis.Critical)
+            return None
+        self._say(both(f"Đã cấp trích lục {record['code']}: {path}",
+                       f"Extract {record['code']} issued: {path}"), Qgis.Success)
+        return record
 
     # QGIS's own "Save edits" -----------------------------------------------------------------
 

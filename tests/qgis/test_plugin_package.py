@@ -67,7 +67,8 @@ def test_the_plugin_starts_in_qgis_with_its_toolbar_docks_and_provider(qgis_ifac
         assert QgsApplication.processingRegistry().algorithmById("cadastre:export_parcels")
         assert set(plugin.actions) == {
             "connect", "dossier", "split", "merge", "correction", "check", "submit",
-            "close_after", "approve", "save_edits", "restore_edits", "reload", "identify"}
+            "close_after", "approve", "save_edits", "restore_edits", "reload", "identify",
+            "extract"}
         assert plugin.actions["connect"].isEnabled()
         assert plugin.actions["close_after"].isCheckable()
         assert plugin.actions["close_after"].isChecked()  # a submitted dossier closes

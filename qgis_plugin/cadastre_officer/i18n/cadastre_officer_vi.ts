@@ -340,6 +340,10 @@
         <translation>Thông tin thửa đất</translation>
     </message>
     <message>
+        <source>Parcel extract (PDF)…</source>
+        <translation>Trích lục thửa đất (PDF)…</translation>
+    </message>
+    <message>
         <source>Errors block the submission: fix them and check again.</source>
         <translation>Còn lỗi nên chưa gửi được: hãy sửa rồi kiểm tra lại.</translation>
     </message>
