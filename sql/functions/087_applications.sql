@@ -21,6 +21,7 @@
 --   online.submit_application(text, text, text[], text, text, text, text, text, text, jsonb,
 --       inet) → TABLE(receipt_code, secret)
 --   online.application_history(bigint) → TABLE(status, at, reason)
+--   online.history_json(bigint) → jsonb
 --   online.application_status(bigint) → text
 --   online.due_on(online.application) → date
 --   online.overdue_days(online.application) → integer
@@ -325,6 +326,18 @@ COMMENT ON FUNCTION online.application_history(bigint) IS
     'Status history of an application, oldest first: its events and its register dossier''s '
     'decision and closing.';
 
+CREATE OR REPLACE FUNCTION online.history_json(p_application_id bigint)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT jsonb_agg(jsonb_build_object(
+               'status', h.status, 'reason', h.reason,
+               'at', to_char(h.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI')))
+    FROM online.application_history(p_application_id) AS h
+$$;
+COMMENT ON FUNCTION online.history_json(bigint) IS
+    'An application''s status history as JSON, times in Vietnam''s (what people read).';
+
 CREATE OR REPLACE FUNCTION online.application_status(p_application_id bigint)
 RETURNS text
 LANGUAGE sql STABLE
@@ -400,9 +413,7 @@ BEGIN
                                  'position', d.position, 'media_type', d.media_type,
                                  'size_bytes', d.size_bytes) ORDER BY d.position), '[]')
                       FROM online.application_document AS d WHERE d.application_id = v_app.id),
-        'history', (SELECT jsonb_agg(jsonb_build_object('status', h.status, 'at', h.at,
-                                                        'reason', h.reason))
-                    FROM online.application_history(v_app.id) AS h));
+        'history', online.history_json(v_app.id));
 END;
 $$;
 COMMENT ON FUNCTION online.track_application(text, text) IS
@@ -501,9 +512,7 @@ BEGIN
                                  'size_bytes', d.size_bytes,
                                  'sha256', encode(d.sha256, 'hex')) ORDER BY d.position), '[]')
                       FROM online.application_document AS d WHERE d.application_id = v_app.id),
-        'history', (SELECT jsonb_agg(jsonb_build_object('status', h.status, 'at', h.at,
-                                                        'reason', h.reason))
-                    FROM online.application_history(v_app.id) AS h));
+        'history', online.history_json(v_app.id));
 END;
 $$;
 COMMENT ON FUNCTION online.application_detail(text) IS

@@ -70,3 +70,22 @@ def officers(online_url: str) -> Iterator[Callable[[str, tuple[str, ...]], tuple
 def stored_files(folder: Path) -> list[Path]:
     """Documents on disk (the form key is not one)."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "form-key")
+
+
+def free_parcel_refs(url: str, count: int) -> list[str]:
+    """Current parcels of the sample's commune with no dossier in progress and no restriction
+    (a transfer can be registered on them), highest ids first."""
+    conn = connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute("""
+            SELECT p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
+            FROM cadastre.parcel AS p WHERE p.status = 'current' AND p.commune_code = %s
+              AND NOT EXISTS (SELECT 1 FROM cadastre.dossier_parcel AS dp
+                              JOIN cadastre.dossier AS d ON d.id = dp.dossier_id
+                              WHERE dp.parcel_id = p.id AND d.status IN ('received', 'approved'))
+              AND NOT EXISTS (SELECT 1 FROM cadastre.rrr AS r WHERE r.parcel_id = p.id
+                              AND r.kind <> 'land_use_right' AND upper_inf(r.valid))
+            ORDER BY p.id DESC LIMIT %s""", (SAMPLE_COMMUNE, count))
+        refs = [r[0] for r in cur.fetchall()]
+    conn.close()
+    return refs

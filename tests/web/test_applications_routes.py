@@ -15,16 +15,20 @@ from fastapi.testclient import TestClient
 
 from cadastre.db.connection import connect
 from cadastre.web.app import create_app
-from tests.web.applications_helpers import (  # noqa: F401 (fixtures)
+from tests.web.applications_helpers import (
     EXECUTABLE,
     GOOD_ID,
     PDF,
+    free_parcel_refs,
     officers,
     online_url,
     stored_files,
     upload_dir,
 )
 from tests.web.conftest import SAMPLE_COMMUNE, web_settings
+from tests.web.test_privacy import _leaks, personal
+
+__all__ = ["officers", "online_url", "personal", "upload_dir"]  # fixtures
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
@@ -42,18 +46,7 @@ def app_client(online_url: str, upload_dir: Path) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def parcel_ref(online_url: str) -> str:
-    conn = connect(online_url)
-    with conn, conn.cursor() as cur:
-        cur.execute("""
-            SELECT p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number
-            FROM cadastre.parcel AS p WHERE p.status = 'current' AND p.commune_code = %s
-              AND NOT EXISTS (SELECT 1 FROM cadastre.dossier_parcel AS dp
-                              JOIN cadastre.dossier AS d ON d.id = dp.dossier_id
-                              WHERE dp.parcel_id = p.id AND d.status = 'received')
-            ORDER BY p.id DESC LIMIT 1""", (SAMPLE_COMMUNE,))
-        ref = cur.fetchone()[0]
-    conn.close()
-    return ref
+    return free_parcel_refs(online_url, 1)[0]
 
 
 def token(client: TestClient, path: str = "/nop-ho-so?service=transfer") -> str:
@@ -184,7 +177,7 @@ def test_the_registers_refusal_is_worded_by_rule_and_the_documents_are_removed(
 
 
 def test_a_wrong_secret_is_a_clear_answer_that_shows_nothing(app_client, parcel_ref) -> None:
-    receipt, secret = receipt_of(file_application(app_client, parcel_ref).text)
+    receipt, _ = receipt_of(file_application(app_client, parcel_ref).text)
     wrong = track(app_client, receipt, "AAAAA-BBBBB-CCCCC-DDDDD")
     assert wrong.status_code == 404
     assert "Không có hồ sơ nào khớp" in wrong.text
@@ -236,3 +229,31 @@ def test_a_client_filing_too_often_is_told_to_wait(online_url, upload_dir, parce
     assert first.status_code == 200
     assert second.status_code == 429 and "Retry-After" in second.headers
     assert "quá nhiều lần" in second.text
+
+
+def test_the_tracking_pages_let_out_no_one_elses_personal_data(
+    app_client, parcel_ref, personal
+) -> None:
+    """The privacy crawl (tests/web/test_privacy.py) over the online services' pages: none of
+    the sample's ID numbers, birth dates, names or addresses, the applicant's own ID and phone
+    masked, and nothing of another applicant on the same parcel."""
+    other = file_application(app_client, parcel_ref, name="Đỗ Thị Người Khác",
+                             id_number="001300012345", phone="0911222333")
+    assert other.status_code == 200
+    answer = file_application(app_client, parcel_ref)
+    receipt, secret = receipt_of(answer.text)
+    pages = [answer.content, app_client.get("/dich-vu").content,
+             app_client.get(f"/nop-ho-so?service=transfer&parcel={parcel_ref}").content]
+    for lang in ("vi", "en"):
+        tracked = app_client.post(
+            f"/tra-cuu-ho-so?lang={lang}",
+            data={"csrf_token": token(app_client, "/tra-cuu-ho-so"), "receipt": receipt,
+                  "secret": secret})
+        assert tracked.status_code == 200
+        pages.append(tracked.content)
+        text = tracked.text
+        assert "Lê Văn Mua" in text  # what the applicant typed
+        assert GOOD_ID not in text and "0903123456" not in text
+        assert "Người Khác" not in text and "001300012345" not in text
+    for body in pages:
+        assert not _leaks(body, personal)
