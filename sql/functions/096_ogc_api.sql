@@ -7,6 +7,9 @@
 -- The web role may execute these functions and nothing more is granted to it here.
 --
 -- Functions, in the order they are defined:
+--   public_register.ogc_parcel_kept(text, text, geometry, jsonb, text[], text[], geometry,
+--       text[]) → boolean
+--   public_register.ogc_land_use_codes(text[]) → text[]
 --   public_register.ogc_parcel_source(boolean, timestamptz, timestamptz, timestamptz, text[],
 --       text[], text[], geometry, bigint) → SETOF cadastre.parcel
 --   public_register.ogc_parcels(boolean, timestamptz, timestamptz, timestamptz, text[], text[],
@@ -23,6 +26,44 @@
 --       commune_code, number, scale, valid_from, valid_to, geometry)
 --   public_register.ogc_register_srid() → integer
 
+CREATE OR REPLACE FUNCTION public_register.ogc_parcel_kept(
+    p_commune_code text,
+    p_status       text,
+    p_geom         geometry,
+    p_land_uses    jsonb,
+    p_communes     text[],
+    p_statuses     text[],
+    p_area         geometry,
+    p_codes        text[]
+)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    -- The filters of every OGC API parcel query, in one place. One expression without a
+    -- sub-SELECT, not STRICT, not SECURITY DEFINER: the planner inlines it, so the bbox still
+    -- uses the spatial index and a page still stops at its limit. p_codes are the land-use
+    -- codes asked and every code under them (null: any), found once by the caller.
+    SELECT (p_communes IS NULL OR p_commune_code = ANY (p_communes))
+       AND (p_statuses IS NULL OR p_status = ANY (p_statuses))
+       AND (p_area IS NULL OR (p_geom && p_area AND ST_Intersects(p_geom, p_area)))
+       AND (p_codes IS NULL OR jsonb_path_query_array(p_land_uses, '$[*].code') ?| p_codes)
+$$;
+COMMENT ON FUNCTION public_register.ogc_parcel_kept(text, text, geometry, jsonb, text[], text[],
+    geometry, text[]) IS
+    'Whether a parcel version passes an OGC API request''s filters: communes, statuses, an area '
+    'in the register CRS (intersecting), land-use codes (any of them). Internal, inlined.';
+
+CREATE OR REPLACE FUNCTION public_register.ogc_land_use_codes(p_land_uses text[])
+RETURNS text[]
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE WHEN p_land_uses IS NOT NULL
+                THEN cadastre.land_use_descendants(p_land_uses) END
+$$;
+COMMENT ON FUNCTION public_register.ogc_land_use_codes(text[]) IS
+    'The land-use codes an OGC API land_use filter keeps: those asked and every code under them '
+    '(cadastre.land_use_descendants); null when none is asked (any code).';
+
 CREATE OR REPLACE FUNCTION public_register.ogc_parcel_source(
     p_history   boolean,
     p_at        timestamptz,
@@ -37,29 +78,26 @@ CREATE OR REPLACE FUNCTION public_register.ogc_parcel_source(
 RETURNS SETOF cadastre.parcel
 LANGUAGE sql STABLE
 AS $$
-    -- An instant (or now, p_at null) is cadastre.parcels_as_of, the exports' rule. An
-    -- interval is every version whose system period overlaps it, with the same filters
-    -- (communes, statuses, an area in the register CRS). The land-use filter (a code and every
-    -- code under it) is applied here to both, the codes found once by an uncorrelated
-    -- sub-SELECT (an InitPlan; called in the filter itself, or through an inlined CTE, they
-    -- were looked up again for every version, 0.16 ms each), and without a join, so that a page
-    -- is still read along the primary key and stops at its limit.
+    -- An instant (or now, p_at null) is cadastre.parcels_as_of, the exports' rule; an
+    -- interval is every version whose system period overlaps it; both kept by
+    -- ogc_parcel_kept. The land-use codes are found once, by an uncorrelated sub-SELECT (an
+    -- InitPlan): in the filter itself, or through an inlined CTE, they were looked up again
+    -- for every version, 0.16 ms each. Used for the counts (numberMatched); the pages are read
+    -- along the primary key instead (ogc_parcels).
     -- One SELECT, not STRICT, not SECURITY DEFINER: the planner inlines it into its callers.
-    SELECT x.* FROM (
-        SELECT a.* FROM cadastre.parcels_as_of(p_at, p_communes, NULL, p_statuses, p_area) AS a
-        WHERE NOT p_history AND (p_id IS NULL OR a.id = p_id)
-        UNION ALL
-        SELECT v.* FROM cadastre.parcel_version AS v
-        WHERE p_history
-          AND v.sys_period && tstzrange(p_from, p_to, '[]')
-          AND (p_id IS NULL OR v.id = p_id)
-          AND (p_communes IS NULL OR v.commune_code = ANY (p_communes))
-          AND (p_statuses IS NULL OR v.status = ANY (p_statuses))
-          AND (p_area IS NULL OR (v.geom && p_area AND ST_Intersects(v.geom, p_area)))
-    ) AS x
-    WHERE p_land_uses IS NULL OR EXISTS (
-        SELECT 1 FROM jsonb_array_elements(x.land_uses) AS e
-        WHERE e ->> 'code' = ANY ((SELECT cadastre.land_use_descendants(p_land_uses))::text[]))
+    SELECT a.* FROM cadastre.parcels_as_of(p_at, NULL, NULL, NULL, NULL) AS a
+    WHERE NOT p_history AND (p_id IS NULL OR a.id = p_id)
+      AND public_register.ogc_parcel_kept(a.commune_code, a.status, a.geom, a.land_uses,
+                                          p_communes, p_statuses, p_area,
+                                          (SELECT public_register.ogc_land_use_codes(p_land_uses)))
+    UNION ALL
+    SELECT v.* FROM cadastre.parcel_version AS v
+    WHERE p_history
+      AND v.sys_period && tstzrange(p_from, p_to, '[]')
+      AND (p_id IS NULL OR v.id = p_id)
+      AND public_register.ogc_parcel_kept(v.commune_code, v.status, v.geom, v.land_uses,
+                                          p_communes, p_statuses, p_area,
+                                          (SELECT public_register.ogc_land_use_codes(p_land_uses)))
 $$;
 COMMENT ON FUNCTION public_register.ogc_parcel_source(boolean, timestamptz, timestamptz,
     timestamptz, text[], text[], text[], geometry, bigint) IS
@@ -94,60 +132,50 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
-    v_page cadastre.parcel[];
+    v_page  cadastre.parcel[];
+    v_codes text[];
 BEGIN
-    -- The page first (keyset: after (p_after_id, p_after_version), in (id, version) order),
-    -- whole versions kept as they were read (the history holds many versions per parcel:
-    -- reading a version again by its key costs more than carrying it); then its public facts:
-    -- lineage, retirement and today's status codes for these rows only. Status codes come
-    -- from open restrictions and dossiers today, so only an answer about now has them (null in
-    -- a historical answer). An instant has one version per parcel: ordered by id alone, the
-    -- page can be read along the primary key and stop at the limit.
+    -- The page first (keyset: after (p_after_id, p_after_version)), whole versions kept as
+    -- they were read; then its public facts for these rows only: lineage, retirement and
+    -- today's status codes (from today's open restrictions and dossiers: only an answer about
+    -- now has them, null in a historical answer).
+    -- Every parcel ever registered has its live row: each kind of page is read along the
+    -- live table's primary key from the cursor and stops at its limit — now the live rows
+    -- themselves, an instant each parcel's version then (the register's
+    -- cadastre.parcel_as_of), an interval its versions in force during it. Through an as-of
+    -- union PostgreSQL read every match after the cursor and sorted it (48 ms to choose a
+    -- page in the middle of 100k parcels; 1 ms this way).
+    v_codes := public_register.ogc_land_use_codes(p_land_uses);
     IF p_history THEN
         v_page := ARRAY(
-            SELECT s FROM public_register.ogc_parcel_source(true, p_at, p_from, p_to, p_communes,
-                                                           p_land_uses, p_statuses, p_area,
-                                                           p_id) AS s
-            WHERE s.id >= coalesce(p_after_id, 0)
-              AND (s.id > coalesce(p_after_id, 0) OR s.version > coalesce(p_after_version, 0))
-            ORDER BY s.id, s.version
+            SELECT ROW(v.*)::cadastre.parcel FROM cadastre.parcel AS p
+            CROSS JOIN LATERAL (
+                SELECT x.* FROM cadastre.parcel_version AS x
+                WHERE x.id = p.id AND x.sys_period && tstzrange(p_from, p_to, '[]')) AS v
+            WHERE p.id >= coalesce(p_after_id, 0)
+              AND (p.id > coalesce(p_after_id, 0) OR v.version > coalesce(p_after_version, 0))
+              AND (p_id IS NULL OR p.id = p_id)
+              AND public_register.ogc_parcel_kept(v.commune_code, v.status, v.geom, v.land_uses,
+                                                  p_communes, p_statuses, p_area, v_codes)
+            ORDER BY p.id, v.version
             LIMIT p_limit);
     ELSIF p_at IS NULL THEN
-        -- Now: the live table alone, read along its primary key from the cursor, stopping at
-        -- the limit. Through the as-of union the planner reads every match after the cursor
-        -- and sorts it: choosing a page from the middle of 100k parcels took 48 ms, now 1 ms.
-        -- The filters are ogc_parcel_source's, on cadastre.parcel.
         v_page := ARRAY(
             SELECT p FROM cadastre.parcel AS p
             WHERE p.id > coalesce(p_after_id, 0)
               AND (p_id IS NULL OR p.id = p_id)
-              AND (p_communes IS NULL OR p.commune_code = ANY (p_communes))
-              AND (p_statuses IS NULL OR p.status = ANY (p_statuses))
-              AND (p_area IS NULL OR (p.geom && p_area AND ST_Intersects(p.geom, p_area)))
-              AND (p_land_uses IS NULL OR EXISTS (
-                      SELECT 1 FROM jsonb_array_elements(p.land_uses) AS e
-                      WHERE e ->> 'code'
-                            = ANY ((SELECT cadastre.land_use_descendants(p_land_uses))::text[])))
+              AND public_register.ogc_parcel_kept(p.commune_code, p.status, p.geom, p.land_uses,
+                                                  p_communes, p_statuses, p_area, v_codes)
             ORDER BY p.id
             LIMIT p_limit);
     ELSE
-        -- An instant: every parcel ever registered has its live row, read along the primary
-        -- key from the cursor; the version it had then is the register's cadastre.parcel_as_of
-        -- (the rule cadastre.parcels_as_of applies to all at once), and the page stops at its
-        -- limit. Through parcels_as_of's union the planner read every match after the cursor
-        -- and sorted it (48 ms to choose a page in the middle of 100k parcels).
         v_page := ARRAY(
             SELECT v FROM cadastre.parcel AS p
             CROSS JOIN LATERAL cadastre.parcel_as_of(p.id, p_at) AS v
             WHERE p.id > coalesce(p_after_id, 0)
               AND (p_id IS NULL OR p.id = p_id)
-              AND (p_communes IS NULL OR v.commune_code = ANY (p_communes))
-              AND (p_statuses IS NULL OR v.status = ANY (p_statuses))
-              AND (p_area IS NULL OR (v.geom && p_area AND ST_Intersects(v.geom, p_area)))
-              AND (p_land_uses IS NULL OR EXISTS (
-                      SELECT 1 FROM jsonb_array_elements(v.land_uses) AS e
-                      WHERE e ->> 'code'
-                            = ANY ((SELECT cadastre.land_use_descendants(p_land_uses))::text[])))
+              AND public_register.ogc_parcel_kept(v.commune_code, v.status, v.geom, v.land_uses,
+                                                  p_communes, p_statuses, p_area, v_codes)
             ORDER BY p.id
             LIMIT p_limit);
     END IF;
@@ -304,6 +332,9 @@ COMMENT ON FUNCTION public_register.ogc_register_srid() IS
 -- What the web role may use ----------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
+    public_register.ogc_parcel_kept(text, text, geometry, jsonb, text[], text[], geometry,
+                                    text[]),
+    public_register.ogc_land_use_codes(text[]),
     public_register.ogc_parcel_source(boolean, timestamptz, timestamptz, timestamptz, text[],
                                       text[], text[], geometry, bigint),
     public_register.ogc_parcels(boolean, timestamptz, timestamptz, timestamptz, text[], text[],
