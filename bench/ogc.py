@@ -44,7 +44,7 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_
     'version', r.version, 'version_since', (r.valid_from AT TIME ZONE 'UTC')::date,
     'valid_from', r.valid_from, 'valid_to', r.valid_to, 'retired_on', r.retired_on,
     'replaced_by', r.replaced_by, 'made_from', r.made_from)) ORDER BY r.id))::text
-FROM public_register.ogc_parcels(false, %s, NULL, NULL, NULL, NULL, ARRAY['current'], NULL,
+FROM public_register.ogc_parcels(%s, %s, %s, %s, NULL, NULL, ARRAY['current'], NULL,
                                  NULL, 4326, false, 7, %s, 0, %s) AS r
 """
 RAW_COMMUNE = (
@@ -59,6 +59,7 @@ RAW_COMMUNE = (
 
 
 AS_OF = "2020-06-30"  # a date in the fabrics' ten years of history
+DURING = "2019-01-01/2019-12-31"
 
 
 def run(url: str, parcels: int, results: Results) -> None:
@@ -66,12 +67,15 @@ def run(url: str, parcels: int, results: Results) -> None:
     with Server(url, workers=1, lookup_cache=50_000, tile_cache=20_000) as base:
         api = _pages(base, starts, None)
         as_of = _pages(base, starts, AS_OF)
+        during = _pages(base, starts, DURING)
         commune_api = _ogr2ogr_oapif(base, commune)
     raw = _raw_pages(url, starts, None)
     raw_as_of = _raw_pages(url, starts, AS_OF)
+    raw_during = _raw_pages(url, starts, DURING)
     size = f"{parcels:,}"
     for what, ours, theirs in (("current parcels", api, raw),
-                               (f"parcels as of {AS_OF} (datetime)", as_of, raw_as_of)):
+                               (f"parcels as of {AS_OF} (datetime)", as_of, raw_as_of),
+                               (f"versions in force during {DURING}", during, raw_during)):
         results.add(Figure(
             f"OGC API items page of 1,000 {what} over HTTP (GeoJSON, CRS84)", size,
             *summary(ours),
@@ -123,14 +127,21 @@ def _pages(base: str, starts: list[int], day: str | None) -> list[float]:
 
 
 def _raw_pages(url: str, starts: list[int], day: str | None) -> list[float]:
-    at = end_of_day(dt.date.fromisoformat(day)) if day else None
+    """The same pages by the statement: now, an instant (a date: its end) or an interval."""
+    history = day is not None and "/" in day
+    at = end_of_day(dt.date.fromisoformat(day)) if day and not history else None
+    start = end = None
+    if history and day:
+        first, last = day.split("/")
+        start = dt.datetime.combine(dt.date.fromisoformat(first), dt.time.min, tzinfo=dt.UTC)
+        end = end_of_day(dt.date.fromisoformat(last))
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
             queue = iter(starts * REPEAT)
 
             def ask() -> None:
-                cur.execute(RAW_PAGE, (at, next(queue), PAGE))
+                cur.execute(RAW_PAGE, (history, at, start, end, next(queue), PAGE))
                 cur.fetchone()
 
             return timings(ask, REPEAT)
