@@ -101,7 +101,8 @@ AS $$
 $$;
 COMMENT ON FUNCTION public_register.ogc_parcel_source(boolean, timestamptz, timestamptz,
     timestamptz, text[], text[], text[], geometry, bigint) IS
-    'Parcel versions an OGC API request answers: at an instant (null: now) as '
+    'Parcel versions an OGC API request matches (counted for numberMatched): at an instant '
+    '(null: now) as '
     'cadastre.parcels_as_of, or (p_history) every version in force during [p_from, p_to] (null '
     'ends: open), filtered like the exports. Internal: the web role cannot call it.';
 
@@ -227,7 +228,8 @@ COMMENT ON FUNCTION public_register.ogc_parcels(boolean, timestamptz, timestampt
     text[], text[], text[], geometry, bigint, integer, boolean, integer, bigint, integer,
     integer) IS
     'A page of parcel features for the OGC API — now (the live table), at an instant '
-    '(cadastre.parcel_as_of of each parcel) or during an interval (ogc_parcel_source) — after '
+    '(cadastre.parcel_as_of of each parcel) or during an interval (each parcel''s versions in '
+    'force), read along the parcel id — after '
     'a (id, version) key, with public facts only: identity, '
     'areas, land uses, address, old identifiers, status, the system period of the version, '
     'retirement and lineage (id, ref, kind), today''s status codes (answers about now) and the '
