@@ -25,6 +25,7 @@ from cadastre.cli import (
     rights,
     sample,
     serve,
+    service,
     users,
 )
 from cadastre.db.connection import database_error
@@ -44,6 +45,7 @@ app.add_typer(rights.restriction_app, name="restriction")
 app.add_typer(rights.party_app, name="party")
 app.add_typer(sample.app, name="sample")
 app.add_typer(users.app, name="user")
+app.add_typer(service.app, name="service")
 app.command()(rights.transfer)
 app.command("import")(importing.import_file)
 app.command("check")(check.check)

@@ -733,8 +733,9 @@ COMMENT ON FUNCTION online.remove_holiday(date) IS
 -- Grants ----------------------------------------------------------------------------------------
 -- The tables of applications are read and written only by the operations above (SECURITY
 -- DEFINER, search_path pinned). The web role calls the citizen side only; officers and
--- administrators the queue; administrators the office's figures. Services, the calendar and
--- the working-day arithmetic are public.
+-- administrators the rest, where each operation checks the caller (the office's figures:
+-- administrators, refused to an officer in words). Services, the calendar and the
+-- working-day arithmetic are public.
 GRANT USAGE ON SCHEMA online
     TO cadastre_web, cadastre_officer, cadastre_analyst, cadastre_admin;
 GRANT SELECT ON online.service, online.holiday, online.citizen_id_province
@@ -752,8 +753,6 @@ BEGIN
         SELECT p.oid::regprocedure,
                CASE WHEN p.proname IN ('submit_application', 'track_application')
                         THEN 'cadastre_web'
-                    WHEN p.proname IN ('set_service', 'add_holiday', 'remove_holiday')
-                        THEN 'cadastre_admin'
                     ELSE 'cadastre_officer, cadastre_admin' END
         FROM pg_proc AS p
         WHERE p.pronamespace = 'online'::regnamespace
