@@ -1,0 +1,89 @@
+"""The extract in a real browser (Playwright driving Debian's Chromium), by keyboard only: from
+the parcel page the citizen downloads the PDF, opens its verification page (the URL its QR code
+holds), and checks the file itself and then a tampered copy with the file form, whose script
+sends the PDF to the check API; the verdicts are read as a screen reader would (role=status).
+Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.extract.pdf_tools import ARTIFACTS, render_png, scan_qr
+from tests.web.conftest import SampleFacts
+from tests.web.live_server import served
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(scope="module")
+def base_url(fresh_module_url: str) -> Iterator[str]:
+    with served(fresh_module_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fresh_module_url(server_url: str, admin_url: str, sample_template: str) -> Iterator[str]:
+    """A copy of the sample of this module's own: downloads record extracts."""
+    from cadastre.db.connection import drop_database, with_database
+    from tests.web.conftest import _clone
+
+    name = _clone(server_url, admin_url, sample_template)
+    yield with_database(server_url, name)
+    drop_database(admin_url, name)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_download_verify_and_refuse_a_tampered_copy_by_keyboard(
+    browser, base_url: str, facts: SampleFacts, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/thua/{facts.plain}?lang=vi")
+        link = page.locator("#extract a")
+        link.focus()
+        with page.expect_download() as download_info:
+            page.keyboard.press("Enter")
+        download = download_info.value
+        pdf_path = tmp_path / download.suggested_filename
+        download.save_as(pdf_path)
+        pdf = pdf_path.read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        verify_url = scan_qr(render_png(pdf, "browser-extract")[0])
+        code = verify_url.rsplit("/", 1)[1]
+        assert verify_url == f"http://127.0.0.1:8000/xac-minh/{code}"
+
+        page.goto(f"{base_url}/xac-minh/{code}?lang=vi")
+        assert f"Mã {code} là trích lục do sổ địa chính cấp" in page.inner_text("#extract-status")
+        page.set_input_files("#pdf-file", str(pdf_path))
+        page.focus("#check-file button")
+        page.keyboard.press("Enter")
+        verdict = page.locator("#file-verdict")
+        verdict.filter(has_text="Khớp").wait_for()
+        assert verdict.inner_text() == f"Khớp: tệp này đúng là trích lục {code} đã cấp."
+        assert verdict.get_attribute("class") == "ok"
+
+        tampered = tmp_path / "tampered.pdf"
+        tampered.write_bytes(pdf[:3000] + bytes([pdf[3000] ^ 1]) + pdf[3001:])
+        page.set_input_files("#pdf-file", str(tampered))
+        page.focus("#check-file button")
+        page.keyboard.press("Enter")
+        verdict.filter(has_text="KHÔNG KHỚP").wait_for()
+        assert verdict.get_attribute("class") == "refused"
+        assert verdict.get_attribute("role") == "status"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "browser-extract-tampered.png"), full_page=True)
+    finally:
+        context.close()
