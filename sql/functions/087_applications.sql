@@ -36,6 +36,7 @@
 --   online.request_documents(text, text) → void
 --   online.refuse_application(text, text) → void
 --   online.mark_result_ready(text, text) → void
+--   online.dossier_receipt(bigint) → text
 --   online.set_service(text, integer, text, text, text, boolean) → online.service
 --   online.add_holiday(date, text, text) → void
 --   online.remove_holiday(date) → void
@@ -660,6 +661,16 @@ COMMENT ON FUNCTION online.mark_result_ready(text, text) IS
     'The result of an accepted application without a register dossier (the information '
     'extract) is ready (an officer of its commune).';
 
+CREATE OR REPLACE FUNCTION online.dossier_receipt(p_dossier_id bigint)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT a.receipt_code FROM online.application AS a WHERE a.dossier_id = p_dossier_id
+$$;
+COMMENT ON FUNCTION online.dossier_receipt(bigint) IS
+    'The receipt code of the online application a register dossier was opened for (NULL: '
+    'received at the desk); the plugin marks such dossiers.';
+
 -- The office: services and holidays -----------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION online.set_service(p_code text, p_processing_days integer DEFAULT NULL,
@@ -757,6 +768,7 @@ BEGIN
         FROM pg_proc AS p
         WHERE p.pronamespace = 'online'::regnamespace
           AND p.proname IN ('submit_application', 'track_application', 'application_queue',
+                            'dossier_receipt',
                             'application_detail', 'application_document_file',
                             'accept_application', 'request_documents', 'refuse_application',
                             'mark_result_ready', 'set_service', 'add_holiday', 'remove_holiday')

@@ -113,15 +113,17 @@ class OfficerSession:
 
     def dossiers(self, search: str = "", limit: int = 200) -> list[dict]:
         """Dossiers edits can be made for: still open (received or approved, never closed or
-        rejected), of this commune and of a commune the account may edit, most recent first;
-        `search` narrows them by number, legal basis or officer."""
+        rejected), of this commune and of a commune the account may edit, most recent first,
+        with the receipt code of those filed online; `search` narrows them by number, legal
+        basis or officer."""
         pattern = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%") \
             .replace("_", "\\_") + "%"
         return self.register.json(
             "SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.recent DESC, x.id DESC), "
             "'[]')::text FROM (SELECT d.id, d.number, d.kind, k.name_vi AS kind_vi, "
             "k.name_en AS kind_en, d.legal_basis, d.status, d.received_on, d.decided_on, "
-            "d.officer, d.opened_by, coalesce(d.decided_on, d.received_on) AS recent "
+            "d.officer, d.opened_by, coalesce(d.decided_on, d.received_on) AS recent, "
+            "online.dossier_receipt(d.id) AS online_receipt "
             "FROM cadastre.dossier AS d JOIN cadastre.dossier_kind AS k ON k.code = d.kind "
             "WHERE d.status IN ('received', 'approved') "
             f"AND (d.commune_code = {literal(self.commune)} OR d.commune_code IS NULL) "

@@ -1,6 +1,7 @@
 """Choose the dossier the edits are made for: a dossier of the commune still open (approved,
 or received and awaiting an approver; most recent first, searched by number, legal basis or
-officer, limited to the account's communes), or a new one (number, kind, legal basis, date
+officer, limited to the account's communes; those filed online marked with their receipt
+code), or a new one (number, kind, legal basis, date
 received, officer) recorded as received. An approver, another person, approves it before
 edits are submitted."""
 
@@ -81,9 +82,11 @@ class DossierDialog(QDialog):
         for item in dossiers:
             waiting = "" if item.get("status") == "approved" else \
                 " — " + both("chờ duyệt", "awaiting approval")
+            online = " — " + both("nộp trực tuyến", "filed online") + \
+                f" {item['online_receipt']}" if item.get("online_receipt") else ""
             when = item.get("decided_on") or item.get("received_on") or ""
             self.existing.addItem(f"{item['number']} — {when} — {item[self.kind_name]} — "
-                                  f"{item.get('legal_basis') or ''}{waiting}", item)
+                                  f"{item.get('legal_basis') or ''}{waiting}{online}", item)
 
     def find(self, text: str) -> None:
         """Narrow the list to dossiers matching the search text (asked of the register)."""
