@@ -12,14 +12,13 @@ layout that drew it.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -39,6 +38,7 @@ MARGIN = 15 * mm
 GREY = Color(0.45, 0.45, 0.45)
 PARCEL_FILL = Color(1.0, 0.93, 0.75)
 ROW = 4.3 * mm
+QR_QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 FOOTER_TOP = MARGIN + 17 * mm  # the footer's rule; tables stop above it
 Record = Mapping[str, Any]
 
@@ -320,15 +320,29 @@ def _table(canvas: Canvas, content: Mapping[str, Any], rows: Sequence[tuple[str,
 
 
 def _qr(canvas: Canvas, record: Record, top: float) -> None:
-    """The QR code of the verification URL, with the code and how to check the copy."""
+    """The QR code of the verification URL, with the code and how to check the copy.
+
+    Encoded by ReportLab's own QR encoder (that of reportlab.graphics.barcode.qr) and drawn as
+    one path of dark runs: the widget draws each run as a validated shape object and encodes
+    twice, which took two thirds of the page's drawing time."""
     size = 34 * mm
     x = PAGE_W - MARGIN - size
-    widget = QrCodeWidget(record["verify_url"], barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size,
-                      transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, top - size)
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(record["verify_url"])
+    code.make()
+    count = code.getModuleCount()
+    module = size / (count + 2 * QR_QUIET_ZONE)
+    path = canvas.beginPath()
+    for r, row in enumerate(code.modules):
+        c = 0
+        for dark, run in itertools.groupby(bool(cell) for cell in row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (c + QR_QUIET_ZONE) * module,
+                          top - (r + QR_QUIET_ZONE + 1) * module, length * module, module)
+            c += length
+    canvas.setFillColor(black)
+    canvas.drawPath(path, stroke=0, fill=1)
     lines = ["Quét để xác minh /", "Scan to verify", record["code"]]
     y = top - size - 3 * mm
     for line in lines:
