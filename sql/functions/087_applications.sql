@@ -252,8 +252,12 @@ BEGIN
                   HINT = 'Attach the documents the service lists (PDF, JPEG or PNG).';
     END IF;
 
-    v_receipt := v_communes[1] || '-' || to_char(online.today(), 'YYMMDD') || '-'
-                 || online.random_code(6);
+    LOOP  -- 32^6 codes per commune and day: a repeat is rare, never reused
+        v_receipt := v_communes[1] || '-' || to_char(online.today(), 'YYMMDD') || '-'
+                     || online.random_code(6);
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM online.application AS a
+                              WHERE a.receipt_code = v_receipt);
+    END LOOP;
     INSERT INTO online.application (receipt_code, secret_hash, service_code, dossier_kind,
                                     commune_code, received_on, processing_days,
                                     applicant_name, id_number, phone, email, relation, note,
@@ -279,7 +283,7 @@ BEGIN
     RETURN QUERY SELECT v_receipt,
         substr(v_secret, 1, 5) || '-' || substr(v_secret, 6, 5) || '-'
         || substr(v_secret, 11, 5) || '-' || substr(v_secret, 16, 5);
-EXCEPTION WHEN check_violation OR not_null_violation THEN
+EXCEPTION WHEN check_violation OR not_null_violation OR unique_violation THEN
     -- A document row the web view should never send (type, hash, path): its input, not ours.
     RAISE EXCEPTION 'A document of the application is malformed: %', SQLERRM
         USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'application_document';

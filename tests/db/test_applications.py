@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 
 import psycopg2
 import pytest
@@ -45,7 +46,7 @@ def web(register_url: str) -> psycopg2.extensions.connection:
 def document(n: int = 1) -> dict:
     return {"media_type": "application/pdf", "size_bytes": 1000 + n,
             "sha256": hashlib.sha256(str(n).encode()).hexdigest(),
-            "stored_as": f"2026/{n:032x}.pdf"}
+            "stored_as": f"2026/{uuid.uuid4().hex}.pdf"}
 
 
 def submit(conn, ref: str, **changes) -> tuple[str, str]:
@@ -273,4 +274,58 @@ def test_only_an_administrator_enters_a_services_figures(
         cur.execute("SELECT online.add_working_days(online.today(), 10)")
         assert seen["due_on"] == cur.fetchone()[0].isoformat()
     for c in (admin, conn):
+        c.close()
+
+
+def test_the_queue_puts_overdue_applications_first_and_counts_working_days(
+    register_url: str, parcels, make_user
+) -> None:
+    admin = connect(make_user("admin"))
+    with admin, admin.cursor() as cur:
+        applications.set_service(cur, code="transfer", processing_days=3)
+    conn = web(register_url)
+    fresh, _ = submit(conn, parcels["own"])
+    late, late_secret = submit(conn, parcels["own"])
+    owner = connect(register_url)
+    with owner, owner.cursor() as cur:  # filed ten working days before today
+        cur.execute("UPDATE online.application SET received_on = online.today() - 14 "
+                    "WHERE receipt_code = %s", (late,))
+        cur.execute("SELECT online.working_days_between(online.add_working_days("
+                    "online.today() - 14, 3), online.today())")
+        expected = cur.fetchone()[0]
+    assert expected >= 5
+    officer = connect(make_user("officer", (COMMUNE,)))
+    with officer, officer.cursor() as cur:
+        queue = applications.application_queue(cur)
+    assert [q["receipt_code"] for q in queue] == [late, fresh]
+    assert queue[0]["overdue_days"] == expected and queue[1]["overdue_days"] == 0
+    with conn, conn.cursor() as cur:
+        seen = applications.track_application(cur, receipt=late, secret=late_secret)
+    assert seen["overdue_days"] == expected
+    with officer, officer.cursor() as cur:  # a refused application is no longer overdue
+        applications.refuse_application(cur, receipt=late, reason="Không đủ giấy tờ")
+        assert [q["receipt_code"] for q in applications.application_queue(cur)] == [fresh, late]
+    for c in (admin, conn, owner, officer):
+        c.close()
+
+
+def test_an_extract_request_opens_no_dossier_and_the_officer_marks_its_result_ready(
+    register_url: str, parcels, make_user
+) -> None:
+    conn = web(register_url)
+    receipt, secret = submit(conn, parcels["own"], service="extract", dossier_kind=None,
+                             relation="holder")
+    officer = connect(make_user("officer", (COMMUNE,)))
+    with pytest.raises(psycopg2.Error) as info, officer, officer.cursor() as cur:
+        applications.mark_result_ready(cur, receipt=receipt)  # not accepted yet
+    assert info.value.diag.constraint_name == "application_state"
+    with officer, officer.cursor() as cur:
+        assert applications.accept_application(cur, receipt=receipt) is None
+        applications.mark_result_ready(cur, receipt=receipt, note="Nhận tại bộ phận một cửa")
+    with conn, conn.cursor() as cur:
+        seen = applications.track_application(cur, receipt=receipt, secret=secret)
+    assert seen["dossier_kind"] is None
+    assert [(h["status"], h["reason"]) for h in seen["history"]] == [
+        ("received", None), ("accepted", None), ("result_ready", "Nhận tại bộ phận một cửa")]
+    for c in (officer, conn):
         c.close()
