@@ -203,6 +203,8 @@ def test_officers_work_their_communes_queue_and_nothing_else(
     assert app_client.get("/can-bo/ho-so").status_code == 401
     assert app_client.get("/can-bo/ho-so", auth=(officer[0], "wrong")).status_code == 401
     assert receipt in app_client.get("/can-bo/ho-so", auth=officer).text
+    assert receipt in app_client.get(f"/can-bo/ho-so?commune={SAMPLE_COMMUNE}", auth=officer).text
+    assert receipt not in app_client.get("/can-bo/ho-so?commune=91099", auth=officer).text
     forged = app_client.post(f"/can-bo/ho-so/{receipt}/accept", auth=officer, data={})
     assert forged.status_code == 403
     detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import psycopg2
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +23,12 @@ from cadastre.register.binding import applications
 from cadastre.web.errors import WebError
 from cadastre.web.logins import basic, role_connection
 from cadastre.web.routes.applications import online, refusal, render, small_form
-from cadastre.web.routes.params import Lang, page_language, reject_control_characters
+from cadastre.web.routes.params import (
+    COMMUNE_CODE,
+    Lang,
+    page_language,
+    reject_control_characters,
+)
 
 router = APIRouter(prefix="/can-bo", include_in_schema=False,
                    dependencies=[Depends(reject_control_characters)])
@@ -61,10 +66,12 @@ def _register(conn: psycopg2.extensions.connection, action: Any) -> Any:
 
 
 @router.get("/ho-so", response_class=HTMLResponse)
-def queue(request: Request, conn: Officer, lang: Lang = None) -> Response:
-    """The applications of the officer's communes: open ones first, overdue first."""
+def queue(request: Request, conn: Officer, lang: Lang = None,
+          commune: Annotated[str | None, Query(pattern=COMMUNE_CODE)] = None) -> Response:
+    """The applications of the officer's communes (or one of them): open ones first, overdue
+    first."""
     lang = page_language(request, lang)
-    rows = _register(conn, lambda cur: applications.application_queue(cur))
+    rows = _register(conn, lambda cur: applications.application_queue(cur, commune=commune))
     return render(request, "backoffice_queue.html", lang, {"rows": rows, "user": conn.info.user})
 
 
