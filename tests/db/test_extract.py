@@ -23,6 +23,7 @@ from tests.db.register_helpers import (
     add_party,
     approved_dossier,
     change,
+    correct_boundary,
     holders,
     rect,
     register_parcel,
@@ -401,3 +402,27 @@ def _content_of_code(url: str, code: str) -> dict:
         return scalar(conn, "SELECT content FROM cadastre.extract WHERE code = %s", (code,))
     finally:
         conn.close()
+
+
+def test_a_record_keeps_what_it_certified_after_the_parcel_changes(
+    register_url: str, fabric: dict[str, int]
+) -> None:
+    code = _issue_as_owner(register_url, fabric["north"])
+    with change(connect(register_url), "2021-06-01") as cur:
+        survey = approved_dossier(cur, "resurvey", "2021-06-01")
+        correct_boundary(cur, survey, fabric["north"], rect(0, 25, 12, 36))
+
+    web = connect(web_url(register_url))
+    try:
+        with web, web.cursor() as cur:
+            cur.execute("SELECT public_register.extract_record(%s)", (code.lower(),))
+            record = cur.fetchone()[0]
+            cur.execute("SELECT public_register.extract_record('0000-0000-0000-0000')")
+            assert cur.fetchone()[0] is None
+    finally:
+        web.close()
+    assert record["parcel_current"] is False
+    assert record["content"]["legal_area"] == 120  # as certified, not the 132 m² of now
+    assert record["content"]["version"] == 1
+    assert content_of(register_url, fabric["north"])["version"] == 2
+    assert "issued_for" not in record and "issued_by" not in record
