@@ -35,7 +35,9 @@ VERSION_HELP = (
 @app.command()
 def show(
     ref: str = typer.Argument(..., help="COMMUNE/SHEET/NUMBER, e.g. 00070/12/45"),
-    as_of: str | None = typer.Option(None, "--as-of", help="Show the parcel as of YYYY-MM-DD."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Show the parcel as of YYYY-MM-DD (default: today)."
+    ),
     known_at: str | None = typer.Option(
         None,
         "--known-at",
@@ -59,7 +61,8 @@ def show(
         record = None
         if parcel_id is not None:
             record = parcels.parcel_record(
-                cur, parcel_id=parcel_id, legal_date=legal_date, known_at=knowledge
+                cur, parcel_id=parcel_id, legal_date=legal_date or dt.date.today(),
+                known_at=knowledge,
             )
     if record is None or record["parcel"] is None:
         when = f" on {legal_date}" if legal_date else ""
