@@ -68,6 +68,13 @@ APPLICATION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Type the receipt code and the secret printed on your receipt.",
     },
     "attached": {"vi": "{count} tài liệu đã nộp", "en": "{count} documents attached"},
+    "supplement": {"vi": "Nộp bổ sung giấy tờ", "en": "Send the documents asked for"},
+    "supplement_help": {
+        "vi": "Nhập lại mã bí mật và đính kèm giấy tờ cơ quan yêu cầu.",
+        "en": "Type the secret again and attach the documents the office asked for.",
+    },
+    "supplement_done": {"vi": "Đã nhận {count} tài liệu bổ sung.",
+                        "en": "{count} more documents received."},
     "back_office": {"vi": "Hồ sơ trực tuyến (cán bộ)", "en": "Online applications (officers)"},
     "queue_empty": {"vi": "Không có hồ sơ nào.", "en": "No application."},
     "accept": {"vi": "Tiếp nhận, mở hồ sơ đăng ký", "en": "Accept and open the dossier"},
@@ -193,7 +200,8 @@ APPLICATION_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hãy ghi rõ lý do (giấy tờ cần bổ sung, lý do từ chối).",
         "en": "Say why (the documents needed, the reason of refusal).",
     },
-    "refusal_other": {"vi": "Sổ địa chính từ chối: {detail}", "en": "The register refused: {detail}"},
+    "refusal_other": {"vi": "Sổ địa chính từ chối: {detail}",
+                      "en": "The register refused: {detail}"},
 }
 
 APPLICATION_STATUS: dict[str, dict[str, str]] = {

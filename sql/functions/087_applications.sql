@@ -1,6 +1,6 @@
 -- 087_applications: citizens' online applications (tables: migrations/030_online_services.sql).
 -- Citizen side (the web role may call these and nothing else here): submit an application,
--- track it with its receipt code and secret. Officer side: the queue of their communes,
+-- track it with its receipt code and secret, add the documents the office asked for. Officer side: the queue of their communes,
 -- one application's details (logged), accept (opens the register dossier with its parcels
 -- through cadastre.open_dossier and cadastre.add_dossier_parcel), request documents, refuse,
 -- mark a result ready. Office side (administrators): services' figures and holidays.
@@ -18,6 +18,7 @@
 --   online.working_days_between(date, date) → integer
 --   online.check_citizen_id(text) → void
 --   online.random_code(integer) → text
+--   online.add_documents(bigint, jsonb) → integer
 --   online.submit_application(text, text, text[], text, text, text, text, text, text, jsonb,
 --       inet) → TABLE(receipt_code, secret)
 --   online.application_history(bigint) → TABLE(status, at, reason)
@@ -25,7 +26,9 @@
 --   online.application_status(bigint) → text
 --   online.due_on(online.application) → date
 --   online.overdue_days(online.application) → integer
+--   online.application_by_secret(text, text) → online.application
 --   online.track_application(text, text) → jsonb
+--   online.supplement_application(text, text, jsonb, inet) → integer
 --   online.application_for(text, text) → online.application
 --   online.application_queue(text) → TABLE(receipt_code, service_code, commune_code, parcels,
 --       applicant_name, received_on, due_on, overdue_days, status, dossier_id)
@@ -154,6 +157,38 @@ $$;
 COMMENT ON FUNCTION online.random_code(integer) IS
     'A random code of up to 32 symbols from a strong source (gen_random_uuid), 5 bits each.';
 
+CREATE OR REPLACE FUNCTION online.add_documents(p_application_id bigint, p_documents jsonb)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_position integer;
+    v_document jsonb;
+    v_count    integer := 0;
+BEGIN
+    -- After the application's documents so far; a malformed row (type, hash, path) is the
+    -- web view's input, refused by rule code.
+    SELECT coalesce(max(d.position), 0) INTO v_position
+    FROM online.application_document AS d WHERE d.application_id = p_application_id;
+    FOR v_document IN SELECT * FROM jsonb_array_elements(coalesce(p_documents, '[]')) LOOP
+        v_position := v_position + 1;
+        v_count := v_count + 1;
+        INSERT INTO online.application_document (application_id, position, media_type,
+                                                 size_bytes, sha256, stored_as)
+        VALUES (p_application_id, v_position, v_document ->> 'media_type',
+                (v_document ->> 'size_bytes')::bigint,
+                decode(v_document ->> 'sha256', 'hex'), v_document ->> 'stored_as');
+    END LOOP;
+    RETURN v_count;
+EXCEPTION WHEN check_violation OR not_null_violation OR unique_violation THEN
+    RAISE EXCEPTION 'A document of the application is malformed: %', SQLERRM
+        USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'application_document';
+END;
+$$;
+COMMENT ON FUNCTION online.add_documents(bigint, jsonb) IS
+    'Record documents stored for an application ([{"media_type", "size_bytes", "sha256" (hex), '
+    '"stored_as"}]) after those it has; returns how many.';
+
 CREATE OR REPLACE FUNCTION online.submit_application(
     p_service text, p_dossier_kind text, p_parcels text[], p_name text, p_id_number text,
     p_phone text, p_email text, p_relation text, p_note text, p_documents jsonb,
@@ -169,8 +204,6 @@ DECLARE
     v_id       bigint;
     v_receipt  text;
     v_secret   text := online.random_code(20);
-    v_document jsonb;
-    v_position integer := 0;
     v_phone    text := regexp_replace(coalesce(p_phone, ''), '[\s.()-]', '', 'g');
     v_name     text := btrim(regexp_replace(coalesce(p_name, ''), '\s+', ' ', 'g'));
 BEGIN
@@ -270,23 +303,12 @@ BEGIN
     RETURNING id INTO v_id;
     INSERT INTO online.application_parcel (application_id, parcel_id)
     SELECT v_id, unnest(v_parcels);
-    FOR v_document IN SELECT * FROM jsonb_array_elements(coalesce(p_documents, '[]')) LOOP
-        v_position := v_position + 1;
-        INSERT INTO online.application_document (application_id, position, media_type,
-                                                 size_bytes, sha256, stored_as)
-        VALUES (v_id, v_position, v_document ->> 'media_type',
-                (v_document ->> 'size_bytes')::bigint,
-                decode(v_document ->> 'sha256', 'hex'), v_document ->> 'stored_as');
-    END LOOP;
+    PERFORM online.add_documents(v_id, p_documents);
     INSERT INTO online.application_event (application_id, status, client_addr)
     VALUES (v_id, 'received', p_client_addr);
     RETURN QUERY SELECT v_receipt,
         substr(v_secret, 1, 5) || '-' || substr(v_secret, 6, 5) || '-'
         || substr(v_secret, 11, 5) || '-' || substr(v_secret, 16, 5);
-EXCEPTION WHEN check_violation OR not_null_violation OR unique_violation THEN
-    -- A document row the web view should never send (type, hash, path): its input, not ours.
-    RAISE EXCEPTION 'A document of the application is malformed: %', SQLERRM
-        USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'application_document';
 END;
 $$;
 COMMENT ON FUNCTION online.submit_application(text, text, text[], text, text, text, text, text,
@@ -380,8 +402,8 @@ COMMENT ON FUNCTION online.overdue_days(online.application) IS
 
 -- Tracking (citizens) -------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION online.track_application(p_receipt text, p_secret text)
-RETURNS jsonb
+CREATE OR REPLACE FUNCTION online.application_by_secret(p_receipt text, p_secret text)
+RETURNS online.application
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
@@ -398,6 +420,20 @@ BEGIN
             USING ERRCODE = 'no_data_found', CONSTRAINT = 'application_secret',
                   HINT = 'Type both as printed on the receipt.';
     END IF;
+    RETURN v_app;
+END;
+$$;
+COMMENT ON FUNCTION online.application_by_secret(text, text) IS
+    'The application of a receipt code and its secret (dashes and case ignored), or one '
+    'refusal for an unknown code and a wrong secret alike.';
+
+CREATE OR REPLACE FUNCTION online.track_application(p_receipt text, p_secret text)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v_app online.application := online.application_by_secret(p_receipt, p_secret);
+BEGIN
     -- Only what the applicant typed and the office's answers; the ID and phone masked.
     RETURN jsonb_build_object(
         'receipt_code', v_app.receipt_code,
@@ -424,6 +460,39 @@ $$;
 COMMENT ON FUNCTION online.track_application(text, text) IS
     'What the applicant may see of their application, given its receipt code and secret: '
     'service, parcels, status history with reasons, due date and overdue working days.';
+
+CREATE OR REPLACE FUNCTION online.supplement_application(p_receipt text, p_secret text,
+                                                        p_documents jsonb,
+                                                        p_client_addr inet DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_app   online.application := online.application_by_secret(p_receipt, p_secret);
+    v_added integer;
+BEGIN
+    -- The applicant answers a request for documents: the application is received again,
+    -- for the officer to accept or refuse.
+    IF online.application_status(v_app.id) <> 'documents_requested' THEN
+        RAISE EXCEPTION 'Application % is %: documents are added when the office asks for them',
+            v_app.receipt_code, online.application_status(v_app.id)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  CONSTRAINT = 'application_state';
+    END IF;
+    IF jsonb_array_length(coalesce(p_documents, '[]')) = 0 THEN
+        RAISE EXCEPTION 'Attach the documents the office asked for'
+            USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'application_documents';
+    END IF;
+    PERFORM 1 FROM online.application AS a WHERE a.id = v_app.id FOR UPDATE;
+    v_added := online.add_documents(v_app.id, p_documents);
+    INSERT INTO online.application_event (application_id, status, client_addr)
+    VALUES (v_app.id, 'received', p_client_addr);
+    RETURN v_added;
+END;
+$$;
+COMMENT ON FUNCTION online.supplement_application(text, text, jsonb, inet) IS
+    'The applicant (the web view, given the receipt code and secret) adds the documents the '
+    'office asked for; the application is received again. Returns how many were added.';
 
 -- The officers' queue ---------------------------------------------------------------------------
 
@@ -766,12 +835,14 @@ DECLARE
 BEGIN
     FOR v_function, v_grantees IN
         SELECT p.oid::regprocedure,
-               CASE WHEN p.proname IN ('submit_application', 'track_application')
+               CASE WHEN p.proname IN ('submit_application', 'track_application',
+                                       'supplement_application')
                         THEN 'cadastre_web'
                     ELSE 'cadastre_officer, cadastre_admin' END
         FROM pg_proc AS p
         WHERE p.pronamespace = 'online'::regnamespace
           AND p.proname IN ('submit_application', 'track_application', 'application_queue',
+                            'supplement_application',
                             'dossier_receipt',
                             'application_detail', 'application_document_file',
                             'accept_application', 'request_documents', 'refuse_application',

@@ -329,3 +329,32 @@ def test_an_extract_request_opens_no_dossier_and_the_officer_marks_its_result_re
         ("received", None), ("accepted", None), ("result_ready", "Nhận tại bộ phận một cửa")]
     for c in (officer, conn):
         c.close()
+
+
+def test_the_applicant_adds_the_documents_asked_for_and_only_then(
+    register_url: str, parcels, make_user
+) -> None:
+    conn = web(register_url)
+    receipt, secret = submit(conn, parcels["own"])
+    with pytest.raises(psycopg2.Error) as info, conn, conn.cursor() as cur:
+        applications.supplement_application(cur, receipt=receipt, secret=secret,
+                                            documents=[document(2)])
+    assert info.value.diag.constraint_name == "application_state"  # nothing was asked
+    officer = connect(make_user("officer", (COMMUNE,)))
+    with officer, officer.cursor() as cur:
+        applications.request_documents(cur, receipt=receipt, reason="Bản sao sổ hộ khẩu")
+    with pytest.raises(psycopg2.Error) as info, conn, conn.cursor() as cur:
+        applications.supplement_application(cur, receipt=receipt, secret="WRONG-SECRET",
+                                            documents=[document(2)])
+    assert info.value.diag.constraint_name == "application_secret"
+    with conn, conn.cursor() as cur:
+        added = applications.supplement_application(cur, receipt=receipt, secret=secret,
+                                                    documents=[document(2), document(3)])
+    assert added == 2
+    with officer, officer.cursor() as cur:
+        detail = applications.application_detail(cur, receipt=receipt)
+        assert [d["position"] for d in detail["documents"]] == [1, 2, 3]
+        assert detail["status"] == "received"
+        applications.accept_application(cur, receipt=receipt)
+    for c in (conn, officer):
+        c.close()

@@ -259,3 +259,33 @@ def test_the_tracking_pages_let_out_no_one_elses_personal_data(
         assert "Người Khác" not in text and "001300012345" not in text
     for body in pages:
         assert not _leaks(body, personal)
+
+
+def test_the_applicant_sends_the_documents_the_office_asked_for(
+    app_client, parcel_ref, officers, upload_dir
+) -> None:
+    receipt, secret = receipt_of(file_application(app_client, parcel_ref).text)
+    officer = officers("officer", (SAMPLE_COMMUNE,))
+    detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)
+    asked = app_client.post(f"/can-bo/ho-so/{receipt}/request-documents", auth=officer,
+                            data={"csrf_token": TOKEN.search(detail.text).group(1),
+                                  "reason": "Bản sao hợp đồng có công chứng"})
+    assert asked.status_code == 200 and 'data-status="documents_requested"' in asked.text
+    tracked = track(app_client, receipt, secret)
+    assert "Bản sao hợp đồng có công chứng" in tracked.text
+    assert 'action="/tra-cuu-ho-so/bo-sung' in tracked.text
+    files_before = stored_files(upload_dir)
+    sent = app_client.post("/tra-cuu-ho-so/bo-sung", data={
+        "csrf_token": TOKEN.search(tracked.text).group(1), "receipt": receipt,
+        "secret": secret}, files=[("documents", ("cong-chung.pdf", PDF, "application/pdf"))])
+    assert sent.status_code == 200, sent.text
+    assert "Đã nhận 1 tài liệu bổ sung" in sent.text
+    assert 'id="current-status" data-status="received"' in sent.text
+    assert len(stored_files(upload_dir)) == len(files_before) + 1
+    again = app_client.post("/tra-cuu-ho-so/bo-sung", data={
+        "csrf_token": TOKEN.search(sent.text).group(1), "receipt": receipt, "secret": secret},
+        files=[("documents", ("lan-nua.pdf", PDF, "application/pdf"))])
+    assert again.status_code == 409  # nothing asked any more: refused, the file removed
+    assert len(stored_files(upload_dir)) == len(files_before) + 1
+    detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)
+    assert f"/can-bo/ho-so/{receipt}/tai-lieu/2" in detail.text

@@ -23,6 +23,11 @@ SUBMIT_ARGUMENTS = ("service", "dossier_kind", "parcels", "name", "id_number", "
 # The web role's sessions are read-only by default (migrations/008_public_web.sql): filing is
 # its one write, made in a transaction opened for it, through the operation only.
 READ_WRITE_SQL = "SET TRANSACTION READ WRITE"
+SUPPLEMENT_SQL = (
+    "SELECT online.supplement_application(p_receipt => {receipt}, p_secret => {secret}, "
+    "p_documents => {documents}, p_client_addr => {client_addr})"
+)
+SUPPLEMENT_ARGUMENTS = ("receipt", "secret", "documents", "client_addr")
 TRACK_SQL = "SELECT online.track_application(p_receipt => {receipt}, p_secret => {secret})"
 
 
@@ -74,6 +79,16 @@ def track_application(cur: Cursor, *, receipt: str, secret: str) -> dict[str, An
     """online.track_application: what the applicant sees, given the receipt code and secret."""
     return one_value(cur, named(TRACK_SQL, ("receipt", "secret")),
                      {"receipt": receipt, "secret": secret})
+
+
+def supplement_application(cur: Cursor, *, receipt: str, secret: str, documents: JsonValue,
+                           client_addr: str | None = None) -> int:
+    """online.supplement_application: add the documents the office asked for (the applicant,
+    with the receipt code and secret); returns how many. First in its transaction."""
+    cur.execute(READ_WRITE_SQL)
+    return one_value(cur, named(SUPPLEMENT_SQL, SUPPLEMENT_ARGUMENTS, SUBMIT_CASTS),
+                     {"receipt": receipt, "secret": secret, "documents": jsonb(documents),
+                      "client_addr": client_addr})
 
 
 def application_queue(cur: Cursor, *, commune: str | None = None) -> list[dict[str, Any]]:

@@ -22,12 +22,20 @@ from fastapi.responses import HTMLResponse, Response
 
 from cadastre.applications import csrf
 from cadastre.applications.settings import OnlineSettings
-from cadastre.applications.uploads import Limits, UploadRefused, discard, receive_form
+from cadastre.applications.uploads import (
+    Limits,
+    ParsedForm,
+    UploadRefused,
+    discard,
+    receive_form,
+)
 from cadastre.register.binding.applications import (
     READ_WRITE_SQL,
     SUBMIT_ARGUMENTS,
     SUBMIT_CASTS,
     SUBMIT_SQL,
+    SUPPLEMENT_ARGUMENTS,
+    SUPPLEMENT_SQL,
     TRACK_SQL,
     numbered,
 )
@@ -203,15 +211,7 @@ async def apply(request: Request, lang: Lang = None) -> Response:
     the register checks and records it; the receipt shows the code and secret once."""
     lang = page_language(request, lang)
     runtime = online(request)
-    limit(runtime.submissions, request)
-    length = request.headers.get("content-length")
-    try:
-        form = await receive_form(
-            request.stream(), request.headers.get("content-type", ""),
-            int(length) if length and length.isdigit() else None,
-            runtime.folder, runtime.limits, token_checker(request))
-    except UploadRefused as exc:
-        raise WebError(exc.status, exc.key, None, **exc.values) from None
+    form = await _receive(request, runtime)
     values = {name: form.first(name) for name in
               ("service", "dossier_kind", "parcels", "name", "id_number", "phone", "email",
                "relation", "note")}
@@ -243,6 +243,20 @@ async def apply(request: Request, lang: Lang = None) -> Response:
         "documents": len(form.documents)})
 
 
+async def _receive(request: Request, runtime: Online) -> ParsedForm:
+    """A multipart form with documents, within the client's filing allowance, streamed to the
+    upload folder (a refusal is a worded WebError and leaves nothing on disk)."""
+    limit(runtime.submissions, request)
+    length = request.headers.get("content-length")
+    try:
+        return await receive_form(
+            request.stream(), request.headers.get("content-type", ""),
+            int(length) if length and length.isdigit() else None,
+            runtime.folder, runtime.limits, token_checker(request))
+    except UploadRefused as exc:
+        raise WebError(exc.status, exc.key, None, **exc.values) from None
+
+
 def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host)
@@ -264,14 +278,50 @@ async def track(request: Request, lang: Lang = None) -> Response:
     lang = page_language(request, lang)
     limit(online(request).tracking, request)
     values = await small_form(request)
-    receipt = values.get("receipt", "")[:40]
+    return await _tracking_page(request, lang, values.get("receipt", "")[:40],
+                                values.get("secret", "")[:60])
+
+
+async def _tracking_page(request: Request, lang: str, receipt: str, secret: str,
+                         notice: str | None = None) -> Response:
     try:
         found = await public_register(request).db.value(
-            numbered(TRACK_SQL, ("receipt", "secret")), receipt, values.get("secret", "")[:60])
+            numbered(TRACK_SQL, ("receipt", "secret")), receipt, secret)
     except asyncpg.PostgresError as exc:
         status, key, extra = refusal(exc)
         return render(request, "track.html", lang, {
             "found": None, "values": {"receipt": receipt},
             "problem": text(key, lang, **extra)}, status_code=status)
     return render(request, "track.html", lang, {
-        "found": json.loads(found), "values": {"receipt": receipt}})
+        "found": json.loads(found), "values": {"receipt": receipt}, "notice": notice,
+        "max_files": online(request).limits.max_files,
+        "max_megabytes": round(online(request).limits.max_file_bytes / 1048576, 1)})
+
+
+@router.post("/tra-cuu-ho-so/bo-sung", response_class=HTMLResponse)
+async def supplement(request: Request, lang: Lang = None) -> Response:
+    """The applicant adds the documents the office asked for (receipt code and secret again,
+    documents streamed to disk as when filing); the tracking page then shows it received."""
+    lang = page_language(request, lang)
+    runtime = online(request)
+    form = await _receive(request, runtime)
+    receipt, secret = form.first("receipt")[:40], form.first("secret")[:60]
+    arguments = {"receipt": receipt, "secret": secret,
+                 "documents": json.dumps([d.as_json() for d in form.documents]),
+                 "client_addr": _address(client_of(request))}
+    try:
+        async with public_register(request).db.connection() as conn, conn.transaction():
+            await conn.execute(READ_WRITE_SQL)
+            await conn.fetchval(numbered(SUPPLEMENT_SQL, SUPPLEMENT_ARGUMENTS, SUBMIT_CASTS),
+                                *[arguments[n] for n in SUPPLEMENT_ARGUMENTS])
+    except asyncpg.PostgresError as exc:
+        discard(runtime.folder, form.documents)
+        status, key, extra = refusal(exc)
+        return render(request, "track.html", lang, {
+            "found": None, "values": {"receipt": receipt},
+            "problem": text(key, lang, **extra)}, status_code=status)
+    except BaseException:
+        discard(runtime.folder, form.documents)
+        raise
+    return await _tracking_page(request, lang, receipt, secret,
+                                notice=text("supplement_done", lang, count=len(form.documents)))
