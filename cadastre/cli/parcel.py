@@ -14,7 +14,7 @@ from cadastre.errors import CadastreError
 from cadastre.register.binding import parcels, setup
 from cadastre.register.binding.call import Cursor
 from cadastre.register.geometry_input import read_geometries
-from cadastre.register.refs import parse_parcel_ref
+from cadastre.register.refs import ParcelRef, parse_parcel_ref
 
 app = typer.Typer(
     help="Thửa đất / parcels: look up (identity, land uses, holders, history); split, merge "
@@ -195,6 +195,11 @@ def split(
         [], "--number", help="Number of each new parcel, west to east (with --line) or in the "
         "file's order; default: the sheet's next free numbers"
     ),
+    uses: list[str] = typer.Option(
+        [], "--uses", help="Land uses of each new parcel, in the same order, as CODE=AREA[,…] "
+        "(e.g. --uses ODT=100 --uses ODT=20,CLN=80); needed when the parcel has several. "
+        "Default: the parcel's one use over each new parcel's area"
+    ),
     version: int | None = typer.Option(None, "--version", help=VERSION_HELP),
 ) -> None:
     """Tách thửa / split a parcel: by a cutting line or into given polygons, which must
@@ -219,8 +224,10 @@ def split(
         else:
             geoms = read_geometries(parts or "", "--parts", srid)
         numbers = _numbers(cur, parcel_ref.commune, parcel_ref.sheet, number, len(geoms))
+        [parent] = parcels.parcel_summaries(cur, parcel_ids=[parent_id])
         children = parcels.split_parcel(
             cur, dossier_id=dossier, parent_id=parent_id, geoms=geoms, numbers=numbers,
+            land_uses=_children_uses(uses, len(geoms), parcel_ref, parent["land_uses"]),
             expected_version=version,
         )
         made = parcels.parcel_summaries(cur, parcel_ids=children)
@@ -286,6 +293,40 @@ def correct(
         f"Đã chỉnh lý / parcel {ref} corrected: version {new_version}, legal area "
         f"{made['legal_area']} m², measured {made['measured_area']} m²"
     )
+
+
+def _children_uses(
+    given: list[str], count: int, ref: ParcelRef, parent_uses: list[dict[str, Any]]
+) -> list[list[dict[str, Any]]] | None:
+    """Each new parcel's land uses from --uses; None to let the split give each the parent's
+    one use (refused, with the option to use, when the parent has several)."""
+    if not given:
+        if len(parent_uses) > 1:
+            codes = "+".join(use["code"] for use in parent_uses)
+            raise CadastreError(
+                f"Thửa {ref} có nhiều mục đích sử dụng / parcel {ref} has several land uses "
+                f"({codes}): say each new parcel's",
+                hint="Give one --uses CODE=AREA[,CODE=AREA] per new parcel, in order, e.g. "
+                "--uses ODT=100 --uses ODT=20,CLN=80.",
+            )
+        return None
+    if len(given) != count:
+        raise CadastreError(f"{len(given)} --uses given for {count} new parcel(s)",
+                            hint="Give one --uses per new parcel, in the same order.")
+    return [_parse_uses(text) for text in given]
+
+
+def _parse_uses(text: str) -> list[dict[str, Any]]:
+    """'ODT=20,CLN=80' as the register's land-use JSON [{code, area}]."""
+    uses = []
+    for item in text.split(","):
+        code, _, area = item.strip().partition("=")
+        try:
+            uses.append({"code": code.strip().upper(), "area": float(area)})
+        except ValueError as exc:
+            raise CadastreError(f"--uses '{text}': '{item.strip()}' is not CODE=AREA",
+                                hint="For example --uses ODT=20,CLN=80 (areas in m²).") from exc
+    return uses
 
 
 def _one(geoms: list[str], option: str) -> list[str]:

@@ -16,6 +16,7 @@ from tests.db.register_helpers import (
     OTHER_COMMUNE,
     current_holders,
     first_registration,
+    land_uses,
     rect,
     register_state,
     scalar,
@@ -117,6 +118,29 @@ def test_a_split_into_given_polygons_takes_the_numbers_given(
 
     assert current_numbers(register_url) == [60, 61]
     assert "Legal area: 150.0 m²" in ok(people["officer"], "parcel", "show", "00070/12/60")
+
+
+def test_a_parcel_of_several_land_uses_is_split_with_each_new_parcels_uses(
+    register_url: str, ward, people
+) -> None:
+    conn = connect(register_url)
+    first_registration(conn, "2012-03-03", 50, rect(0, 50, 20, 60),
+                       uses=land_uses(("ODT", 120.0), ("CLN", 80.0)))
+    conn.close()
+    dossier = approved(people, "28/2026/TT", "split", "00070/12/50")
+    cut = f"LINESTRING({ORIGIN_E + 10} {ORIGIN_N + 49}, {ORIGIN_E + 10} {ORIGIN_N + 61})"
+
+    unsaid = refusal(people["officer"], "parcel", "split", "00070/12/50", "--dossier", dossier,
+                     "--line", cut)
+    ok(people["officer"], "parcel", "split", "00070/12/50", "--dossier", dossier, "--line", cut,
+       "--uses", "ODT=100", "--uses", "odt=20,CLN=80")
+
+    assert "parcel 00070/12/50 has several land uses (ODT+CLN)" in unsaid
+    assert "--uses" in unsaid
+    west = ok(people["officer"], "parcel", "show", "00070/12/51")
+    east = ok(people["officer"], "parcel", "show", "00070/12/52")
+    assert "Land uses: ODT 100.0 m²" in west
+    assert "Land uses: ODT 20.0 m², CLN 80.0 m²" in east
 
 
 def test_an_officer_merges_two_parcels_back_into_one(register_url: str, ward, people) -> None:

@@ -204,11 +204,13 @@ def split_pieces(cur: Cursor, *, parcel_id: int, line: Geometry) -> list[str]:
 
 
 def parcel_summaries(cur: Cursor, *, parcel_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Identity, version, legal and measured area of parcels, in the order of `parcel_ids`."""
+    """Identity, version, legal and measured area and land uses of parcels, in the order of
+    `parcel_ids`."""
     return dict_rows(
         cur,
         "SELECT p.id, cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number) "
-        "AS ref, p.version, p.legal_area, round(ST_Area(p.geom)::numeric, 1) AS measured_area "
+        "AS ref, p.version, p.legal_area, round(ST_Area(p.geom)::numeric, 1) AS measured_area, "
+        "p.land_uses "
         "FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS i (id, n) "
         "JOIN cadastre.parcel AS p ON p.id = i.id ORDER BY i.n",
         {"ids": list(parcel_ids)},
