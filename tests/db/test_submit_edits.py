@@ -7,12 +7,12 @@ the same person, in a fresh register (EPSG:5897).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import psycopg2
 import pytest
 
+from cadastre.register.binding import edits as edits_binding
 from tests.db.register_helpers import (
     COMMUNE,
     SHEET,
@@ -71,10 +71,9 @@ def submit(conn: Connection, dossier_id: int, edits: list[dict], acknowledged=()
            at: str = AT) -> list[dict]:
     """cadastre.submit_edits in its own transaction at `at`; returns what each edit did."""
     with change(conn, at) as cur:
-        cur.execute("SELECT * FROM cadastre.submit_edits(%s, %s, %s)",
-                    (dossier_id, json.dumps(edits), list(acknowledged)))
-        names = [column.name for column in cur.description]
-        return [dict(zip(names, found, strict=True)) for found in cur.fetchall()]
+        return edits_binding.submit_edits(
+            cur, dossier_id=dossier_id, edits=edits, acknowledged=acknowledged
+        )
 
 
 def refusal(conn: Connection, dossier_id: int, edits: list[dict], acknowledged=(),
@@ -90,9 +89,9 @@ def report(conn: Connection, dossier_id: int, edits: list[dict], acknowledged=()
            at: str = AT) -> dict:
     """cadastre.submit_edits_report, committed."""
     with change(conn, at) as cur:
-        cur.execute("SELECT cadastre.submit_edits_report(%s, %s, %s)",
-                    (dossier_id, json.dumps(edits), list(acknowledged)))
-        return cur.fetchone()[0]
+        return edits_binding.submit_edits_report(
+            cur, dossier_id=dossier_id, edits=edits, acknowledged=acknowledged
+        )
 
 
 def shared_edge_at(fabric: Fabric, x: float, legal_a: float, legal_b: float) -> list[dict]:
