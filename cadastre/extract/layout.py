@@ -5,12 +5,15 @@ No database and no geometry work here: the register composed the content (scale,
 outlines, vertices, edge lengths, neighbours); this module only places it on paper. The output
 is deterministic (ReportLab's invariant mode: no creation date, a fixed document id), so the
 verification page can redraw an extract from its record and compare an uploaded copy byte for
-byte. Any change to what this module draws must raise LAYOUT_VERSION: each record names the
-layout that drew it.
+byte. Each record names the layout that drew it (LAYOUT_VERSION): this module's own version,
+to raise with any change to what it draws, with ReportLab's version and a digest of the font
+files, since either changes the bytes too. A copy drawn by another layout is then checked by its
+content hash rather than called tampered.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import math
@@ -18,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import reportlab
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import A4
@@ -28,11 +32,29 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cadastre.errors import CadastreError
 
-LAYOUT_VERSION = "1"
+LAYOUT = "1"  # raise with any change to what this module draws
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
              Path("/usr/local/share/fonts/dejavu"))
 FONTS = {"Sans": "DejaVuSans.ttf", "Sans-Bold": "DejaVuSans-Bold.ttf",
          "Mono": "DejaVuSansMono.ttf"}
+
+
+def font_path(filename: str) -> Path | None:
+    """Where a DejaVu font file is on this machine, if anywhere."""
+    return next((d / filename for d in FONT_DIRS if (d / filename).is_file()), None)
+
+
+def layout_version() -> str:
+    """This drawing's version: LAYOUT, ReportLab's version, the fonts' digest ('1-5.1.0-ab12cd34');
+    the same on two machines exactly when they draw the same bytes from the same record."""
+    digest = hashlib.sha256()
+    for filename in FONTS.values():
+        path = font_path(filename)
+        digest.update(path.read_bytes() if path else b"missing")
+    return f"{LAYOUT}-{reportlab.Version}-{digest.hexdigest()[:8]}"
+
+
+LAYOUT_VERSION = layout_version()
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 GREY = Color(0.45, 0.45, 0.45)
@@ -51,7 +73,7 @@ def register_fonts() -> None:
             continue
         except KeyError:
             pass
-        path = next((d / filename for d in FONT_DIRS if (d / filename).is_file()), None)
+        path = font_path(filename)
         if path is None:
             raise CadastreError(
                 f"Font {filename} not found in {', '.join(str(d) for d in FONT_DIRS)}",

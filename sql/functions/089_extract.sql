@@ -243,7 +243,8 @@ BEGIN
     v_hash := encode(sha256(convert_to(v_content::text, 'UTF8')), 'hex');
     IF v_public THEN
         -- The free public extract: the same content (same day, same versions) is one record,
-        -- whoever downloads it and however often.
+        -- whoever downloads it and however often; two downloads at once wait for each other.
+        PERFORM pg_advisory_xact_lock(hashtextextended(v_hash || p_layout, 0));
         SELECT * INTO v_row FROM cadastre.extract AS e
         WHERE e.content_sha256 = v_hash AND e.layout = p_layout AND e.issued_by = session_user
         ORDER BY e.issued_at LIMIT 1;

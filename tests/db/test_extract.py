@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
@@ -426,3 +427,27 @@ def test_a_record_keeps_what_it_certified_after_the_parcel_changes(
     assert record["content"]["version"] == 1
     assert content_of(register_url, fabric["north"])["version"] == 2
     assert "issued_for" not in record and "issued_by" not in record
+
+
+
+def test_public_downloads_at_once_make_one_record(
+    register_url: str, fabric: dict[str, int]
+) -> None:
+    def download(_: int) -> str:
+        conn = connect(web_url(register_url))
+        conn.set_session(readonly=False)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("SELECT public_register.issue_extract(%s, %s, 46, %s)",
+                            (COMMUNE, SHEET, LAYOUT_VERSION))
+                code = cur.fetchone()[0]["code"]
+                cur.execute("SELECT pg_sleep(0.2)")  # the others arrive while this one is open
+                return code
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = set(pool.map(download, range(4)))
+
+    assert len(codes) == 1
+    assert count_extracts(register_url) == 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cadastre.extract import LAYOUT_VERSION
+
 CODE = "1A2B-3C4D-5E6F-7A8B"
 HASH = "ab" * 32
 
@@ -35,7 +37,8 @@ def record(rings: list[list[tuple[float, float]]], *, scale: int = 500,
     closed = [[list(p) for p in ring + ring[:1]] for ring in rings]
     east = max(xs)
     return {
-        "code": CODE, "verify_url": f"http://127.0.0.1:8000/xac-minh/{CODE}", "layout": "1",
+        "code": CODE, "verify_url": f"http://127.0.0.1:8000/xac-minh/{CODE}",
+        "layout": LAYOUT_VERSION,
         "issued_at": "2026-12-07T01:02:03Z", "register_date": "2026-12-07",
         "parcel_version": 2, "content_sha256": HASH, "parcel_current": True,
         "content": {
