@@ -36,6 +36,8 @@ from cadastre.db.connection import (
 from cadastre.db.migrate import migrate
 from cadastre.db.roles import add_user
 from cadastre.db.server import ProjectServer
+from cadastre.register.binding import communes as binding_communes
+from cadastre.register.binding import setup
 from cadastre.settings import get_settings
 
 # Property and fuzz tests draw the same examples on every run ("ci", the default), so a red
@@ -107,9 +109,9 @@ TEST_COMMUNES = (("00070", "Phường Hoàn Kiếm"), ("00073", "Phường Cửa
 
 def _create_test_register(conn: psycopg2.extensions.connection) -> None:
     with conn.cursor() as cur:
-        cur.execute("SELECT cadastre.init_register('01')")
+        setup.init_register(cur, province_code="01")
         for code, commune in TEST_COMMUNES:
-            cur.execute("SELECT cadastre.add_commune(%s, %s)", (code, commune))
+            binding_communes.add_commune(cur, code=code, name=commune)
 
 
 @pytest.fixture(scope="session")

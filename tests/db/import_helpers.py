@@ -23,6 +23,8 @@ import pyogrio.raw
 from cadastre.db.connection import connect, create_database, drop_database, with_database
 from cadastre.io.importer import DossierSpec, ImportReport, import_source
 from cadastre.io.reader import read_source
+from cadastre.register.binding import communes as binding_communes
+from cadastre.register.binding import setup
 from cadastre.settings import PROJECT_ROOT
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -116,11 +118,10 @@ def init_register(url: str, srid: int, communes: Sequence[tuple[str, str]]) -> N
     """Create the register (province 01) in `srid` with the given communes."""
     conn = connect(url)
     try:
-        execute(
-            conn,
-            ("SELECT cadastre.init_register('01', %s)", (srid,)),
-            *(("SELECT cadastre.add_commune(%s, %s)", commune) for commune in communes),
-        )
+        with conn, conn.cursor() as cur:
+            setup.init_register(cur, province_code="01", srid=srid)
+            for code, name in communes:
+                binding_communes.add_commune(cur, code=code, name=name)
     finally:
         conn.close()
 
