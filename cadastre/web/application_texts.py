@@ -75,6 +75,18 @@ APPLICATION_MESSAGES: dict[str, dict[str, str]] = {
     },
     "supplement_done": {"vi": "Đã nhận {count} tài liệu bổ sung.",
                         "en": "{count} more documents received."},
+    "privacy_officer": {
+        "vi": "Trang dành cho cán bộ địa chính: có thông tin cá nhân của người nộp hồ sơ; mọi "
+        "lần xem đều được ghi lại.",
+        "en": "A page for land officers: it holds applicants' personal data; every read is "
+        "logged.",
+    },
+    "privacy_tracking": {
+        "vi": "Trang này chỉ hiển thị những gì người nộp đã khai (số định danh và số điện "
+        "thoại được che) và trả lời của cơ quan, không có thông tin về người khác.",
+        "en": "This page shows only what the applicant typed (ID and phone masked) and the "
+        "office's answers, nothing about anyone else.",
+    },
     "back_office": {"vi": "Hồ sơ trực tuyến (cán bộ)", "en": "Online applications (officers)"},
     "queue_empty": {"vi": "Không có hồ sơ nào.", "en": "No application."},
     "accept": {"vi": "Tiếp nhận, mở hồ sơ đăng ký", "en": "Accept and open the dossier"},
