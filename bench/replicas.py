@@ -12,6 +12,10 @@ and `cadastre sample load`, stopped and deleted afterwards):
 - citizens' look-ups per second (look-up cache off, so every request reaches the database)
   through `cadastre serve` reading from the replica, beside the same from the primary, with
   bench.web's load generator.
+- a bulk import (`cadastre sample load --parcels N`, the loader registering a ward with its
+  history) on a fresh province with an asynchronous replica: how long it takes beside the same
+  import with no replica, and the replica's replay lag during it, sampled every 50 ms (for each
+  sample of the primary's WAL position, how long until the replica had replayed up to it).
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ def lsn(text: str) -> int:
 class Province:
     """A project server of the benchmark's own, with an officer and an approver."""
 
-    def __init__(self, parcels: int) -> None:
+    def __init__(self, parcels: int, people: bool = True) -> None:
         self.home = PROJECT_ROOT / ".cadastre" / f"bench-replicas-{uuid.uuid4().hex[:8]}"
         self.home.mkdir(parents=True)
         self.port = web._free_port()
@@ -74,8 +78,10 @@ class Province:
         self.env.update(CADASTRE_HOME=str(self.home), CADASTRE_PORT=str(self.port))
         self.server = ProjectServer.from_settings(Settings(home=self.home, port=self.port))
         self.cli("db", "start")
-        self.cli("sample", "load", "--parcels", str(parcels))
         self.people: dict[str, str] = {}
+        if not people:
+            return
+        self.cli("sample", "load", "--parcels", str(parcels))
         with closing(connect(self.server.url())) as conn:
             for kind in ("officer", "approver"):
                 name, password = f"bench_{kind}_{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
@@ -157,11 +163,15 @@ def edit_load(province: Province, ids: list[int], lender: int, seconds: float) -
 
 
 class ReplaySampler:
-    """Reads the replica's replayed WAL position every millisecond, in a thread."""
+    """Reads the replica's replayed WAL position every `every` seconds, in a thread; with
+    `primary_url`, the primary's current position too (what the replica must reach)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, every: float = 0.001, primary_url: str | None = None) -> None:
         self.url = url
+        self.every = every
+        self.primary_url = primary_url
         self.samples: list[tuple[float, int]] = []
+        self.written: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
 
@@ -175,13 +185,23 @@ class ReplaySampler:
         self._thread.join()
 
     def _run(self) -> None:
-        with closing(psycopg2.connect(self.url)) as conn:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                while not self._stop.is_set():
-                    cur.execute("SELECT pg_last_wal_replay_lsn()::text")
-                    self.samples.append((time.monotonic(), lsn(cur.fetchone()[0])))
-                    time.sleep(0.001)
+        primary = psycopg2.connect(self.primary_url) if self.primary_url else None
+        try:
+            with closing(psycopg2.connect(self.url)) as conn:
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    while not self._stop.is_set():
+                        if primary is not None:
+                            with primary, primary.cursor() as pcur:
+                                pcur.execute("SELECT pg_current_wal_lsn()::text")
+                                self.written.append((time.monotonic(),
+                                                     lsn(pcur.fetchone()[0])))
+                        cur.execute("SELECT pg_last_wal_replay_lsn()::text")
+                        self.samples.append((time.monotonic(), lsn(cur.fetchone()[0])))
+                        time.sleep(self.every)
+        finally:
+            if primary is not None:
+                primary.close()
 
     def lags_ms(self, commits: list[tuple[float, int]]) -> list[float]:
         """For each commit, how long after it returned the replica had replayed past it."""
@@ -218,7 +238,48 @@ def replicas_caught_up(primary_url: str, replica_url: str) -> None:
     raise RuntimeError("the replica did not catch up within 60 s")
 
 
-def run(parcels: int, seconds: float, results: Results) -> None:
+def import_run(parcels: int, with_replica: bool) -> tuple[float, list[float]]:
+    """A fresh province importing `parcels` (sample loader): seconds taken and, with a
+    replica, the replay lag samples in ms."""
+    province = Province(0, people=False)
+    try:
+        if not with_replica:
+            began = time.monotonic()
+            province.cli("sample", "load", "--parcels", str(parcels))
+            return time.monotonic() - began, []
+        province.cli("db", "replica", "create", "bench")
+        replica = replicas.find(province.server, "bench")
+        with ReplaySampler(replica.url(), every=0.05,
+                           primary_url=province.server.url()) as sampler:
+            began = time.monotonic()
+            province.cli("sample", "load", "--parcels", str(parcels))
+            took = time.monotonic() - began
+            replicas_caught_up(province.server.url(), replica.url())
+        return took, sampler.lags_ms(sampler.written)
+    finally:
+        province.close()
+
+
+def run_import(parcels: int, results: Results, edit_lag_ms: float | None) -> None:
+    """Replay lag during a bulk import, and the import's time beside no replica."""
+    alone, _ = import_run(parcels, with_replica=False)
+    streamed, lags = import_run(parcels, with_replica=True)
+    size = f"{parcels:,}"
+    results.add(Figure(
+        "import (sample loader: the ward with its history), asynchronous replica", size,
+        streamed * 1000, None, None, "the same import, no replica", alone * 1000,
+        note=f"{parcels / streamed:,.0f} parcels/s vs {parcels / alone:,.0f}/s",
+    ))
+    p50, p95, p99 = summary(lags)
+    results.add(Figure(
+        "replay lag during the import (asynchronous replica, sampled every 50 ms)", size,
+        p50, p95, p99, "replay lag under officers' edits (this run)",
+        edit_lag_ms if edit_lag_ms is not None else float("nan"),
+        note=f"{len(lags)} samples; worst {max(lags):,.0f} ms",
+    ))
+
+
+def run(parcels: int, seconds: float, results: Results) -> float:
     province = Province(parcels)
     size = f"{parcels:,}"
     try:
@@ -244,6 +305,7 @@ def run(parcels: int, seconds: float, results: Results) -> None:
                 f"WAL {wal_per_edit(load):,.0f} bytes per edit",
             ))
         p50, p95, p99 = summary(lags)
+        edit_lag = p50
         results.add(Figure(
             f"replay lag of each commit on the asynchronous replica, {EDITORS} officers", size,
             p50, p95, p99, "commit latency on the primary (same run)",
@@ -279,6 +341,7 @@ def run(parcels: int, seconds: float, results: Results) -> None:
         ))
     finally:
         province.close()
+    return edit_lag
 
 
 def main() -> None:
@@ -286,9 +349,13 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=10_000, help="sample ward size")
     parser.add_argument("--seconds", type=float, default=SECONDS, help="length of each run")
     parser.add_argument("--name", default="replicas", help="results file in bench/results")
+    parser.add_argument("--import-parcels", type=int, default=100_000,
+                        help="size of the import measured with and without a replica (0: none)")
     args = parser.parse_args()
     results = Results(machine=machine_description())
-    run(args.parcels, args.seconds, results)
+    edit_lag = run(args.parcels, args.seconds, results)
+    if args.import_parcels:
+        run_import(args.import_parcels, results, edit_lag)
     json_path, md_path = results.write(args.name)
     print(f"\nwritten: {json_path} and {md_path}")
 

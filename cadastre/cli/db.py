@@ -239,6 +239,7 @@ def status() -> None:
                 f"Project server: not running (data: {server.data_dir}). "
                 "Start it with `cadastre db start`."
             )
+            _print_replicas(server)  # after a failover: which one is now the primary
             raise typer.Exit(code=3)
         console.print(f"Project server: running on port {server.port} (data: {server.data_dir})")
     else:

@@ -70,4 +70,5 @@ def test_promoting_a_synchronous_replica_after_kill_9_keeps_every_committed_doss
             open_dossier(cur, "mortgage", "2026-12-02", number="SYNC-AFTER",
                          commune=SAMPLE_COMMUNE)
     status = province.cli("db", "status", ok=False)
-    assert "not running" in status.stdout
+    assert "Project server: not running" in status.stdout
+    assert "Primary (promoted) 'standby'" in status.stdout
