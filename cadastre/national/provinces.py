@@ -56,8 +56,10 @@ def publisher_params(url: str) -> dict[str, str]:
     try:
         params = psycopg2.extensions.parse_dsn(url)
     except psycopg2.ProgrammingError as exc:
+        # Not echoed: a malformed connection string may hold a password in clear.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
         raise CadastreError(
-            f"'{mask_password(url)}' is not a PostgreSQL URL.",
+            f"The province's URL is not a PostgreSQL URL ({reason}).",
             hint="Give the URL `cadastre national publish` printed on the province's server, "
             "e.g. postgresql://cadastre_publisher@HOST:PORT/cadastre?passfile=…",
         ) from exc
