@@ -340,11 +340,17 @@ MESSAGES.update({
     "extract_wrong_type": {
         "vi": "Gửi tệp PDF (Content-Type: application/pdf).",
         "en": "Send the PDF file (Content-Type: application/pdf)."},
+    "extract_code": {"vi": "Mã xác minh", "en": "Verification code"},
+    "extract_lookup_help": {
+        "vi": "Nhập mã xác minh in trên trích lục (ví dụ 1A2B-3C4D-5E6F-7A8B) để xem nội dung "
+              "trích lục xác nhận và kiểm tra bản sao.",
+        "en": "Type the verification code printed on the extract (e.g. 1A2B-3C4D-5E6F-7A8B) "
+              "to see what it certifies and check a copy."},
     "extract_not_current": {
         "vi": "Thửa {ref} không còn hiệu lực: không cấp trích lục.",
         "en": "Parcel {ref} is no longer current: no extract is issued for it."},
 })
 FIELDS.update({
-    "code": {"vi": "Mã xác minh", "en": "Verification code"},
+    "code": MESSAGES["extract_code"],
     "sha256": MESSAGES["extract_sha256"],
 })

@@ -219,3 +219,19 @@ def _count(url: str) -> int:
             return int(cur.fetchone()[0])
     finally:
         conn.close()
+
+
+def test_a_code_typed_from_a_paper_copy_opens_its_verification_page(
+    web: TestClient, issued: tuple[str, bytes]
+) -> None:
+    code, _pdf = issued
+
+    form = web.get("/xac-minh?lang=vi")
+    assert form.status_code == 200 and 'name="code"' in form.text
+    assert "Nhập mã xác minh in trên trích lục" in form.text
+    opened = web.get("/xac-minh", params={"code": f" {code.lower()} ", "lang": "en"},
+                     follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/xac-minh/{code}?lang=en"
+    bad = web.get("/xac-minh", params={"code": "12-34", "lang": "en"})
+    assert bad.status_code == 422 and "Verification code" in bad.text

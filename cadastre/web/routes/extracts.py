@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from cadastre.extract import LAYOUT_VERSION, Verdict, check_copy, render_extract, sha256_hex
 from cadastre.web.errors import WebError
@@ -33,6 +33,8 @@ from cadastre.web.routes.params import (
 router = APIRouter(include_in_schema=False, dependencies=[Depends(reject_control_characters)])
 CODE = r"^[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3}$"
 Code = Annotated[str, Path(pattern=CODE, max_length=19)]
+CodeQuery = Annotated[str | None, Query(pattern=r"^\s*[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3}\s*$",
+                                        max_length=40)]
 Sha256 = Annotated[str | None, Query(pattern=r"^\s*[0-9A-Fa-f]{64}\s*$", max_length=80)]
 MAX_COPY_MB = 10
 PDF_TYPES = ("application/pdf", "application/octet-stream")
@@ -58,6 +60,16 @@ async def parcel_extract(request: Request, commune: CommuneCode, sheet: Sheet,
     record = json.loads(answer)
     pdf = await anyio.to_thread.run_sync(render_extract, record)
     return _pdf(pdf, f"trich-luc-{commune}-{sheet}-{number}.pdf", record["code"])
+
+
+@router.get("/xac-minh", response_class=HTMLResponse)
+async def verify_form(request: Request, code: CodeQuery = None, lang: Lang = None) -> Response:
+    """Where a code typed from a paper copy is checked: opens its verification page."""
+    lang = page_language(request, lang)
+    if code:
+        return RedirectResponse(f"/xac-minh/{code.strip().upper()}?lang={lang}",
+                                status_code=303)
+    return _page(request, "extract_lookup.html", lang, {})
 
 
 @router.get("/xac-minh/{code}", response_class=HTMLResponse)
