@@ -824,6 +824,10 @@ GRANT USAGE ON SCHEMA online
     TO cadastre_web, cadastre_officer, cadastre_analyst, cadastre_admin;
 GRANT SELECT ON online.service, online.holiday, online.citizen_id_province
     TO cadastre_web, cadastre_officer, cadastre_analyst, cadastre_admin;
+-- Object audit (pgAudit, pgaudit.role = cadastre_auditor), as for personal_data_access: any
+-- UPDATE or DELETE of the record of actions and reads is written to the server's log (the
+-- triggers of 100_triggers.sql refuse them anyway).
+GRANT UPDATE, DELETE ON online.application_event, online.application_access TO cadastre_auditor;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA online FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION online.today(), online.is_working_day(date),
     online.add_working_days(date, integer), online.working_days_between(date, date)

@@ -651,6 +651,34 @@ CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON cadastre.personal_d
     FOR EACH STATEMENT
     EXECUTE FUNCTION cadastre.refuse_history_change();
 
+-- online.application_event -----------------------------------------------------------------------
+-- Every status change of an online application and who made it (087_applications).
+-- fires:
+--   UPDATE   before row       refuse_change
+--   DELETE   before row       refuse_change
+--   TRUNCATE before statement refuse_truncate
+
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON online.application_event
+    FOR EACH ROW
+    EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON online.application_event
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION cadastre.refuse_history_change();
+
+-- online.application_access ----------------------------------------------------------------------
+-- Every read of an online application's personal data (087_applications).
+-- fires:
+--   UPDATE   before row       refuse_change
+--   DELETE   before row       refuse_change
+--   TRUNCATE before statement refuse_truncate
+
+CREATE OR REPLACE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON online.application_access
+    FOR EACH ROW
+    EXECUTE FUNCTION cadastre.refuse_history_change();
+CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE ON online.application_access
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION cadastre.refuse_history_change();
+
 -- cadastre.officer_parcel -------------------------------------------------------------------------
 -- The officer's parcel layer in QGIS (a view).
 -- fires:

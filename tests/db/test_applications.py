@@ -358,3 +358,22 @@ def test_the_applicant_adds_the_documents_asked_for_and_only_then(
         applications.accept_application(cur, receipt=receipt)
     for c in (conn, officer):
         c.close()
+
+
+def test_the_record_of_actions_and_reads_cannot_be_changed_even_by_the_owner(
+    register_url: str, parcels, make_user
+) -> None:
+    receipt, _ = submit(web(register_url), parcels["own"])
+    officer = connect(make_user("officer", (COMMUNE,)))
+    with officer, officer.cursor() as cur:
+        applications.application_detail(cur, receipt=receipt)
+    officer.close()
+    owner = connect(register_url)
+    for statement in ("UPDATE online.application_event SET reason = 'x'",
+                      "DELETE FROM online.application_access",
+                      "TRUNCATE online.application_event CASCADE"):
+        with pytest.raises(psycopg2.Error, match="history cannot be changed"), owner, \
+                owner.cursor() as cur:
+            cur.execute(statement)
+    assert scalar(owner, "SELECT count(*) FROM online.application_access") == 1
+    owner.close()

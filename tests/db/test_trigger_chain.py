@@ -89,7 +89,7 @@ def fired_chains(conn: psycopg2.extensions.connection) -> Chains:
             "       t.tgdeferrable AND t.tginitdeferred "
             "FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid "
             "WHERE NOT t.tgisinternal "
-            "  AND c.relnamespace::regnamespace::text IN ('cadastre', 'public_register')"
+            "  AND c.relnamespace::regnamespace::text IN ('cadastre', 'public_register', 'online')"
         )
         rows = cur.fetchall()
     event_bits = {"INSERT": 4, "DELETE": 8, "UPDATE": 16, "TRUNCATE": 32}
