@@ -37,9 +37,10 @@ def extract(
         False, "--layout-version", is_eager=True, callback=_print_layout_version,
         help="Print the version of the layout this command draws, and exit"),
 ) -> None:
-    """Issue the extract of a parcel (map at a standard scale with its neighbours, edge
-    lengths, vertex coordinates in VN-2000 TM-3, area, land uses, verification code and QR) and
-    write it as a PDF. Recorded in the register as your role, for --for."""
+    """Issue the extract of parcel REF (COMMUNE/SHEET/NUMBER, e.g. 91001/1/5): a map at a
+    standard scale with its neighbours, edge lengths, vertex coordinates in VN-2000 TM-3, area,
+    land uses, verification code and QR code, written as a PDF. Recorded in the register as
+    your role, for --for (docs/extract.md)."""
     if output.exists() and not overwrite:
         raise CadastreError(f"{output} already exists", hint="Add --overwrite to replace it.")
     if not output.parent.is_dir():
