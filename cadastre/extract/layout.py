@@ -191,9 +191,16 @@ def _map(canvas: Canvas, content: Mapping[str, Any], top: float) -> float:
     canvas.restoreState()
     _edge_lengths(canvas, content, at)
     _vertex_numbers(canvas, content, at)
+    # The parcel's label as cadastral maps write it: its number over its area and land uses.
     label = at(content["label"])
-    _text(canvas, label[0], label[1] - 1.5 * mm, str(content["number"]), "Sans-Bold", 10,
+    _text(canvas, label[0], label[1] + 0.3 * mm, str(content["number"]), "Sans-Bold", 10,
           align="centre")
+    canvas.setLineWidth(0.4)
+    canvas.line(label[0] - 6 * mm, label[1] - 0.6 * mm, label[0] + 6 * mm, label[1] - 0.6 * mm)
+    codes = "+".join(use["code"] for use in content["land_uses"])
+    _text(canvas, label[0], label[1] - 3.4 * mm, _number(content["legal_area"], 1), "Sans", 6.5,
+          align="centre")
+    _text(canvas, label[0], label[1] - 6.2 * mm, codes, "Sans", 6.5, align="centre")
     canvas.setStrokeColor(black)
     canvas.setLineWidth(0.6)
     canvas.rect(x0, y0, width, height, stroke=1, fill=0)

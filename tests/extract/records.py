@@ -59,7 +59,7 @@ def record(rings: list[list[tuple[float, float]]], *, scale: int = 500,
             "map": {"scale": scale, "width_mm": 180, "height_mm": 120,
                     "frame": [cx - half_w, cy - half_h, cx + half_w, cy + half_h]},
             "outline": [closed],
-            "label": [min(xs) + 5, min(ys) + 5],
+            "label": [min(xs) + 6, min(ys) + 17],
             "vertices": vertices, "edges": edges,
             "neighbours": [
                 {"ref": "00070/12/46", "sheet": "12", "number": 46, "adjacent": True,
