@@ -17,6 +17,7 @@ from cadastre.national.cluster import NationalCluster
 from cadastre.national.provinces import (
     SUBSCRIBED_TABLES,
     add_province,
+    drop_province,
     feeds,
     wait_until_copied,
 )
@@ -84,6 +85,22 @@ def add_province_command(
     if wait:
         feed = wait_until_copied(cluster, province.code)
         console.print(f"Copied: {feed.parcels} parcels; streaming changes.")
+
+
+@app.command("drop-province")
+def drop_province_command(
+    code: str = typer.Argument(..., help="The province's code, e.g. 48."),
+) -> None:
+    """Unsubscribe the national look-up from a province and drop its data here (the
+    province's replication slot is dropped with it when the province can be reached)."""
+    province, left_slot = drop_province(NationalCluster.from_settings(), code)
+    console.print(f"Province {province.code} {province.name} is no longer in the national "
+                  "look-up.")
+    if left_slot:
+        console.print(f"[yellow]Its server could not be reached: its replication slot "
+                      f"{province.subscription} is left there and keeps WAL.[/yellow] On the "
+                      f"province's server, in database cadastre_public: SELECT "
+                      f"pg_drop_replication_slot('{province.subscription}')")
 
 
 @app.command()

@@ -190,3 +190,35 @@ def wait_until_copied(cluster: NationalCluster, code: str, timeout_s: float = 60
                 "it, and the national server's log says what stops it.",
             )
         time.sleep(0.5)
+
+
+def drop_province(cluster: NationalCluster, code: str) -> tuple[Province, bool]:
+    """Unsubscribe from a province and drop its database here; True when the province could
+    not be reached to drop its replication slot (its administrator must, or its WAL grows)."""
+    cluster.require_running()
+    with cluster.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT name, database, subscription FROM national.province "
+                    "WHERE code = %s", (code,))
+        row = cur.fetchone()
+    if row is None:
+        raise CadastreError(f"Province {code} is not in the national look-up.",
+                            hint="`cadastre national status` lists the provinces.")
+    province = Province(code, *row)
+    left_slot = False
+    with cluster.connect(province.database) as conn, conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (province.subscription,))
+        if cur.fetchone():
+            name = sql.Identifier(province.subscription)
+            try:
+                cur.execute(sql.SQL("DROP SUBSCRIPTION {}").format(name))
+            except psycopg2.Error:  # the province is unreachable: keep its slot, say so
+                cur.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(name))
+                cur.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)").format(name))
+                cur.execute(sql.SQL("DROP SUBSCRIPTION {}").format(name))
+                left_slot = True
+    with cluster.connect() as conn, conn.cursor() as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(province.database)))
+        cur.execute("DELETE FROM national.province WHERE code = %s", (code,))
+    (cluster.server.home / "feeds" / f"{province.database}.pgpass").unlink(missing_ok=True)
+    return province, left_slot

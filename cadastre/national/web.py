@@ -130,6 +130,8 @@ class NationalRegister:
                     db = Database(self.cluster.web_url(database), self.settings.pool_size)
                     await db.open()
                     self.databases[code] = db
+            for code in set(self.databases) - set(feeds):  # dropped from the look-up
+                await self.databases.pop(code).close()
             self.feeds = feeds
             self._read_at = time.monotonic()
 

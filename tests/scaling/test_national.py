@@ -427,3 +427,23 @@ def test_the_national_web_role_cannot_write_nor_read_the_feeds_secrets(country: 
     finally:
         conn.close()
     assert len(_national_rows(country, "p01", "SELECT 1 FROM public_register.parcel_page")) > 0
+
+
+def test_dropping_a_province_removes_its_data_and_its_slot(country: Country) -> None:
+    """Last in this module: Đà Nẵng leaves the look-up."""
+    dropped = cadastre("national", "drop-province", "48", env=country.national_env)
+    assert dropped.returncode == 0, dropped.stderr
+    assert "no longer in the national look-up" in dropped.stdout
+    assert _national_rows(country, "postgres", "SELECT datname FROM pg_database "
+                          "WHERE datname = 'p48'") == []
+    with country.danang.owner("cadastre_public") as conn, conn.cursor() as cur:
+        cur.execute("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'national%'")
+        assert cur.fetchall() == []
+    conn.close()
+    gone = wait_for(lambda: (a := country.client.get(
+        f"/api/parcels/48/{_ref(country.dn_communes[1], '3', 1)}")).status_code == 404 and a,
+        "the web view to forget Đà Nẵng")
+    assert gone.json()["message_en"] == "Province 48 is not in the national look-up."
+    assert list(_feeds(country)) == ["01"]
+    again = cadastre("national", "drop-province", "48", env=country.national_env)
+    assert again.returncode == 1 and "Province 48 is not in the national look-up" in again.stderr
