@@ -87,6 +87,7 @@ APPLICATION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page shows only what the applicant typed (ID and phone masked) and the "
         "office's answers, nothing about anyone else.",
     },
+    "extract_result": {"vi": "Tải trích lục (PDF) thửa", "en": "Download the extract (PDF) of"},
     "back_office": {"vi": "Hồ sơ trực tuyến (cán bộ)", "en": "Online applications (officers)"},
     "queue_empty": {"vi": "Không có hồ sơ nào.", "en": "No application."},
     "accept": {"vi": "Tiếp nhận, mở hồ sơ đăng ký", "en": "Accept and open the dossier"},

@@ -289,3 +289,23 @@ def test_the_applicant_sends_the_documents_the_office_asked_for(
     assert len(stored_files(upload_dir)) == len(files_before) + 1
     detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)
     assert f"/can-bo/ho-so/{receipt}/tai-lieu/2" in detail.text
+
+
+def test_an_extract_request_ends_with_the_extract_to_download(
+    app_client, parcel_ref, officers
+) -> None:
+    answer = file_application(app_client, parcel_ref, service="extract", dossier_kind="",
+                              relation="holder")
+    receipt, secret = receipt_of(answer.text)
+    officer = officers("officer", (SAMPLE_COMMUNE,))
+    for action in ("accept", "result-ready"):
+        detail = app_client.get(f"/can-bo/ho-so/{receipt}", auth=officer)
+        done = app_client.post(f"/can-bo/ho-so/{receipt}/{action}", auth=officer,
+                               data={"csrf_token": TOKEN.search(detail.text).group(1)})
+        assert done.status_code == 200, done.text
+    tracked = track(app_client, receipt, secret)
+    assert 'data-status="result_ready"' in tracked.text
+    link = f"/thua/{parcel_ref}/trich-luc.pdf"
+    assert f'href="{link}"' in tracked.text
+    pdf = app_client.get(link)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
