@@ -235,6 +235,7 @@ BEGIN
     IF v_missing IS NOT NULL THEN
         RAISE EXCEPTION 'No current parcel %', v_missing
             USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'application_parcel',
+                  DETAIL = v_missing,
                   HINT = 'Give each parcel as commune/sheet/number, e.g. 91001/12/45.';
     END IF;
     SELECT array_agg(DISTINCT p.id), array_agg(DISTINCT p.commune_code)
@@ -513,6 +514,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'No application %', quote_nullable(p_receipt)
             USING ERRCODE = 'no_data_found', CONSTRAINT = 'application_receipt',
+                  DETAIL = p_receipt,
                   HINT = 'Take the receipt code from the queue.';
     END IF;
     IF NOT cadastre.may_edit_commune(v_app.commune_code) THEN

@@ -309,3 +309,13 @@ def test_an_extract_request_ends_with_the_extract_to_download(
     assert f'href="{link}"' in tracked.text
     pdf = app_client.get(link)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_parcel_that_does_not_exist_is_named_in_the_refusal(app_client, online_url) -> None:
+    before = count_applications(online_url)
+    answer = file_application(app_client, "91001/999/99999")
+    assert answer.status_code == 422
+    assert "Không có thửa đất hiện hành: 91001/999/99999." in answer.text
+    empty = file_application(app_client, "")
+    assert empty.status_code == 422 and "Hãy ghi từ 1 đến số thửa tối đa" in empty.text
+    assert count_applications(online_url) == before

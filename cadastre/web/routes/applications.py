@@ -160,14 +160,16 @@ def refusal(exc: asyncpg.PostgresError | Any) -> tuple[int, str, dict[str, objec
     if constraint is None and getattr(exc, "diag", None) is not None:
         constraint = exc.diag.constraint_name
     message = getattr(exc, "message", None) or str(exc)
+    detail = getattr(exc, "detail", None)
+    if detail is None and getattr(exc, "diag", None) is not None:
+        detail = exc.diag.message_detail
     status = {"22023": 422, "P0002": 404, "42501": 403, "55000": 409}.get(sqlstate)
     if status is None:
         raise exc
     key = f"refusal_{constraint}"
-    detail = ", ".join(REF.findall(message)) or message
     if key not in MESSAGES:
         return status, "refusal_other", {"detail": message}
-    return status, key, {"detail": detail}
+    return status, key, {"detail": detail or ""}
 
 
 async def services(request: Request) -> list[dict[str, Any]]:
@@ -217,7 +219,8 @@ async def apply(request: Request, lang: Lang = None) -> Response:
                "relation", "note")}
     arguments = {
         "service": values["service"], "dossier_kind": values["dossier_kind"] or None,
-        "parcels": REF.findall(values["parcels"]) or [values["parcels"].strip()],
+        "parcels": REF.findall(values["parcels"])
+        or ([values["parcels"].strip()[:40]] if values["parcels"].strip() else []),
         "name": values["name"], "id_number": re.sub(r"\s", "", values["id_number"]),
         "phone": values["phone"], "email": values["email"], "relation": values["relation"],
         "note": values["note"],
