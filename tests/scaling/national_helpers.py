@@ -55,11 +55,13 @@ class ProvinceRegister:
         return read_passwords(self.server.passfile)["cadastre_publisher"]
 
 
-def start_province(home: Path, code: str) -> ProvinceRegister:
-    """`cadastre db start --province CODE`, then `cadastre national publish --restart`."""
+def start_province(home: Path, code: str, started: list[ProjectServer]) -> ProvinceRegister:
+    """`cadastre db start --province CODE`, then `cadastre national publish --restart`; the
+    server joins `started` before anything runs, so a failure still stops it."""
     port = free_port()
     env = cli_env(home, port)
     server = ProjectServer.from_settings(Settings(home=home, port=port))
+    started.append(server)
     register = ProvinceRegister(code, 0, server, env)
     register.cli("db", "start", "--province", code)
     register.cli("national", "publish", "--restart")
@@ -70,13 +72,15 @@ def start_province(home: Path, code: str) -> ProvinceRegister:
     return register
 
 
-def start_national(home: Path) -> tuple[NationalCluster, NationalSettings, dict[str, str]]:
-    """`cadastre national create` in its own home and port."""
+def start_national(home: Path, started: list[ProjectServer]
+                   ) -> tuple[NationalCluster, NationalSettings, dict[str, str]]:
+    """`cadastre national create` in its own home and port (joining `started` first)."""
     port = free_port()
     env = cli_env(home, 0, CADASTRE_NATIONAL_PORT=str(port))
     env.pop("CADASTRE_PORT")
     settings = NationalSettings(port=port, status_poll_seconds=0.1, stale_after_seconds=120)
     cluster = NationalCluster.from_settings(Settings(home=home), settings)
+    started.append(cluster.server)
     done = cadastre("national", "create", env=env)
     assert done.returncode == 0, done.stderr
     return cluster, settings, env

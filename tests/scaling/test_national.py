@@ -20,6 +20,7 @@ import psycopg2
 import pytest
 from fastapi.testclient import TestClient
 
+from cadastre.db.server import ProjectServer
 from cadastre.national.cluster import NationalCluster
 from cadastre.national.settings import NationalSettings
 from cadastre.national.web import create_national_app
@@ -89,12 +90,10 @@ def _certificate(register: ProvinceRegister, at: str, commune: str, serial: str,
 def country() -> Iterator[Country]:
     root = TEST_HOMES / f"national-{uuid.uuid4().hex[:8]}"
     root.mkdir(parents=True)
-    started = []
+    started: list[ProjectServer] = []
     with stopped_at_exit(started):
-        hanoi = start_province(root / "p01", "01")
-        started.append(hanoi.server)
-        danang = start_province(root / "p48", "48")
-        started.append(danang.server)
+        hanoi = start_province(root / "p01", "01", started)
+        danang = start_province(root / "p48", "48", started)
         (hn_commune,) = _communes(hanoi, 1)
         dn_a, dn_b = _communes(danang, 2)
         parcels = {
@@ -113,8 +112,7 @@ def country() -> Iterator[Country]:
         _certificate(danang, "2026-03-04 09:00", dn_b, "DN000001", parcels["dn1"])
         for register in (hanoi, danang):
             register.cli("db", "publish")
-        national, settings, env = start_national(root / "national")
-        started.append(national.server)
+        national, settings, env = start_national(root / "national", started)
         for register in (hanoi, danang):
             added = cadastre("national", "add-province", register.publisher_url(), env=env)
             assert added.returncode == 0, added.stderr
