@@ -338,6 +338,10 @@ def backup(
         False, "--base", help="Instead: a base backup of the whole project server into the WAL "
         "archive, from which `db restore --until` recovers any later moment."
     ),
+    keep: int | None = typer.Option(
+        None, "--keep", min=1, help="With --base: then keep only the newest N base backups, "
+        "deleting older ones and the WAL only they needed (default: keep everything)."
+    ),
 ) -> None:
     """Write a complete pg_dump archive of the register (history, functions, CRS rows),
     readable by you only; or, with --base, a base backup into the WAL archive."""
@@ -345,10 +349,18 @@ def backup(
         if target is not None or roles:
             raise CadastreError("--base writes into the WAL archive: give no file and no "
                                 "--roles with it.")
-        taken = archives.base_backup(_project_server("a base backup"))
+        server = _project_server("a base backup")
+        taken = archives.base_backup(server)
         console.print(f"Base backup {taken.path} ({taken.size_bytes / 1e6:.1f} MB, verified); "
                       f"restorable from {taken.finished:%Y-%m-%d %H:%M:%S %Z}")
+        if keep:
+            pruned = archives.prune(server, keep)
+            console.print(f"Kept the newest {keep} base backups; deleted "
+                          f"{len(pruned.base_backups)} older ones and {pruned.segments} WAL "
+                          "segments only they needed")
         return
+    if keep is not None:
+        raise CadastreError("--keep goes with --base (it prunes the WAL archive).")
     if target is None:
         raise CadastreError("Name the archive to write, e.g. `cadastre db backup "
                             "register.dump` (or --base for a base backup).")

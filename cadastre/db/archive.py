@@ -137,6 +137,42 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
     return backup
 
 
+@dataclass(frozen=True)
+class Pruned:
+    """What `prune` deleted."""
+
+    base_backups: list[str]
+    segments: int
+
+
+def prune(primary: ProjectServer, keep: int) -> Pruned:
+    """Keep the newest `keep` base backups; delete the older ones and the archived WAL older
+    than the oldest kept one (which nothing can replay any more). Moments before the oldest
+    kept backup can no longer be restored."""
+    backups = base_backups(primary)
+    if keep < 1 or not backups:
+        return Pruned([], 0)
+    kept, dropped = backups[-keep:], backups[:-keep]
+    for backup in dropped:
+        shutil.rmtree(backup.path)
+        (backup.path.parent / f"{backup.label}.json").unlink(missing_ok=True)
+    first_needed = start_segment(kept[0])
+    wal = primary.archive / "wal"
+    old = [p for p in wal.iterdir() if SEGMENT.match(p.name) and p.name[8:] < first_needed[8:]]
+    for segment in old:
+        segment.unlink()
+    return Pruned([b.label for b in dropped], len(old))
+
+
+def start_segment(backup: BaseBackup) -> str:
+    """The WAL segment a base backup starts in (its backup_label), the first one it needs."""
+    label = (backup.path / "backup_label").read_text(encoding="utf-8")
+    found = re.search(r"START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\)", label)
+    if not found:
+        raise CadastreError(f"{backup.path}/backup_label names no start segment.")
+    return found.group(1)
+
+
 def state(primary: ProjectServer) -> ArchiveState:
     """The archive's newest segment, its base backups and whether archiving is failing."""
     wal = primary.archive / "wal"

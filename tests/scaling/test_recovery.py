@@ -138,3 +138,32 @@ def test_an_archived_segment_is_never_overwritten(province_factory) -> None:
     assert failed and last_failed == next_segment
     assert planted.read_bytes() == b"not this segment"
     assert "Archiving is failing" in province.cli("db", "status").stdout
+
+
+def test_keeping_the_newest_base_backups_deletes_older_ones_and_only_the_wal_they_needed(
+    province_factory,
+) -> None:
+    province: Province = province_factory()
+    for _ in range(3):
+        province.cli("db", "backup", "--base")
+        archive_now(province)
+        time.sleep(1.1)  # base backups are named by the second they start
+    wal = province.server.archive / "wal"
+    backups = sorted((province.server.archive / "base").glob("*.json"))
+    second = backups[1].with_suffix("")
+    first_needed = next(line for line in (second / "backup_label").read_text().splitlines()
+                        if line.startswith("START WAL LOCATION")).split("file ")[1].rstrip(")")
+    before = sorted(p.name for p in wal.iterdir() if len(p.name) == 24)
+
+    pruned = province.cli("db", "backup", "--base", "--keep", "3")
+    after = sorted(p.name for p in wal.iterdir() if len(p.name) == 24)
+
+    assert "deleted 1 older ones" in pruned.stdout
+    kept = sorted(p.stem for p in (province.server.archive / "base").glob("*.json"))
+    assert len(kept) == 3 and kept[:2] == [b.stem for b in backups[1:]]
+    assert not backups[0].with_suffix("").exists()
+    assert after[0] == first_needed  # the oldest kept backup can still be replayed
+    assert set(after) >= {name for name in before if name >= first_needed}
+    assert "(3 base backups)" in province.cli("db", "status").stdout
+    refused = province.cli("db", "backup", "out.dump", "--keep", "2", ok=False)
+    assert refused.returncode != 0 and "--keep goes with --base" in refused.stderr
