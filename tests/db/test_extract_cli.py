@@ -14,6 +14,7 @@ from cadastre.db.connection import connect
 from cadastre.extract import render_extract
 from tests.db.register_helpers import first_registration, rect, row, scalar
 from tests.db.test_cli_register import ok, run_cli
+from tests.db.test_cli_roles import refusal
 from tests.extract.pdf_tools import pdf_text
 
 
@@ -27,15 +28,6 @@ def parcel(register_url: str) -> int:
     finally:
         conn.close()
     return own
-
-
-def refusal(url: str, *args: str) -> str:
-    result = run_cli(url, *args)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("Error: "), result.stderr
-    assert "Hint: " in result.stderr, result.stderr
-    return result.stderr
 
 
 def test_an_officer_issues_the_extract_of_a_parcel_as_a_pdf(

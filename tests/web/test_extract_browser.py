@@ -14,34 +14,17 @@ import pytest
 from tests.extract.pdf_tools import ARTIFACTS, render_png, scan_qr
 from tests.web.conftest import SampleFacts
 from tests.web.live_server import served
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_browser import browser
+from tests.web.test_extract import extract_url
+
+__all__ = ["browser", "extract_url"]  # fixtures shared with those modules
 
 
 @pytest.fixture(scope="module")
-def base_url(fresh_module_url: str) -> Iterator[str]:
-    with served(fresh_module_url) as url:
+def base_url(extract_url: str) -> Iterator[str]:
+    """The web view served by uvicorn on this module's own copy of the sample."""
+    with served(extract_url) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def fresh_module_url(server_url: str, admin_url: str, sample_template: str) -> Iterator[str]:
-    """A copy of the sample of this module's own: downloads record extracts."""
-    from cadastre.db.connection import drop_database, with_database
-    from tests.web.conftest import _clone
-
-    name = _clone(server_url, admin_url, sample_template)
-    yield with_database(server_url, name)
-    drop_database(admin_url, name)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_download_verify_and_refuse_a_tampered_copy_by_keyboard(
@@ -52,7 +35,7 @@ def test_download_verify_and_refuse_a_tampered_copy_by_keyboard(
     page = context.new_page()
     try:
         page.goto(f"{base_url}/thua/{facts.plain}?lang=vi")
-        link = page.locator("#extract a")
+        link = page.locator("#extract a[download]")
         link.focus()
         with page.expect_download() as download_info:
             page.keyboard.press("Enter")
