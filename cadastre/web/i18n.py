@@ -341,6 +341,13 @@ MESSAGES.update({
         "vi": "Gửi tệp PDF (Content-Type: application/pdf).",
         "en": "Send the PDF file (Content-Type: application/pdf)."},
     "extract_code": {"vi": "Mã xác minh", "en": "Verification code"},
+    "extract_vertex_table": {"vi": "Tọa độ các đỉnh thửa và chiều dài cạnh",
+                             "en": "Vertex coordinates and edge lengths"},
+    "extract_north": {"vi": "hướng Bắc", "en": "north"},
+    "extract_east": {"vi": "hướng Đông", "en": "east"},
+    "extract_point": {"vi": "Điểm", "en": "Point"},
+    "extract_edge": {"vi": "Cạnh", "en": "Edge"},
+    "extract_length": {"vi": "Dài", "en": "Length"},
     "extract_lookup_help": {
         "vi": "Nhập mã xác minh in trên trích lục (ví dụ 1A2B-3C4D-5E6F-7A8B) để xem nội dung "
               "trích lục xác nhận và kiểm tra bản sao.",

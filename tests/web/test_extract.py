@@ -96,6 +96,12 @@ def test_the_verification_page_confirms_what_the_extract_certifies(
     assert f"1:{record['content']['map']['scale']}" in page.text
     assert record["content"]["ref"] == facts.plain
     assert "issued_for" not in record and "issued_by" not in record
+    # The vertex table, to compare with a paper copy (X north, Y east, to the centimetre).
+    first = record["content"]["vertices"][0]
+    edge = record["content"]["edges"][0]
+    row = (f"<tr><td>1</td><td>{first['y']:,.2f}</td><td>{first['x']:,.2f}</td>"
+           f"<td>1 – 2</td><td>{edge['length']:.2f}</td></tr>")
+    assert row in page.text
     # The code is read whatever its case; the original can be fetched again, the same file.
     assert web.get(f"/xac-minh/{code.lower()}").status_code == 200
     again = web.get(f"/xac-minh/{code}/trich-luc.pdf")
