@@ -8,7 +8,6 @@ import sys
 import psycopg2
 import typer
 from rich.console import Console
-from sqlalchemy.exc import DBAPIError
 
 from cadastre import __version__
 from cadastre.cli import (
@@ -78,7 +77,7 @@ def main() -> None:
         app()
     except CadastreError as exc:
         _print_error(exc)
-    except (psycopg2.Error, DBAPIError) as exc:
+    except psycopg2.Error as exc:
         # A refusal or a lost server that no command turned into words: still one sentence.
         _print_error(database_error(exc))
 

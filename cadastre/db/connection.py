@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
-from sqlalchemy import Engine, create_engine
 
 from cadastre.db.migrate import pause_audit_for_postgis
 from cadastre.db.rows import one_row
@@ -186,19 +185,9 @@ def ensure_database(server: ProjectServer) -> bool:
     return created
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """A SQLAlchemy engine on the register (psycopg2 driver)."""
-    url = url or database_url()
-    return create_engine(
-        url.replace("postgresql://", "postgresql+psycopg2://", 1),
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, **session_options()},
-        pool_pre_ping=True,
-    )
-
-
 def user_error(exc: BaseException) -> CadastreError:
     """Turn a database refusal into the message and hint the SQL rule wrote for people."""
-    original = getattr(exc, "orig", exc)
+    original = exc
     diag = getattr(original, "diag", None)
     if diag is None or not diag.message_primary:
         return CadastreError(str(original).strip())
@@ -211,7 +200,7 @@ def user_error(exc: BaseException) -> CadastreError:
 def database_error(exc: BaseException) -> CadastreError:
     """Any database failure as one sentence: the rule's own words for a refusal, 'cannot reach
     the server' when the connection failed or was lost."""
-    original = getattr(exc, "orig", exc)
+    original = exc
     diag = getattr(original, "diag", None)
     if isinstance(original, psycopg2.OperationalError) and not (diag and diag.message_primary):
         first = (str(original).strip().splitlines() or ["connection failed"])[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import psycopg2
 import pytest
-from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from cadastre.cli import main as cli_main
 
@@ -37,17 +36,3 @@ def test_a_server_lost_mid_command_is_one_sentence_with_a_hint(
                           "server closed the connection unexpectedly")
     assert "Hint: Is it running" in err
     assert len(err.strip().splitlines()) == 2
-
-
-def test_a_wrapped_driver_error_is_unwrapped(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    refused = psycopg2.OperationalError("connection to server at \"127.0.0.1\", port 1 failed")
-    wrapped = SAOperationalError("SELECT 1", {}, refused)
-
-    code = _run_failing(monkeypatch, wrapped)
-
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "Traceback" not in err and "sqlalche.me" not in err
-    assert "cannot be reached: connection to server at" in err
