@@ -4,7 +4,9 @@ The project server copies every finished WAL segment into `ARCHIVE/wal` (archive
 written by `cadastre db start`; ARCHIVE is CADASTRE_ARCHIVE_DIR or CADASTRE_HOME/archive, a
 folder of the server's OS user alone). `cadastre db backup --base` adds a base backup
 (pg_basebackup, plain format, checked by pg_verifybackup against its manifest) under
-`ARCHIVE/base/<when>`. A base backup plus the segments archived after it can rebuild the
+`ARCHIVE/base/<when>`; the first one also leaves the marker `ARCHIVE/base/.wal-wanted`, until
+which the server lets finished segments go (nothing could replay them without a base backup).
+A base backup plus the segments archived after it can rebuild the
 register as it stood at any moment since the backup ended: `restore_until` copies the newest
 base backup finished before that moment into a NEW data directory (`restores/NAME`), lets
 PostgreSQL replay the archive up to the moment (recovery_target_time) and starts it on its
@@ -14,6 +16,7 @@ own port. The primary is never touched.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -36,7 +39,7 @@ from cadastre.db.replica import (
     side_node,
     superuser_connection,
 )
-from cadastre.db.server import ProjectServer
+from cadastre.db.server import WAL_WANTED, ProjectServer
 from cadastre.errors import CadastreError, ServerError
 
 SEGMENT = re.compile(r"^[0-9A-F]{24}$")
@@ -102,6 +105,7 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
             hint="Restart it once (`cadastre db stop && cadastre db start`) to turn archiving on.",
         )
     enable_replication(primary)
+    want_wal(primary)
     label = started.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     base = primary.archive / "base"
     target = base / label
@@ -135,6 +139,14 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
     primary._chown(meta_path)
     give_to_server_user(primary, target)
     return backup
+
+
+def want_wal(primary: ProjectServer) -> None:
+    """From now on the archive keeps every WAL segment (the marker archive_command reads)."""
+    marker = primary.archive / "base" / WAL_WANTED
+    if not marker.exists():
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+        primary._chown(marker)
 
 
 @dataclass(frozen=True)

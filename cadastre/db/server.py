@@ -513,10 +513,14 @@ ARCHIVE_MARKER = "# --- WAL archive, written by `cadastre db start` ---"
 ARCHIVE_END = "# --- end of WAL archive ---"
 # Segments are copied under a temporary name, flushed, then renamed: an archived segment is
 # never overwritten (an identical one already there counts as archived, a different one fails
-# loudly in the log) and never seen half-written.
+# loudly in the log) and never seen half-written. Until the first base backup asks for WAL
+# (its marker file), a segment is let go: no restore could start before a base backup, and a
+# server nobody backs up (a developer's) would fill its disk with WAL.
+WAL_WANTED = ".wal-wanted"
 ARCHIVE_COMMAND = (
-    "test ! -f '{wal}/%f' && cp %p '{wal}/.%f.part' && sync '{wal}/.%f.part' "
-    "&& mv '{wal}/.%f.part' '{wal}/%f' || cmp -s %p '{wal}/%f'"
+    "test ! -f '{base}/" + WAL_WANTED + "' || {{ test ! -f '{wal}/%f' "
+    "&& cp %p '{wal}/.%f.part' && sync '{wal}/.%f.part' "
+    "&& mv '{wal}/.%f.part' '{wal}/%f' || cmp -s %p '{wal}/%f'; }}"
 )
 # At most this many seconds of committed work wait in an unfilled WAL segment before it is
 # archived (what a lost disk loses at worst, besides what replicas hold).
@@ -531,7 +535,8 @@ def archive_conf(archive: Path) -> str:
             "command cannot carry.",
             hint="Choose a plain path for CADASTRE_ARCHIVE_DIR.",
         )
-    command = ARCHIVE_COMMAND.format(wal=archive / "wal").replace("'", "''")
+    command = ARCHIVE_COMMAND.format(wal=archive / "wal", base=archive / "base")
+    command = command.replace("'", "''")
     return (f"{ARCHIVE_MARKER}\narchive_mode = on\narchive_command = '{command}'\n"
             f"archive_timeout = {ARCHIVE_TIMEOUT_S}\n{ARCHIVE_END}\n")
 

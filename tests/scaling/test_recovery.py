@@ -70,12 +70,15 @@ def test_db_status_reports_the_last_archived_segment_and_the_oldest_moment_to_re
     province_factory,
 ) -> None:
     province: Province = province_factory()
+    archive_now(province)
     before = province.cli("db", "status").stdout
     province.cli("db", "backup", "--base")
     segment = archive_now(province)
     after = province.cli("db", "status").stdout
 
     assert "Point-in-time recovery: no base backup yet" in before
+    # Until a base backup wants them, segments are let go: nothing could replay them.
+    assert ": 0 segments, last none yet" in before
     assert f"last {segment}" in after
     assert "Point-in-time recovery: from " in after and "(1 base backups)" in after
 
@@ -115,11 +118,15 @@ def test_the_archive_is_the_server_users_alone_and_never_world_readable(province
 
 def test_an_archived_segment_is_never_overwritten(province_factory) -> None:
     province: Province = province_factory()
+    province.cli("db", "backup", "--base")
+    archive_now(province)
     wal = province.server.archive / "wal"
     with closing(psycopg2.connect(province.owner)) as conn:
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT pg_walfile_name(pg_current_wal_lsn())")
+            # Some WAL in the next segment (so that the switch closes it), and its name.
+            cur.execute("CREATE TABLE public.wal_probe (x int); DROP TABLE public.wal_probe")
+            cur.execute("SELECT pg_walfile_name(pg_current_wal_insert_lsn())")
             next_segment = cur.fetchone()[0]
     planted = wal / next_segment
     planted.write_bytes(b"not this segment")  # someone (or an old archive) already has it
