@@ -565,7 +565,9 @@ BEGIN
     IF p_on <= lower(v_rrr.valid) THEN
         RAISE EXCEPTION '% % on parcel % began on %; it cannot end on %', v_rrr.kind, v_rrr.id,
             cadastre.parcel_ref(v_rrr.parcel_id), lower(v_rrr.valid), p_on
-            USING ERRCODE = 'check_violation';
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A right ends at the earliest the day after it began: date the dossier '
+                         'that ends it (a merge or transfer) a day later.';
     END IF;
     UPDATE cadastre.rrr
     SET valid = daterange(lower(valid), p_on), ended_by_dossier = cadastre.current_dossier()
@@ -807,7 +809,9 @@ BEGIN
     IF jsonb_array_length(v_parent.land_uses) > 1 AND p_land_uses IS NULL THEN
         RAISE EXCEPTION 'Split of %: the parent has several land uses; give each child''s',
             v_ref USING ERRCODE = 'invalid_parameter_value',
-                        HINT = 'Pass p_land_uses, one JSON array per child.';
+                        HINT = 'Give each new parcel its land uses, in order (cadastre parcel '
+                               'split --uses CODE=AREA[,…] once per parcel; in QGIS, each '
+                               'piece''s land_use).';
     END IF;
     SELECT array_agg(ST_Multi(cadastre.to_register_crs(g)) ORDER BY n) INTO v_geoms
     FROM unnest(p_geoms) WITH ORDINALITY AS t(g, n);
