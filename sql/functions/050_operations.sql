@@ -795,6 +795,7 @@ DECLARE
     v_area     numeric;
     v_uses     jsonb;
     v_mismatch float8;
+    v_small    cadastre.issue;
     i          integer;
 BEGIN
     v_parent := cadastre.lock_current_parcel(p_parent_id, p_expected_version);
@@ -835,6 +836,22 @@ BEGIN
         v_uses := coalesce(p_land_uses[i],
                            cadastre.single_use(v_parent.land_uses -> 0 ->> 'code', v_area,
                                                v_parent.land_uses -> 0));
+        -- The split minimums bind every split, not only one checked first (QGIS's Check):
+        -- a split from the CLI or psql meets them here.
+        SELECT * INTO v_small
+        FROM cadastre.split_minimum_issues(v_geoms[i], v_parent.commune_code,
+                                           v_uses -> 0 ->> 'code', v_on,
+                                           cadastre.parcel_ref(v_parent.commune_code,
+                                               coalesce(p_sheets[i], v_parent.sheet_number),
+                                               p_numbers[i]))
+        LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'Split of %: %', v_ref, v_small.message_en
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'split_minimum',
+                      DETAIL = v_small.message_vi,
+                      HINT = 'Draw the split so every new parcel meets the minimum area, '
+                             'frontage and depth in force for its land use and commune.';
+        END IF;
         v_child := cadastre.insert_parcel(v_parent.commune_code,
                                           coalesce(p_sheets[i], v_parent.sheet_number), p_numbers[i],
                                           v_geoms[i], v_area, v_uses, v_parent.address);

@@ -233,3 +233,25 @@ def test_a_split_under_a_dossier_not_yet_approved_is_refused(
 def _ring(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
     e0, e1, n0, n1 = ORIGIN_E + x0, ORIGIN_E + x1, ORIGIN_N + y0, ORIGIN_N + y1
     return [(e0, n0), (e1, n0), (e1, n1), (e0, n1), (e0, n0)]
+
+
+def test_a_split_below_the_minimums_is_refused_from_the_terminal_too_and_changes_nothing(
+    register_url: str, ward, people
+) -> None:
+    # The split minimums bind every split, not only the plugin's Check: Hà Nội's rule for
+    # ODT set at 150 m², so halves of 100 m² are refused.
+    conn = connect(register_url)
+    with conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO cadastre.split_minimum (admin_code, land_use_code, min_area, "
+                    "min_frontage, min_depth, valid, legal_basis) VALUES ('01', 'ODT', 150, 3, "
+                    "5, '[2000-01-01,)', 'QĐ 61/2024/QĐ-UBND')")
+    dossier = approved(people, "28/2026/TT", "split", "00070/12/45")
+    before = register_state(conn)
+
+    refused = refusal(people["officer"], "parcel", "split", "00070/12/45", "--dossier", dossier,
+                      "--line", CUT)
+
+    assert "below the minimum 150" in refused and "QĐ 61/2024/QĐ-UBND" in refused
+    assert "Hint: Draw the split so every new parcel meets the minimum" in refused
+    assert register_state(conn) == before
+    conn.close()

@@ -158,6 +158,12 @@ NAMED_REFUSALS: dict[tuple[str, str], Wording] = {
         "Tổng tỷ lệ sở hữu của những người sử dụng phải bằng 1.",
         "The holders' shares must sum to exactly 1.",
         "Sửa tỷ lệ của từng người cho đủ 1.", "Correct each holder's share so they sum to 1."),
+    ("23514", "split_minimum"): Wording(
+        "Thửa tách nhỏ hơn diện tích, chiều rộng hoặc chiều sâu tối thiểu được tách thửa.",
+        "A new parcel is below the minimum area, frontage or depth for a split.",
+        "Vẽ lại đường tách để mọi thửa mới đạt mức tối thiểu của loại đất và xã/phường.",
+        "Redraw the split so every new parcel meets the minimums of its land use and "
+        "commune."),
     ("42501", "record_commune"): Wording(
         "Tài khoản không được xem hồ sơ thửa đất của xã/phường này.",
         "Your account may not read the record of a parcel of this commune.",
