@@ -205,10 +205,17 @@ DECLARE
     v_extent  record;
     v_crs     text;
     v_out     record;
+    v_communes geometry;
 BEGIN
     SELECT * INTO v_extent FROM cadastre.register_extent();
     IF NOT FOUND THEN
         RETURN;  -- neither a boundary nor an area of use: nothing to compare with
+    END IF;
+    -- Without the province's boundary, a loaded commune boundary also says where the province
+    -- is: an island zone beyond the CRS's area of use (Hoàng Sa, 3.5° east of EPSG:5899's).
+    IF NOT v_extent.is_boundary THEN
+        v_communes := (SELECT ST_Transform(ST_Collect(boundary), 4326) FROM cadastre.admin_unit
+                       WHERE level = 'commune' AND boundary IS NOT NULL);
     END IF;
     -- Compared in longitude/latitude: the inverse projection of the source is defined where the
     -- forward one into the register's zone may not be (a file from the other side of the
@@ -223,7 +230,8 @@ BEGIN
                LATERAL (SELECT ST_Envelope(ST_Transform(w.source_geom, 4326)) AS box) AS b
           WHERE ST_SRID(w.source_geom) <> 0 AND NOT ST_IsEmpty(w.source_geom)) AS x
     WHERE CASE WHEN v_extent.is_boundary THEN NOT ST_Intersects(x.box, v_extent.extent)
-               ELSE NOT x.box @ ST_Expand(v_extent.extent, 0.1) END;
+               ELSE NOT x.box @ ST_Expand(v_extent.extent, 0.1)
+                    AND NOT coalesce(ST_Intersects(x.box, v_communes), false) END;
     IF v_out.n = 0 THEN
         RETURN;
     END IF;
@@ -231,7 +239,9 @@ BEGIN
     RAISE EXCEPTION 'The file in % does not land in this register''s province: % of % '
                     'feature(s) lie outside %; feature % lands at %°E %°N (in EPSG:%: %)',
         coalesce(v_crs, 'EPSG:' || (SELECT ST_SRID(source_geom) FROM bulk_work LIMIT 1)),
-        v_out.n, (SELECT count(*) FROM bulk_work), v_extent.what, v_out.first_ref,
+        v_out.n, (SELECT count(*) FROM bulk_work),
+        v_extent.what || CASE WHEN v_communes IS NOT NULL THEN ' and every loaded commune '
+                                   'boundary' ELSE '' END, v_out.first_ref,
         round(ST_X(v_out.first_at)::numeric, 4), round(ST_Y(v_out.first_at)::numeric, 4),
         p_srid,
         coalesce(ST_AsText(cadastre.to_register_crs(v_out.first_at, 4326, p_srid), 3),
@@ -240,7 +250,10 @@ BEGIN
               DETAIL = 'rule outside_province; nothing was imported',
               HINT = 'The file''s CRS is probably wrong: give the right one with --crs '
                      '(or fix its .prj). To check the file in its own CRS: '
-                     'cadastre check FILE --in-source-crs.';
+                     'cadastre check FILE --in-source-crs.'
+                     || CASE WHEN NOT v_extent.is_boundary THEN ' If the land is the '
+                        'province''s beyond its CRS''s area (an island zone), load its '
+                        'boundary first: cadastre commune import-boundaries FILE.' ELSE '' END;
 END;
 $$;
 COMMENT ON FUNCTION cadastre.bulk_check_extent(bigint, integer) IS
