@@ -17,7 +17,7 @@ import shapely
 
 from cadastre.db.connection import user_error
 from cadastre.errors import CadastreError
-from cadastre.io.importer import stage_source
+from cadastre.io.importer import communes_without_boundary, stage_source
 from cadastre.io.reader import Source
 
 ISSUE_COLUMNS = "rule, severity, parcel_ref, other_ref, message_vi, message_en, " \
@@ -51,12 +51,31 @@ def check_edit(conn: psycopg2.extensions.connection, edits: list[dict]) -> list[
                    (json.dumps(edits),))
 
 
+@dataclass(frozen=True)
+class FileCheck:
+    """A file's check: its issues, and the communes where the placement rule was skipped (no
+    boundary loaded), which the import would report the same way."""
+
+    issues: list[Issue]
+    placement_skipped: list[str]
+
+
 def check_source(
     conn: psycopg2.extensions.connection,
     source: Source,
     repair: bool = False,
     in_source_crs: bool = False,
 ) -> list[Issue]:
+    """A file checked as the import's dry run (see check_file): its issues."""
+    return check_file(conn, source, repair, in_source_crs).issues
+
+
+def check_file(
+    conn: psycopg2.extensions.connection,
+    source: Source,
+    repair: bool = False,
+    in_source_crs: bool = False,
+) -> FileCheck:
     """A file checked as the import's dry run: staged exactly as `cadastre import` stages it,
     decided by the import's own rules (cadastre.check_staged), then rolled back. Each feature
     the import would quarantine is an error named by the import's reason.
@@ -64,17 +83,31 @@ def check_source(
     `in_source_crs`: a file of elsewhere checked alone in its own CRS (no register rule;
     locations in the file's CRS)."""
     function = "check_staged_in_source_crs(%s)" if in_source_crs else "check_staged(%s, %s)"
+    skipped: list[str] = []
     try:
         with conn.cursor() as cur:
             batch, _staged = stage_source(cur, source, repair, check_only=True)
             cur.execute("SELECT " + ISSUE_COLUMNS + " FROM cadastre." + function,
                         (batch,) if in_source_crs else (batch, repair))
             rows = cur.fetchall()
+            if not in_source_crs:
+                cur.execute("SELECT commune_code FROM cadastre.staged_parcel "
+                            "WHERE batch_id = %s AND commune_code IS NOT NULL", (batch,))
+                skipped = communes_without_boundary(cur, (code for (code,) in cur.fetchall()))
     except psycopg2.Error as exc:
         raise user_error(exc) from exc
     finally:
         conn.rollback()  # a check changes nothing
-    return [_issue(row) for row in rows]
+    return FileCheck([_issue(row) for row in rows], skipped)
+
+
+def commune_placement_skipped(conn: psycopg2.extensions.connection, commune: str) -> list[str]:
+    """[commune] when its boundary is not loaded (its placement rule is skipped), else []."""
+    try:
+        with conn.cursor() as cur:
+            return communes_without_boundary(cur, [commune])
+    finally:
+        conn.rollback()
 
 
 def _issue(row: tuple) -> Issue:

@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 
 from cadastre.checks.runner import (
+    Issue,
     check_commune,
-    check_source,
+    check_file,
+    commune_placement_skipped,
     count_by_rule,
     filter_issues,
     write_issues,
@@ -17,11 +19,13 @@ from cadastre.checks.runner import (
 from cadastre.cli.common import console
 from cadastre.db.connection import connect
 from cadastre.errors import CadastreError
-from cadastre.io.importer import register_crs_hint
+from cadastre.io.importer import placement_skipped, register_crs_hint, rule_names
 from cadastre.io.reader import MissingCrsError, read_source
 
 SHOWN = 20
 """Issues printed when a filter selects some (all of them go to -o)."""
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+"""Severities in Vietnamese, by code."""
 
 
 def check(
@@ -53,38 +57,59 @@ def check(
     try:
         if commune:
             issues = check_commune(conn, commune)
+            skipped = commune_placement_skipped(conn, commune)
         else:
             try:
                 source = read_source(path, layer, mapping, crs)
             except MissingCrsError as error:
                 raise MissingCrsError(error.message,
                                       hint=register_crs_hint(conn) or error.hint) from error
-            issues = check_source(conn, source, repair, in_source_crs=in_source_crs)
+            checked = check_file(conn, source, repair, in_source_crs=in_source_crs)
+            issues, skipped = checked.issues, checked.placement_skipped
+        names = rule_names(conn)
     finally:
         conn.close()
     shown = filter_issues(issues, rule, severity)
-    title = f"Issues in {commune or path}"
-    if in_source_crs:
-        title += " (in the file's own CRS)"
-    # The summary counts every rule, so thousands of warnings of one rule bury nothing.
-    table = Table(title=title)
-    for column in ("rule", "severity", "count"):
-        table.add_column(column)
-    for (code, level), count in sorted(count_by_rule(issues).items(),
-                                       key=lambda item: (item[0][1] != "error", item[0][0])):
-        table.add_row(code, level, str(count))
-    console.print(table)
-    console.print(f"{len(issues)} issue(s); "
-                  f"{sum(1 for i in issues if i.severity == 'error')} error(s)")
+    _print_summary(issues, names, f"{commune or path}", in_source_crs)
+    for line in placement_skipped(skipped):
+        console.print(line, markup=False, highlight=False)
     if rule or severity:
-        chosen = [*(f"--rule {r}" for r in rule), *([f"--severity {severity}"] if severity else [])]
-        console.print(f"{len(shown)} issue(s) selected by {' '.join(chosen)}:")
+        chosen = " ".join([*(f"--rule {r}" for r in rule),
+                           *([f"--severity {severity}"] if severity else [])])
+        console.print(f"{len(shown)} vấn đề được chọn theo {chosen} / "
+                      f"{len(shown)} issue(s) selected by {chosen}:", highlight=False)
         for issue in shown[:SHOWN]:
-            console.print(f"  {issue.rule} ({issue.severity}) {issue.parcel_ref or ''}: "
-                          f"{issue.message_en}", markup=False, highlight=False)
+            console.print(f"  {_issue_line(issue)}", markup=False, highlight=False)
         if len(shown) > SHOWN:
-            console.print(f"  … and {len(shown) - SHOWN} more (write them with -o)")
+            console.print(f"  … và {len(shown) - SHOWN} vấn đề nữa (ghi ra tệp bằng -o) / "
+                          f"and {len(shown) - SHOWN} more (write them with -o)")
     if output:
         write_issues(shown, output, fmt)
         console.print(f"Issues written to {output}")
 
+
+def _print_summary(issues: list[Issue], names: dict[str, tuple[str, str]], what: str,
+                   in_source_crs: bool) -> None:
+    """Counts by rule, every rule (so thousands of warnings of one bury nothing), errors first;
+    each rule named by its code, Vietnamese first with English beside it."""
+    title = f"Vấn đề trong {what} / Issues in {what}"
+    if in_source_crs:
+        title += " (theo hệ tọa độ của tệp / in the file's own CRS)"
+    table = Table(title=title)
+    for column in ("quy tắc / rule", "tên / name", "mức / severity", "số / count"):
+        table.add_column(column)
+    for (code, level), count in sorted(count_by_rule(issues).items(),
+                                       key=lambda item: (item[0][1] != "error", item[0][0])):
+        name_vi, name_en = names.get(code, (code, code))
+        table.add_row(code, f"{name_vi} / {name_en}", f"{SEVERITY_VI.get(level, level)} / {level}",
+                      str(count))
+    console.print(table)
+    errors = sum(1 for issue in issues if issue.severity == "error")
+    console.print(f"{len(issues)} vấn đề, {errors} lỗi / {len(issues)} issue(s); {errors} error(s)")
+
+
+def _issue_line(issue: Issue) -> str:
+    """One issue: its rule and parcel, the Vietnamese message then the English one."""
+    level = f"{SEVERITY_VI.get(issue.severity, issue.severity)} / {issue.severity}"
+    return (f"{issue.rule} ({level}) {issue.parcel_ref or ''}: "
+            f"{issue.message_vi} / {issue.message_en}")

@@ -17,8 +17,11 @@ from cadastre.io.field_mapping import load_mapping
 from cadastre.io.importer import (
     DossierSpec,
     ImportReport,
+    communes_without_boundary,
     import_source,
+    placement_skipped,
     register_crs_hint,
+    rule_names,
     write_report_csv,
 )
 from cadastre.io.reader import MissingCrsError, read_source
@@ -109,8 +112,10 @@ def _print_summary(result: ImportReport) -> None:
         table.add_row(outcome, str(count))
     table.add_row("total", str(result.features))
     console.print(table)
+    names = _rule_names()
     for reason, count in sorted(result.reasons.items()):
-        console.print(f"  {reason}: {count}")
+        name_vi, name_en = names.get(reason, (reason, reason))
+        console.print(f"  {reason}: {count} — {name_vi} / {name_en}", highlight=False)
     if result.new_codes:
         console.print(
             f"Land-use codes not in the reference list, kept as imported codes: "
@@ -140,9 +145,18 @@ def _print_commune_mappings(result: ImportReport) -> None:
         console.print(f"Commune code {old} → {new} {name.strip()} ({via}): {count} features")
 
 
+def _rule_names() -> dict[str, tuple[str, str]]:
+    """The reasons' names by code, Vietnamese and English (cadastre.rule)."""
+    conn = connect()
+    try:
+        return rule_names(conn)
+    finally:
+        conn.close()
+
+
 def _print_communes_without_boundary(result: ImportReport) -> None:
     """Say for which communes the placement rule (a parcel lies within its commune) was
-    skipped: those whose boundary is not loaded (never invented)."""
+    skipped: those whose boundary is not loaded (never invented); `check FILE` says the same."""
     codes = sorted({row["parcel"].split("/")[0] for row in result.rows
                     if row.get("parcel") and row.get("outcome") in ("imported", "repaired")})
     if not codes:
@@ -150,15 +164,9 @@ def _print_communes_without_boundary(result: ImportReport) -> None:
     conn = connect()
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT code FROM cadastre.admin_unit WHERE code = ANY (%s) "
-                        "AND boundary IS NULL ORDER BY code", (codes,))
-            missing = [code for (code,) in cur.fetchall()]
+            missing = communes_without_boundary(cur, codes)
         conn.rollback()
     finally:
         conn.close()
-    if missing:
-        console.print(
-            f"No boundary loaded for commune {', '.join(missing)}: the placement rule (a parcel "
-            "lies within its commune) was skipped there; load boundaries with "
-            "`cadastre commune import-boundaries FILE`."
-        )
+    for line in placement_skipped(missing):
+        console.print(line, markup=False, highlight=False)

@@ -119,6 +119,45 @@ def register_crs_hint(conn: psycopg2.extensions.connection) -> str | None:
     return missing_crs_hint(*row) if row else None
 
 
+def rule_names(conn: psycopg2.extensions.connection) -> dict[str, tuple[str, str]]:
+    """Each rule's (and import reason's) name by its code: (Vietnamese, English), so the CLI
+    words a rule by its code, Vietnamese first."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT code, name_vi, name_en FROM cadastre.rule")
+        names = {code: (name_vi, name_en) for code, name_vi, name_en in cur.fetchall()}
+    conn.rollback()
+    return names
+
+
+def communes_without_boundary(cur: psycopg2.extensions.cursor, codes: Iterable[str]) -> list[str]:
+    """Of these commune codes (or the communes in force that took them over), those whose
+    boundary is not loaded: there the placement rule cannot run."""
+    cur.execute(
+        "SELECT DISTINCT u.code FROM unnest(%s::text[]) AS c(code) "
+        "LEFT JOIN LATERAL (SELECT s.new_code FROM cadastre.commune_successors("
+        "    c.code, cadastre.clock()::date) AS s) AS m ON true "
+        "JOIN cadastre.admin_unit AS u ON u.code = coalesce(m.new_code, c.code) "
+        "WHERE u.level = 'commune' AND u.boundary IS NULL ORDER BY u.code",
+        (sorted(set(codes)),),
+    )
+    return [code for (code,) in cur.fetchall()]
+
+
+def placement_skipped(codes: list[str]) -> list[str]:
+    """The import's and the check's words, Vietnamese then English, for communes whose
+    placement rule (a parcel lies within its commune) was skipped: no boundary is loaded."""
+    if not codes:
+        return []
+    listed = ", ".join(codes)
+    return [
+        f"Chưa nạp ranh giới xã {listed}: đã bỏ qua quy tắc vị trí (thửa nằm trong xã của nó); "
+        "nạp ranh giới bằng `cadastre commune import-boundaries FILE`.",
+        f"No boundary loaded for commune {listed}: the placement rule (a parcel lies within its "
+        "commune) was skipped there; load boundaries with "
+        "`cadastre commune import-boundaries FILE`.",
+    ]
+
+
 MAX_AREA_M2 = 1e9  # 1,000 km²: no parcel is larger; such a value is a unit or typing error
 WHOLE_NUMBER = re.compile(r"^\s*[0-9]{1,9}(\.0*)?\s*$")
 UNNUMBERED = re.compile(r"^\s*0+(\.0*)?\s*$")

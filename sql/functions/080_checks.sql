@@ -833,7 +833,11 @@ BEGIN
             SELECT cadastre.make_issue(s.reason,
                        CASE WHEN s.outcome = 'quarantined' THEN 'error' ELSE 'warning' END,
                        s.feature_ref,
-                       coalesce(r.name_vi, s.reason) || ': ' || coalesce(s.detail, ''),
+                       -- Vietnamese by the reason's code (the detail is English: it stays in
+                       -- message_en, beside it).
+                       coalesce(r.name_vi, s.reason)
+                           || CASE WHEN s.outcome = 'quarantined' THEN ''
+                                   ELSE ' (sẽ được sửa bằng ST_MakeValid)' END,
                        CASE WHEN s.outcome = 'quarantined' THEN s.detail
                             ELSE 'would be ' || s.detail END,
                        s.location)
@@ -925,8 +929,7 @@ AS $$
     -- tolerances are read in the file's units. Locations are in the file's CRS.
     SELECT (q.x).* FROM (
         SELECT cadastre.make_issue(s.reason, 'error', s.feature_ref,
-                   coalesce(r.name_vi, s.reason) || ': ' || coalesce(s.detail, ''), s.detail,
-                   NULL)
+                   coalesce(r.name_vi, s.reason), s.detail, NULL)
         FROM cadastre.staged_parcel AS s LEFT JOIN cadastre.rule AS r ON r.code = s.reason
         WHERE s.batch_id = p_batch_id AND s.outcome = 'quarantined') AS q(x)
     UNION ALL

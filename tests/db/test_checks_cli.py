@@ -22,7 +22,8 @@ from cadastre.samples.loader import load_ward
 from cadastre.settings import PROJECT_ROOT
 from data_samples.generator import generate
 from tests.db.import_helpers import fresh_database
-from tests.db.register_helpers import scalar
+from tests.db.register_helpers import rows, scalar
+from tests.db.role_helpers import login_role
 
 WARD = "91001"
 
@@ -59,6 +60,7 @@ def seed_a_hole(conn) -> None:
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CADASTRE_")}
     env["DATABASE_URL"] = url
+    env["COLUMNS"] = "200"  # a wide console: rich does not wrap the table cells asserted on
     return subprocess.run(
         [sys.executable, "-m", "cadastre", *args],
         env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
@@ -165,3 +167,77 @@ def test_giving_neither_a_file_nor_a_commune_is_refused(ward_url: str) -> None:
 
     assert result.returncode == 1
     assert "Give either a FILE or --commune CODE" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def ward_admin_url(ward_url: str) -> Iterator[str]:
+    """An administrator of the ward's register: checks and imports run as the register's users
+    do, not as its owner."""
+    with login_role(ward_url, "admin") as url:
+        yield url
+
+
+def test_check_speaks_vietnamese_first_with_english_beside_it(
+    ward_url: str, ward_admin_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "two_squares.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        square_feature(0, 20, 1), square_feature(19, 20, 2)]}), encoding="utf-8")
+    out = tmp_path / "issues.csv"
+
+    result = run_cli(ward_admin_url, "check", str(path), "--crs", "EPSG:5897",
+                     "--rule", "overlap", "-o", str(out))
+
+    assert result.returncode == 0, result.stderr
+    conn = connect(ward_url)
+    try:
+        (names,) = rows(conn, "SELECT name_vi, name_en FROM cadastre.rule "
+                              "WHERE code = 'overlap'")
+        name_vi, name_en = names["name_vi"], names["name_en"]
+    finally:
+        conn.close()
+    with out.open(encoding="utf-8") as handle:
+        (overlap,) = list(csv.DictReader(handle))
+    # The Vietnamese message is the rule's Vietnamese name (chosen by its code), with none of
+    # the English explanation, which is the English message beside it.
+    assert overlap["message_vi"] == name_vi
+    assert "feature 0 of this file" in overlap["message_en"]
+    lines = result.stdout.splitlines()
+    # The summary names the rule Vietnamese first; so do the severity and the counts.
+    assert any(f"{name_vi} / {name_en}" in line and "lỗi / error" in line for line in lines)
+    assert "1 vấn đề, 1 lỗi / 1 issue(s); 1 error(s)" in result.stdout
+    assert "1 vấn đề được chọn theo --rule overlap / 1 issue(s) selected by --rule overlap:" \
+        in result.stdout
+    (line,) = [line for line in lines if line.startswith("  overlap (lỗi / error) 1: ")]
+    assert line.index(name_vi) < line.index("feature 0 of this file")
+
+
+def skipped_lines(output: str) -> list[str]:
+    """The lines saying where the placement rule was skipped (Vietnamese, then English)."""
+    return [line for line in output.splitlines()
+            if line.startswith(("Chưa nạp ranh giới xã", "No boundary loaded for commune"))]
+
+
+def test_check_says_the_placement_rule_was_skipped_as_the_import_does(
+    ward_url: str, ward_admin_url: str, tmp_path: Path
+) -> None:
+    # Commune 00070 of this register has no boundary loaded; 91001 (the sample ward) has one.
+    path = tmp_path / "one_square.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        square_feature(5000, 20, 1)]}), encoding="utf-8")
+    skipped_vi = "Chưa nạp ranh giới xã 00070: đã bỏ qua quy tắc vị trí"
+    skipped_en = "No boundary loaded for commune 00070: the placement rule"
+
+    checked = run_cli(ward_admin_url, "check", str(path), "--crs", "EPSG:5897")
+    assert checked.returncode == 0, checked.stderr
+    said = skipped_lines(checked.stdout)
+    assert [skipped_vi in said[0], skipped_en in said[1]] == [True, True]
+    assert "was skipped there" in said[1]
+    assert "Chưa nạp ranh giới" in run_cli(ward_admin_url, "check", "--commune", "00070").stdout
+    assert "Chưa nạp ranh giới" not in run_cli(ward_admin_url, "check", "--commune", WARD).stdout
+
+    imported = run_cli(ward_admin_url, "import", str(path), "--crs", "EPSG:5897",
+                       "--officer", "Lan")
+    assert imported.returncode == 0, imported.stderr
+    # The same words, in the same order, in the import's output.
+    assert skipped_lines(imported.stdout) == said
