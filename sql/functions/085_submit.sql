@@ -14,8 +14,9 @@
 --   merge        (replaces [ids])                   → submit_merge      → merge_parcels
 --   new          (none of those)                    → submit_new        → register_parcel
 -- cadastre.submit_edits_report runs the same and answers with a JSON report instead of an
--- exception: what the QGIS plugin calls, because QGIS's connection API only passes an error's
--- text, not its SQLSTATE, detail and hint.
+-- exception, for a client that cannot read an error's SQLSTATE, detail and hint. The QGIS
+-- plugin calls submit_edits itself, inside its guarded statement (logic/sql.py), which hands
+-- those diagnostics back as JSON.
 --
 -- Functions:
 --   next_parcel_number(commune text, sheet text) → integer       the sheet's next free number
@@ -202,9 +203,10 @@ BEGIN
             USING ERRCODE = 'check_violation', CONSTRAINT = 'edit_identity',
                   HINT = 'Restore the parcel''s number; renumbering is not a boundary edit.';
     END IF;
-    PERFORM cadastre.correct_boundary(p_dossier.id, v_parcel.id,
-                                      cadastre.edit_geom(p_edit, v_label), p_edit.legal_area,
-                                      p_edit.version);
+    PERFORM cadastre.correct_boundary(p_dossier_id => p_dossier.id, p_parcel_id => v_parcel.id,
+                                      p_geom => cadastre.edit_geom(p_edit, v_label),
+                                      p_legal_area => p_edit.legal_area,
+                                      p_expected_version => p_edit.version);
     RETURN QUERY SELECT p_edit.n, 'changed'::text, v_parcel.id, v_label;
 END;
 $$;
@@ -270,8 +272,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'To change the boundary alone, submit it as an edit of the parcel.';
     END IF;
-    v_ids := cadastre.split_parcel(p_dossier.id, v_parent.id, v_geoms, v_numbers, v_uses,
-                                   v_areas, NULL, v_sheets);
+    v_ids := cadastre.split_parcel(p_dossier_id => p_dossier.id, p_parent_id => v_parent.id,
+                                   p_geoms => v_geoms, p_numbers => v_numbers,
+                                   p_land_uses => v_uses, p_legal_areas => v_areas,
+                                   p_sheets => v_sheets);
     RETURN QUERY SELECT (p_children[1]).n, 'retired'::text, v_parent.id, v_label;
     RETURN QUERY SELECT (p_children[c.k]).n, 'created'::text, c.id, cadastre.parcel_ref(c.id)
                  FROM unnest(v_ids) WITH ORDINALITY AS c(id, k) ORDER BY c.k;
@@ -299,9 +303,10 @@ BEGIN
                                      FROM unnest(p_edit.replaces) AS x));
     v_sheet := coalesce(p_edit.sheet_number, v_first.sheet_number);
     v_new := cadastre.merge_parcels(
-        p_dossier.id, p_edit.replaces,
-        coalesce(p_edit.parcel_number, cadastre.next_parcel_number(v_first.commune_code, v_sheet)),
-        v_sheet);
+        p_dossier_id => p_dossier.id, p_parcel_ids => p_edit.replaces,
+        p_number => coalesce(p_edit.parcel_number,
+                             cadastre.next_parcel_number(v_first.commune_code, v_sheet)),
+        p_sheet => v_sheet);
     -- The result is the union of the parcels it replaces: the edit's geometry must be it.
     v_differ := ST_Area(ST_SymDifference(cadastre.edit_geom(p_edit, v_label),
                                          (SELECT p.geom FROM cadastre.parcel AS p
@@ -341,10 +346,11 @@ BEGIN
     v_geom := cadastre.edit_geom(p_edit, v_label);
     v_area := round(coalesce(p_edit.legal_area, ST_Area(v_geom)::numeric), 1);
     v_new := cadastre.register_parcel(
-        p_dossier.id, v_commune, p_edit.sheet_number,
-        coalesce(p_edit.parcel_number,
-                 cadastre.next_parcel_number(v_commune, p_edit.sheet_number)),
-        v_geom, v_area, cadastre.single_use(p_edit.land_use, v_area, NULL), NULL);
+        p_dossier_id => p_dossier.id, p_commune => v_commune, p_sheet => p_edit.sheet_number,
+        p_number => coalesce(p_edit.parcel_number,
+                             cadastre.next_parcel_number(v_commune, p_edit.sheet_number)),
+        p_geom => v_geom, p_legal_area => v_area,
+        p_land_uses => cadastre.single_use(p_edit.land_use, v_area, NULL), p_holders => NULL);
     RETURN QUERY SELECT p_edit.n, 'created'::text, v_new, cadastre.parcel_ref(v_new);
 END;
 $$;

@@ -155,8 +155,10 @@ class OfficerSession:
         person) approves it; edits can be submitted for it from then on."""
         found = self.register.change(
             "SELECT to_jsonb(cadastre.open_dossier("
-            f"{literal(number)}, {literal(kind)}, {literal(received_on)}::date, "
-            f"{literal(officer)}, {literal(legal_basis or None)}, {literal(self.commune)}))::text")
+            f"p_number => {literal(number)}, p_kind => {literal(kind)}, "
+            f"p_received_on => {literal(received_on)}::date, p_officer => {literal(officer)}, "
+            f"p_legal_basis => {literal(legal_basis or None)}, "
+            f"p_commune_code => {literal(self.commune)}))::text")
         self.dossier = Dossier(int(found), number, kind, legal_basis or None, "received")
         return self.dossier
 
@@ -196,8 +198,9 @@ class OfficerSession:
         try:
             parcels = self.register.change(
                 "SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.edit_n, s.action DESC), "
-                f"'[]')::text FROM cadastre.submit_edits({self.dossier.id}, "
-                f"{json_array(edits.edits)}, {literal(list(acknowledged or []))}) AS s")
+                f"'[]')::text FROM cadastre.submit_edits(p_dossier_id => {self.dossier.id}, "
+                f"p_edits => {json_array(edits.edits)}, "
+                f"p_acknowledged => {literal(list(acknowledged or []))}) AS s")
         except UnreachableError:
             raise
         except RegisterError as exc:
