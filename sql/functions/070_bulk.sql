@@ -435,9 +435,11 @@ BEGIN
     WHERE NOT ST_CoveredBy(w.geom, u.boundary);
     PERFORM cadastre.bulk_forget_decided(p_batch_id);
 
-    -- Against the current register: the same rule the commit-time trigger applies.
+    -- Against the current register: the same rule the commit-time trigger applies. Partners
+    -- in a fixed order, so the import and its dry run name and locate the same first one.
     PERFORM cadastre.quarantine(p_batch_id, 'overlap',
-        string_agg(i.message_en, '; '), ARRAY[w.feature_ref], ARRAY[(array_agg(i.location))[1]])
+        string_agg(i.message_en, '; ' ORDER BY i.other_ref), ARRAY[w.feature_ref],
+        ARRAY[(array_agg(i.location ORDER BY i.other_ref))[1]])
     FROM bulk_work AS w
     CROSS JOIN LATERAL cadastre.overlap_issues(w.geom, w.feature_ref) AS i
     GROUP BY w.feature_ref;
