@@ -241,3 +241,23 @@ def test_check_says_the_placement_rule_was_skipped_as_the_import_does(
     assert imported.returncode == 0, imported.stderr
     # The same words, in the same order, in the import's output.
     assert skipped_lines(imported.stdout) == said
+
+
+def test_import_names_its_reasons_by_code_vietnamese_first_as_check_does(
+    ward_url: str, ward_admin_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "overlapping.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        square_feature(8000, 20, 31), square_feature(8019, 20, 32)]}), encoding="utf-8")
+    conn = connect(ward_url)
+    try:
+        (names,) = rows(conn, "SELECT name_vi, name_en FROM cadastre.rule "
+                              "WHERE code = 'overlap'")
+    finally:
+        conn.close()
+
+    imported = run_cli(ward_admin_url, "import", str(path), "--crs", "EPSG:5897",
+                       "--officer", "Lan")
+
+    assert imported.returncode == 0, imported.stderr
+    assert f"  overlap: 1 — {names['name_vi']} / {names['name_en']}" in imported.stdout
