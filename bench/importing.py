@@ -11,6 +11,8 @@ from bench.measure import Figure, Results
 from cadastre.db.connection import connect, create_database, drop_database, owner_url
 from cadastre.db.copy import copy_rows
 from cadastre.db.migrate import migrate
+from cadastre.register.binding import communes, dossiers, imports
+from cadastre.register.binding.call import one_value
 from cadastre.register.setup import init_register
 
 SRID = 5897
@@ -57,7 +59,7 @@ def run(parcels: int, results: Results) -> None:
         init_register(conn, "01")
         with conn, conn.cursor() as cur:
             for commune in ward.communes:
-                cur.execute("SELECT cadastre.add_commune(%s, %s)", (commune.code, commune.name))
+                communes.add_commune(cur, code=commune.code, name=commune.name)
         raw_ms = _raw_path(conn, rows)
         product_ms, summary = _product_path(conn, rows)
     finally:
@@ -96,12 +98,12 @@ def _raw_path(conn, rows: list[tuple]) -> float:
 def _product_path(conn, rows: list[tuple]) -> tuple[float, dict]:
     started = time.monotonic()
     with conn, conn.cursor() as cur:
-        cur.execute(
-            "SELECT cadastre.open_dossier('BENCH-IMPORT', 'first_registration', "
-            "current_date, 'bench')"
+        today = one_value(cur, "SELECT current_date", {})
+        dossier = dossiers.open_dossier(
+            cur, number="BENCH-IMPORT", kind="first_registration", received_on=today,
+            officer="bench",
         )
-        dossier = cur.fetchone()[0]
-        cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
+        dossiers.decide_dossier(cur, dossier_id=dossier, status="approved", decided_on=today)
         cur.execute("INSERT INTO cadastre.import_batch (source) VALUES ('bench') RETURNING id")
         batch = cur.fetchone()[0]
         copy_rows(
@@ -110,6 +112,5 @@ def _product_path(conn, rows: list[tuple]) -> tuple[float, dict]:
             "sheet_number, parcel_number, geom, legal_area, land_uses, address)",
             ((batch, *row) for row in rows),
         )
-        cur.execute("SELECT cadastre.register_staged(%s, %s)", (batch, dossier))
-        summary = cur.fetchone()[0]
+        summary = imports.register_staged(cur, batch_id=batch, dossier_id=dossier)
     return (time.monotonic() - started) * 1000, summary

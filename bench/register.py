@@ -7,6 +7,8 @@ import random
 
 from bench.measure import Figure, Results, summary, timings
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers
+from cadastre.register.binding.call import one_value
 
 SAMPLES = 1000
 BLOCKS = 10
@@ -36,12 +38,12 @@ def _current_ids(conn) -> list[int]:
 def _versioned_update(conn, ids: list[int], parcels: int, results: Results) -> None:
     rng = random.Random(1)
     with conn.cursor() as cur:
-        cur.execute(
-            "SELECT cadastre.open_dossier('BENCH-' || txid_current(), 'correction', "
-            "current_date, 'bench')"
+        today = one_value(cur, "SELECT current_date", {})
+        dossier = dossiers.open_dossier(
+            cur, number=one_value(cur, "SELECT 'BENCH-' || txid_current()", {}),
+            kind="correction", received_on=today, officer="bench",
         )
-        dossier = cur.fetchone()[0]
-        cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
+        dossiers.decide_dossier(cur, dossier_id=dossier, status="approved", decided_on=today)
     conn.commit()
     # Disk flush time is the same for both sides and noisy here; leave it out of both.
     with conn.cursor() as cur:

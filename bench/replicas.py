@@ -41,6 +41,8 @@ from cadastre.db import replica as replicas
 from cadastre.db.connection import connect, with_user
 from cadastre.db.roles import add_user
 from cadastre.db.server import ProjectServer
+from cadastre.register.binding import dossiers, rights
+from cadastre.register.binding.call import one_value
 from cadastre.settings import PROJECT_ROOT, Settings
 
 EDITORS = 4
@@ -107,12 +109,12 @@ class Province:
         """An approved mortgage dossier of the officer's commune."""
         number = f"BENCH-{uuid.uuid4().hex[:8]}"
         with closing(connect(self.people["officer"])) as officer, officer, officer.cursor() as cur:
-            cur.execute("SELECT cadastre.open_dossier(%s, 'mortgage', current_date, 'bench', "
-                        "NULL, %s)", (number, COMMUNE))
-            dossier = cur.fetchone()[0]
+            today = one_value(cur, "SELECT current_date", {})
+            dossier = dossiers.open_dossier(cur, number=number, kind="mortgage", received_on=today,
+                                            officer="bench", commune_code=COMMUNE)
         with (closing(connect(self.people["approver"])) as approver, approver,
               approver.cursor() as cur):
-            cur.execute("SELECT cadastre.approve_dossier(%s, current_date)", (dossier,))
+            dossiers.decide_dossier(cur, dossier_id=dossier, status="approved", decided_on=today)
         return dossier
 
     def targets(self) -> tuple[list[int], int, list[str]]:
@@ -134,7 +136,7 @@ def edit_load(province: Province, ids: list[int], lender: int, seconds: float) -
     latencies: list[float] = []
     commits: list[tuple[float, int]] = []
     lock = threading.Lock()
-    dossiers = [province.dossier() for _ in range(EDITORS)]
+    mortgages = [province.dossier() for _ in range(EDITORS)]
     deadline = time.monotonic() + seconds
 
     def officer(n: int) -> None:
@@ -143,8 +145,9 @@ def edit_load(province: Province, ids: list[int], lender: int, seconds: float) -
             while time.monotonic() < deadline:
                 began = time.monotonic()
                 with conn, conn.cursor() as cur:
-                    cur.execute("SELECT cadastre.register_restriction(%s, %s, 'mortgage', %s, "
-                                "%s, NULL)", (dossiers[n], rng.choice(ids), lender, 1_000_000))
+                    rights.register_restriction(cur, dossier_id=mortgages[n],
+                                                parcel_id=rng.choice(ids), kind="mortgage",
+                                                party_id=lender, amount=1_000_000)
                 done = time.monotonic()
                 with conn, conn.cursor() as cur:
                     cur.execute("SELECT pg_current_wal_lsn()::text")
