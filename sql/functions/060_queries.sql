@@ -47,6 +47,30 @@ CREATE OR REPLACE VIEW cadastre.certificate_version AS
     SELECT * FROM cadastre.certificate_history;
 COMMENT ON VIEW cadastre.certificate_version IS 'Every version of every certificate.';
 
+-- A *_version column means what its table's column means: the comment is copied from the live
+-- table (one source of truth), except sys_period, which here tells the live row from a closed one.
+DO $$
+DECLARE
+    v_column record;
+BEGIN
+    FOR v_column IN
+        SELECT v.attrelid::regclass AS view, v.attname,
+               CASE WHEN v.attname = 'sys_period' THEN
+                   'When the register held this version: open-ended for the live version, '
+                   'closed at its replacement for an earlier one (from the _history table).'
+               ELSE col_description(t.attrelid, t.attnum) END AS description
+        FROM unnest(ARRAY['parcel', 'rrr', 'rrr_share', 'party', 'certificate']) AS base(name)
+        JOIN pg_attribute AS t ON t.attrelid = ('cadastre.' || base.name)::regclass
+                              AND t.attnum > 0 AND NOT t.attisdropped
+        JOIN pg_attribute AS v ON v.attrelid = ('cadastre.' || base.name || '_version')::regclass
+                              AND v.attname = t.attname
+    LOOP
+        EXECUTE format('COMMENT ON COLUMN %s.%I IS %L',
+                       v_column.view, v_column.attname, v_column.description);
+    END LOOP;
+END;
+$$;
+
 CREATE OR REPLACE VIEW cadastre.current_parcel AS
     SELECT p.id, p.commune_code, p.sheet_number, p.parcel_number,
            cadastre.parcel_ref(p.commune_code, p.sheet_number, p.parcel_number) AS ref,
@@ -60,6 +84,30 @@ CREATE OR REPLACE VIEW cadastre.current_parcel AS
     WHERE p.status = 'current';
 COMMENT ON VIEW cadastre.current_parcel IS
     'Current parcels with their identity as text and their land-use codes (e.g. ODT+CLN).';
+COMMENT ON COLUMN cadastre.current_parcel.id IS 'The parcel''s surrogate key (cadastre.parcel.id).';
+COMMENT ON COLUMN cadastre.current_parcel.commune_code IS 'Commune part of the identity.';
+COMMENT ON COLUMN cadastre.current_parcel.sheet_number IS 'Map sheet part of the identity (số tờ).';
+COMMENT ON COLUMN cadastre.current_parcel.parcel_number IS 'Parcel number on the sheet (số thửa).';
+COMMENT ON COLUMN cadastre.current_parcel.ref IS
+    'The identity as people write it: commune/sheet/number, e.g. 00070/12/45 (parcel_ref).';
+COMMENT ON COLUMN cadastre.current_parcel.geom IS 'Boundary in the register''s VN-2000 TM-3 CRS.';
+COMMENT ON COLUMN cadastre.current_parcel.legal_area IS 'Registered (legal) area in m².';
+COMMENT ON COLUMN cadastre.current_parcel.measured_area IS
+    'Area of the boundary in m², rounded to 0.1 m²; may differ from the legal area.';
+COMMENT ON COLUMN cadastre.current_parcel.land_uses IS
+    'Land-use purposes with their areas, forms and terms, as cadastre.parcel.land_uses.';
+COMMENT ON COLUMN cadastre.current_parcel.land_use_codes IS
+    'The land-use codes joined by +, largest area first (e.g. ODT+CLN).';
+COMMENT ON COLUMN cadastre.current_parcel.address IS
+    'Street address or locality of the parcel, as registered.';
+COMMENT ON COLUMN cadastre.current_parcel.old_identifiers IS
+    'Earlier identities: [{"commune_code", "sheet_number", "parcel_number", "until"}].';
+COMMENT ON COLUMN cadastre.current_parcel.version IS
+    'The current version number; edits name the version they saw.';
+COMMENT ON COLUMN cadastre.current_parcel.dossier_id IS
+    'The dossier that made the current version.';
+COMMENT ON COLUMN cadastre.current_parcel.changed_at IS
+    'When the current version was written (start of its sys_period).';
 
 CREATE OR REPLACE FUNCTION cadastre.parcel_as_of(p_id bigint, p_at timestamptz)
 RETURNS SETOF cadastre.parcel

@@ -478,10 +478,26 @@ COMMENT ON VIEW cadastre.officer_parcel IS
     'Current parcels as the QGIS plugin''s layer shows them: identity, main land use (for the '
     'map colour), legal and measured area, and the version the officer loads (edits name it). '
     'Saving the layer directly is refused; edits go through cadastre.submit_edits.';
+COMMENT ON COLUMN cadastre.officer_parcel.id IS 'The parcel''s surrogate key, named by edits.';
+COMMENT ON COLUMN cadastre.officer_parcel.commune_code IS 'Commune part of the identity.';
+COMMENT ON COLUMN cadastre.officer_parcel.sheet_number IS 'Map sheet part of the identity (số tờ).';
+COMMENT ON COLUMN cadastre.officer_parcel.parcel_number IS
+    'Parcel number on the sheet (số thửa).';
+COMMENT ON COLUMN cadastre.officer_parcel.ref IS
+    'The identity as the layer labels it: commune/sheet/number, e.g. 00070/12/45.';
+COMMENT ON COLUMN cadastre.officer_parcel.geom IS
+    'Boundary in the register''s VN-2000 TM-3 CRS, the geometry the officer edits.';
+COMMENT ON COLUMN cadastre.officer_parcel.legal_area IS 'Registered (legal) area in m².';
+COMMENT ON COLUMN cadastre.officer_parcel.measured_area IS
+    'Area of the boundary in m², rounded to 0.1 m²; may differ from the legal area.';
 COMMENT ON COLUMN cadastre.officer_parcel.land_use IS
     'The first (main) land-use code: the map colour comes from it.';
+COMMENT ON COLUMN cadastre.officer_parcel.land_use_codes IS
+    'All the land-use codes joined by +, largest area first (e.g. ODT+CLN).';
 COMMENT ON COLUMN cadastre.officer_parcel.version IS
     'The version loaded; a submission naming an older one is refused as a conflict.';
+COMMENT ON COLUMN cadastre.officer_parcel.changed_at IS
+    'When the loaded version was written.';
 
 CREATE OR REPLACE FUNCTION cadastre.refuse_layer_write()
 RETURNS trigger

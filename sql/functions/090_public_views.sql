@@ -176,6 +176,20 @@ CREATE OR REPLACE VIEW public_register.commune AS
 COMMENT ON VIEW public_register.commune IS
     'Communes and wards with a folded name for accent-insensitive search, whether in force, '
     'what replaced a merged one, and their extent (WGS 84 [west, south, east, north]).';
+COMMENT ON COLUMN public_register.commune.code IS 'National commune code, 5 digits.';
+COMMENT ON COLUMN public_register.commune.name IS
+    'Official name in Vietnamese, as the citizen reads it (e.g. Phường Hoàn Kiếm).';
+COMMENT ON COLUMN public_register.commune.name_folded IS
+    'The name folded for search: lower case, no diacritics, đ → d (public_register.fold).';
+COMMENT ON COLUMN public_register.commune.province_code IS
+    'National code of the province it belongs to, 2 digits.';
+COMMENT ON COLUMN public_register.commune.in_force IS
+    'True while the commune exists in law; false once it was merged away.';
+COMMENT ON COLUMN public_register.commune.replaced_by IS
+    'Code of the unit that took over after a merger; null while in force.';
+COMMENT ON COLUMN public_register.commune.bbox IS
+    'Extent in WGS 84 degrees [west, south, east, north] to zoom the map to; null when no '
+    'boundary is loaded.';
 
 CREATE OR REPLACE VIEW public_register.land_use_code AS
     SELECT code, name, group_code, fill_color
@@ -183,6 +197,14 @@ CREATE OR REPLACE VIEW public_register.land_use_code AS
     WHERE NOT is_group;
 COMMENT ON VIEW public_register.land_use_code IS
     'Land-use purpose codes with their names and standard map colours (the map legend).';
+COMMENT ON COLUMN public_register.land_use_code.code IS
+    'Code as written on maps (ODT, CLN…), the code a parcel''s main_land_use names.';
+COMMENT ON COLUMN public_register.land_use_code.name IS
+    'Name of the purpose in Vietnamese (TT 27/2018).';
+COMMENT ON COLUMN public_register.land_use_code.group_code IS
+    'NNP agricultural, PNN non-agricultural, CSD unused.';
+COMMENT ON COLUMN public_register.land_use_code.fill_color IS
+    'Standard map fill colour, as the legend and the map tiles show it.';
 
 CREATE OR REPLACE VIEW public_register.certificate AS
     SELECT c.serial, c.issued_on, c.cancelled_on,
@@ -198,6 +220,17 @@ CREATE OR REPLACE VIEW public_register.certificate AS
 COMMENT ON VIEW public_register.certificate IS
     'Certificates by serial: issue and cancellation dates, replacement, the parcels covered '
     '(never the holders).';
+COMMENT ON COLUMN public_register.certificate.serial IS
+    'Serial printed on the certificate: two capital letters and six digits.';
+COMMENT ON COLUMN public_register.certificate.issued_on IS 'Date the certificate was issued.';
+COMMENT ON COLUMN public_register.certificate.cancelled_on IS
+    'Date it was cancelled (replaced, or its parcel split or merged); null while in force.';
+COMMENT ON COLUMN public_register.certificate.in_force IS
+    'True while not cancelled: the citizen can rely on it.';
+COMMENT ON COLUMN public_register.certificate.replaced_by IS
+    'Serial of the certificate issued in its place, if any.';
+COMMENT ON COLUMN public_register.certificate.parcels IS
+    'Identities (commune/sheet/number) of the parcels it covers, in order; no holder.';
 
 CREATE OR REPLACE VIEW public_register.parcel AS
     SELECT p.id, p.commune_code || '/' || p.sheet_number || '/' || p.parcel_number AS ref,
@@ -214,6 +247,28 @@ CREATE OR REPLACE VIEW public_register.parcel AS
 COMMENT ON VIEW public_register.parcel IS
     'Every parcel ever registered (current or retired) with its identity, area, address, main '
     'land use, status codes and whether a certificate is in force; no personal data.';
+COMMENT ON COLUMN public_register.parcel.id IS
+    'The parcel''s key, kept across its versions (the web view''s links use it).';
+COMMENT ON COLUMN public_register.parcel.ref IS
+    'The identity as people write it: commune/sheet/number, e.g. 00070/12/45.';
+COMMENT ON COLUMN public_register.parcel.commune_code IS 'Commune part of the identity.';
+COMMENT ON COLUMN public_register.parcel.sheet_number IS 'Map sheet part of the identity (số tờ).';
+COMMENT ON COLUMN public_register.parcel.parcel_number IS 'Parcel number on the sheet (số thửa).';
+COMMENT ON COLUMN public_register.parcel.status IS
+    'current, or retired by a split, merge or acquisition.';
+COMMENT ON COLUMN public_register.parcel.legal_area IS 'Registered (legal) area in m².';
+COMMENT ON COLUMN public_register.parcel.address IS
+    'Street address or locality of the parcel as registered (never a holder''s address).';
+COMMENT ON COLUMN public_register.parcel.main_land_use IS
+    'The land-use code with the largest area (a public_register.land_use_code).';
+COMMENT ON COLUMN public_register.parcel.status_codes IS
+    'What a buyer or lender must know, least serious first (public_register.status_codes): '
+    'registered then corridor, dossier_in_progress, planning, acquisition, mortgaged, '
+    'disputed, seized; or retired alone.';
+COMMENT ON COLUMN public_register.parcel.certificate_issued IS
+    'True when a certificate in force covers the parcel (its serial is not shown here).';
+COMMENT ON COLUMN public_register.parcel.changed_at IS
+    'When the register last changed the parcel (start of its current version).';
 
 -- What the web role may use --------------------------------------------------------------------
 

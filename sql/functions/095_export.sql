@@ -26,6 +26,11 @@ CREATE OR REPLACE VIEW cadastre.land_use_lineage AS
 COMMENT ON VIEW cadastre.land_use_lineage IS
     'Each land-use code with itself and every heading above it in the land-statistics tree '
     '(distance 0 = the code itself): LUC is under LUA, CHN, SXN and NNP.';
+COMMENT ON COLUMN cadastre.land_use_lineage.code IS 'A land-use code (cadastre.land_use_code).';
+COMMENT ON COLUMN cadastre.land_use_lineage.ancestor IS
+    'The code itself or a heading it is totalled under (parent_code, followed upwards).';
+COMMENT ON COLUMN cadastre.land_use_lineage.distance IS
+    'Steps from code up to ancestor: 0 the code itself, 1 its parent, 2 the parent''s parent…';
 
 CREATE OR REPLACE FUNCTION cadastre.land_use_descendants(p_codes text[])
 RETURNS text[]
