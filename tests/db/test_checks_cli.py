@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import clock, dossiers, parcels
 from cadastre.samples.loader import load_ward
 from cadastre.settings import PROJECT_ROOT
 from data_samples.generator import generate
@@ -44,17 +45,21 @@ def ward_url(server_url: str, admin_url: str, register_template_name: str) -> It
 def seed_a_hole(conn) -> None:
     """Shrink one inner house plot by 0.5 m: the ward then has exactly one issue (a hole)."""
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.set_clock('2030-01-02 12:00+00')")
-        cur.execute("SELECT cadastre.open_dossier('HOLE-1', 'correction', '2030-01-02', 'Lan')")
-        dossier = cur.fetchone()[0]
-        cur.execute("SELECT cadastre.approve_dossier(%s, '2030-01-02')", (dossier,))
+        clock.set_clock(cur, at="2030-01-02 12:00+00")
+        dossier = dossiers.open_dossier(
+            cur, number="HOLE-1", kind="correction", received_on="2030-01-02", officer="Lan"
+        )
+        dossiers.decide_dossier(
+            cur, dossier_id=dossier, status="approved", decided_on="2030-01-02"
+        )
         cur.execute(
-            "SELECT cadastre.correct_boundary(%s, p.id, "
-            "  ST_Multi(ST_Buffer(p.geom, -0.5, 'join=mitre')), NULL, NULL) "
+            "SELECT p.id, ST_Multi(ST_Buffer(p.geom, -0.5, 'join=mitre')) "
             "FROM cadastre.parcel AS p JOIN cadastre.admin_unit AS u ON u.code = p.commune_code "
             "WHERE p.commune_code = %s AND p.status = 'current' "
             "  AND p.land_uses -> 0 ->> 'code' = 'ODT' AND ST_Within(ST_Buffer(p.geom, 5), "
-            "  u.boundary) ORDER BY p.id LIMIT 1", (dossier, WARD))
+            "  u.boundary) ORDER BY p.id LIMIT 1", (WARD,))
+        parcel_id, shrunk = cur.fetchone()
+        parcels.correct_boundary(cur, dossier_id=dossier, parcel_id=parcel_id, geom=shrunk)
 
 
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess:

@@ -15,13 +15,17 @@ import shapely
 
 from cadastre.checks.runner import Issue, check_commune, check_edit
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers, parcels
 from cadastre.samples.loader import load_ward
 from data_samples.generator import generate
 from tests.db.import_helpers import fresh_database
 from tests.db.register_helpers import (
     Connection,
+    Cursor,
     approve,
     change,
+    cur_scalar,
+    ewkt,
     open_dossier,
     row,
     table_counts,
@@ -82,6 +86,14 @@ def correction_dossier(cur, kind: str = "correction") -> int:
     return dossier
 
 
+def buffered(cur: Cursor, parcel_id: int, metres: float) -> str:
+    """A parcel's boundary grown (or shrunk, metres < 0) all round with mitred corners."""
+    return cur_scalar(
+        cur, "SELECT ST_Multi(ST_Buffer(geom, %s, 'join=mitre')) FROM cadastre.parcel "
+        "WHERE id = %s", (metres, parcel_id),
+    )
+
+
 def an_inner_house_plot(conn: Connection) -> dict:
     """A current ODT parcel well inside the ward (its neighbours all around it)."""
     return row(
@@ -116,11 +128,9 @@ def test_seeded_defects_are_each_reported_once_and_nothing_else(ward_copy: Conne
     cut = another_inner_plot(ward_copy, plot["id"])
     with change(ward_copy, "2030-01-02 12:00+00") as cur:
         # A hole in the fabric: the plot shrunk by 0.5 m all round.
-        cur.execute(
-            "SELECT cadastre.correct_boundary(%s, %s, "
-            "ST_Multi(ST_Buffer(geom, -0.5, 'join=mitre')), NULL, NULL) "
-            "FROM cadastre.parcel WHERE id = %s",
-            (correction_dossier(cur), plot["id"], plot["id"]),
+        parcels.correct_boundary(
+            cur, dossier_id=correction_dossier(cur), parcel_id=plot["id"],
+            geom=buffered(cur, plot["id"], -0.5),
         )
         # The commune's recorded boundary loses a 1 m disc inside another plot, which then
         # lies partly outside its commune.
@@ -153,7 +163,7 @@ def test_parcel_rules_name_the_one_parcel_at_fault_among_the_whole_ward(
     # the parcel it is about, and no other.
     plot = an_inner_house_plot(ward_copy)
     with change(ward_copy, "2030-01-02 12:00+00") as cur:
-        cur.execute("SELECT cadastre.begin_dossier_work(%s)", (correction_dossier(cur),))
+        dossiers.begin_dossier_work(cur, dossier_id=correction_dossier(cur))
         cur.execute(
             "SELECT cadastre.end_rrr(r.id, '2030-01-02') FROM cadastre.open_rrrs(%s) AS r "
             "WHERE r.kind = 'land_use_right'",
@@ -176,10 +186,9 @@ def test_a_boundary_correction_that_overlaps_a_neighbour_is_refused_by_the_regis
     with pytest.raises(psycopg2.Error, match=r"(?i)overlap"), change(
         ward_copy, "2030-01-02 12:00+00"
     ) as cur:
-        cur.execute(
-            "SELECT cadastre.correct_boundary(%s, %s, ST_Multi(ST_Buffer(geom, 1, 'join=mitre')),"
-            " NULL, NULL) FROM cadastre.parcel WHERE id = %s",
-            (correction_dossier(cur), plot["id"], plot["id"]),
+        parcels.correct_boundary(
+            cur, dossier_id=correction_dossier(cur), parcel_id=plot["id"],
+            geom=buffered(cur, plot["id"], 1),
         )
     ward_copy.rollback()
 
@@ -198,9 +207,10 @@ def test_a_parcel_outside_its_commune_boundary_is_refused_at_commit(
     refused = pytest.raises(psycopg2.Error, match="outside the boundary of commune 91001")
     with refused, change(ward_copy, "2030-01-03 12:00+00") as cur:
         dossier = correction_dossier(cur, "first_registration")
-        cur.execute("SELECT cadastre.register_parcel(%s, %s, '1', 9001, "
-                    "ST_GeomFromText(%s, 5897), 100, '[{\"code\": \"ODT\", \"area\": 100}]', "
-                    "NULL)", (dossier, WARD, square))
+        parcels.register_parcel(
+            cur, dossier_id=dossier, commune=WARD, sheet="1", number=9001, geom=ewkt(square),
+            legal_area=100, land_uses='[{"code": "ODT", "area": 100}]', holders=None,
+        )
     ward_copy.rollback()
     assert table_counts(ward_copy) == before
 

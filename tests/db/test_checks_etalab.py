@@ -15,6 +15,7 @@ import pytest
 from cadastre.checks.runner import check_source
 from cadastre.db.connection import connect
 from cadastre.io.reader import read_source
+from cadastre.register.binding import communes, setup
 from tests.db.import_helpers import ETALAB
 
 
@@ -23,11 +24,11 @@ def lambert_register(db_url: str):
     """A register in Lambert-93 (EPSG:2154), where French areas are true."""
     conn = connect(db_url)
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.init_register('01', 2154)")
+        setup.init_register(cur, province_code="01", srid=2154)
         # The check is the import's dry run: the communes must be the register's, as they
         # must for the import.
         for code, name in (("75118", "Paris 18e arrondissement"), ("91216", "Épinay-sur-Orge")):
-            cur.execute("SELECT cadastre.add_commune(%s, %s)", (code, name))
+            communes.add_commune(cur, code=code, name=name)
     yield conn
     conn.close()
 

@@ -20,6 +20,7 @@ from cadastre.db.connection import connect, ensure_database
 from cadastre.db.migrate import migrate
 from cadastre.db.server import ProjectServer
 from cadastre.errors import ServerError
+from cadastre.register.binding import communes, setup
 from cadastre.settings import PROJECT_ROOT, Settings
 from tests.db.register_helpers import (
     approved_dossier,
@@ -131,8 +132,8 @@ def crashable_server(private_home: Path):  # noqa: F811  (the fixture imported a
     try:
         migrate(conn)
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.init_register('01')")
-            cur.execute("SELECT cadastre.add_commune('00070', 'Phường Hoàn Kiếm')")
+            setup.init_register(cur, province_code="01")
+            communes.add_commune(cur, code="00070", name="Phường Hoàn Kiếm")
         with change(conn, "2012-03-01") as cur:
             register_parcel(
                 cur,

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers
 from tests.db.import_helpers import fetch, run_cli, scalar, table_counts, write_layer
 
 ORIGIN_E, ORIGIN_N = 586_000.0, 2_326_000.0
@@ -91,12 +92,13 @@ def test_import_under_an_existing_approved_dossier(register_url: str, tmp_path: 
     conn = connect(register_url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "SELECT cadastre.open_dossier('12/2024/ĐK', 'first_registration', "
-                "'2024-01-02', 'Lan')"
+            dossier = dossiers.open_dossier(
+                cur, number="12/2024/ĐK", kind="first_registration", received_on="2024-01-02",
+                officer="Lan",
             )
-            dossier = cur.fetchone()[0]
-            cur.execute("SELECT cadastre.approve_dossier(%s, '2024-01-10')", (dossier,))
+            dossiers.decide_dossier(
+                cur, dossier_id=dossier, status="approved", decided_on="2024-01-10"
+            )
         result = run_cli(
             register_url, "import", str(small_file(tmp_path)), "--dossier", str(dossier)
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from cadastre.register.binding import parcels, rights
 from tests.db.register_helpers import (
     COMMUNE,
     OTHER_COMMUNE,
@@ -22,6 +23,7 @@ from tests.db.register_helpers import (
     change,
     change_land_use,
     correct_boundary,
+    cur_scalar,
     first_registration,
     holders,
     issue_certificate,
@@ -105,13 +107,13 @@ def qgis_update(cur: Cursor, parcel_id: int, assignments: str, params: list,
 
 def op_register(cur: Cursor, number: int, geom_expr: str, params: list, legal_area=100.0,
                 uses: str | None = None, commune: str = COMMUNE) -> None:
-    """cadastre.register_parcel with any geometry expression."""
+    """cadastre.register_parcel (through the binding) of any geometry expression's value."""
     dossier = approved_dossier(cur, "first_registration", LATER)
     owner = add_party(cur, "Đỗ Văn Giang")
-    cur.execute(
-        f"SELECT cadastre.register_parcel(%s, %s, %s, %s, {geom_expr}, %s, %s, %s)",
-        [dossier, commune, SHEET, number, *params, legal_area,
-         uses or land_uses(("ODT", float(legal_area))), holders((owner, "1"))],
+    parcels.register_parcel(
+        cur, dossier_id=dossier, commune=commune, sheet=SHEET, number=number,
+        geom=cur_scalar(cur, f"SELECT {geom_expr}", params), legal_area=legal_area,
+        land_uses=uses or land_uses(("ODT", float(legal_area))), holders=holders((owner, "1")),
     )
 
 
@@ -406,8 +408,10 @@ def test_restrictions_of_one_kind_may_overlap_in_time(register, parcel_45) -> No
         first = add_party(cur, "Ngân hàng A", kind="organisation")
         second = add_party(cur, "Ngân hàng B", kind="organisation")
         for bank in (first, second):
-            cur.execute("SELECT cadastre.register_restriction(%s, %s, 'mortgage', %s)",
-                        (approved_dossier(cur, "mortgage", "2015-01-01"), parcel_45, bank))
+            rights.register_restriction(
+                cur, dossier_id=approved_dossier(cur, "mortgage", "2015-01-01"),
+                parcel_id=parcel_45, kind="mortgage", party_id=bank,
+            )
     assert sorted(r["kind"] for r in open_rights(register, parcel_45)) == [
         "land_use_right", "mortgage", "mortgage"]
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 
+from cadastre.register.binding import dossiers, parcels
 from tests.db.register_helpers import (
     COMMUNE,
     OTHER_COMMUNE,
@@ -110,12 +111,10 @@ def test_first_registration_reprojects_a_wgs84_geometry_into_the_register_crs(re
         owner = add_party(cur, "Lê Thị Cúc")
         wgs84 = cur_scalar(cur, "SELECT ST_AsText(ST_Transform(ST_GeomFromText(%s, 5897), 4326))",
                            (square(0, 0, 10),))
-        parcel_id = cur_scalar(
-            cur,
-            "SELECT cadastre.register_parcel(%s, %s, %s, %s, ST_GeomFromText(%s, 4326), NULL, "
-            "%s, %s)",
-            (dossier, COMMUNE, SHEET, 8, wgs84, land_uses(("ODT", 100.0)),
-             holders((owner, "1"))),
+        parcel_id = parcels.register_parcel(
+            cur, dossier_id=dossier, commune=COMMUNE, sheet=SHEET, number=8,
+            geom=f"SRID=4326;{wgs84}", legal_area=None, land_uses=land_uses(("ODT", 100.0)),
+            holders=holders((owner, "1")),
         )
     registered = parcel(register, parcel_id)
     assert scalar(register, "SELECT ST_SRID(geom) FROM cadastre.parcel WHERE id = %s",
@@ -820,8 +819,8 @@ def test_dossier_is_received_then_approved_or_rejected_and_then_final(register) 
 
     with change(register, "2020-01-20") as cur:
         approve(cur, accepted, "2020-01-20")
-        cur.execute("SELECT cadastre.decide_dossier(%s, 'rejected', '2020-01-21', "
-                    "'Thiếu hồ sơ')", (declined,))
+        dossiers.decide_dossier(cur, dossier_id=declined, status="rejected",
+                                decided_on="2020-01-21", note="Thiếu hồ sơ")
     assert rows(register, "SELECT number, status, decided_on, note FROM cadastre.dossier "
                 "ORDER BY id") == [
         {"number": "HS-01", "status": "approved", "decided_on": d("2020-01-20"), "note": None},
@@ -830,8 +829,8 @@ def test_dossier_is_received_then_approved_or_rejected_and_then_final(register) 
 
     for dossier, number in ((accepted, "HS-01"), (declined, "HS-02")):
         def decide_again(cur, dossier=dossier):
-            cur.execute("SELECT cadastre.decide_dossier(%s, 'rejected', '2020-02-01')",
-                        (dossier,))
+            dossiers.decide_dossier(cur, dossier_id=dossier, status="rejected",
+                                    decided_on="2020-02-01")
 
         def edit(cur, dossier=dossier):
             cur.execute("UPDATE cadastre.dossier SET officer = 'someone else' WHERE id = %s",
@@ -848,7 +847,8 @@ def test_a_rejected_dossier_changes_nothing(register) -> None:
     parcel_id, _ = first_registration(register, "2012-03-01", 45, square(0, 0, 10))
     with change(register, "2020-01-02") as cur:
         dossier = open_dossier(cur, "sale", "2020-01-02", number="HS-09")
-        cur.execute("SELECT cadastre.decide_dossier(%s, 'rejected', '2020-01-05')", (dossier,))
+        dossiers.decide_dossier(cur, dossier_id=dossier, status="rejected",
+                                decided_on="2020-01-05")
     before = register_state(register)
 
     def sell(cur):
