@@ -55,10 +55,11 @@ def check(
         raise CadastreError("Give either a FILE or --commune CODE (not both)")
     conn = connect()
     try:
-        if commune:
+        if commune is not None:
             issues = check_commune(conn, commune)
             skipped = commune_placement_skipped(conn, commune)
         else:
+            assert path is not None  # exactly one of FILE and --commune, checked above
             try:
                 source = read_source(path, layer, mapping, crs)
             except MissingCrsError as error:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import overload
 
 import psycopg2
 from rich.console import Console
@@ -31,6 +32,10 @@ def work() -> Iterator[Cursor]:
         raise database_error(exc) from exc
 
 
+@overload
+def parse_date(value: str, option: str) -> dt.date: ...
+@overload
+def parse_date(value: str | None, option: str) -> dt.date | None: ...
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """Parse YYYY-MM-DD, naming the option when it is malformed."""
     if value is None:

@@ -6,6 +6,7 @@ import socket
 from datetime import UTC
 from pathlib import Path
 
+import psycopg2.extensions
 import typer
 from rich.progress import Progress
 
@@ -23,6 +24,7 @@ from cadastre.db.connection import (
     uses_external_server,
     with_database,
 )
+from cadastre.db.rows import one_row
 from cadastre.db.server import ProjectServer
 from cadastre.errors import CadastreError
 from cadastre.register import pages
@@ -427,16 +429,16 @@ def _print_report(report: migrations.MigrationReport) -> None:
         console.print("Schema is up to date; nothing to do")
 
 
-def _print_versions(conn) -> None:
+def _print_versions(conn: psycopg2.extensions.connection) -> None:
     with conn.cursor() as cur:
         cur.execute("SHOW server_version")
-        pg_version = cur.fetchone()[0]
+        pg_version = one_row(cur)[0]
         cur.execute("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
         row = cur.fetchone()
     console.print(f"PostgreSQL {pg_version}; PostGIS {row[0] if row else 'not installed'}")
 
 
-def _print_migrations(conn) -> None:
+def _print_migrations(conn: psycopg2.extensions.connection) -> None:
     known = migrations.load_migrations()
     applied = migrations.applied_migrations(conn)
     try:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import psycopg2.extensions
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
@@ -91,7 +92,7 @@ def import_file(
         console.print(f"Outcome of every feature written to {report}")
 
 
-def _province_crs(conn, province: str) -> str:
+def _province_crs(conn: psycopg2.extensions.connection, province: str) -> str:
     with conn.cursor() as cur:
         cur.execute("SELECT srid FROM cadastre.province_crs WHERE province_code = %s", (province,))
         row = cur.fetchone()

@@ -39,6 +39,7 @@ from cadastre.db.replica import (
     side_node,
     superuser_connection,
 )
+from cadastre.db.rows import one_row
 from cadastre.db.server import WAL_WANTED, ProjectServer
 from cadastre.errors import CadastreError, ServerError
 
@@ -95,7 +96,7 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT current_setting('archive_mode'), now()")
-            mode, started = cur.fetchone()
+            mode, started = one_row(cur)
     finally:
         conn.close()
     if mode != "on":
@@ -126,7 +127,7 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT now()")
-            finished = cur.fetchone()[0]
+            finished = one_row(cur)[0]
     finally:
         conn.close()
     size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
@@ -285,7 +286,7 @@ def _wait_for_recovery(cluster: SideCluster) -> None:
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT pg_is_in_recovery()")
-                if not cur.fetchone()[0]:
+                if not one_row(cur)[0]:
                     return
         finally:
             conn.close()

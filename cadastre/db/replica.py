@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+import psycopg2.extensions
 from psycopg2 import sql
 
+from cadastre.db.rows import one_row
 from cadastre.db.secrets import scram_verifier
 from cadastre.db.server import REPLICATION_ROLE, SIDE_META, ProjectServer
 from cadastre.errors import CadastreError, ServerError
@@ -304,7 +306,7 @@ def _own_view(cluster: SideCluster) -> dict:
             cur.execute("SELECT pg_is_in_recovery(), "
                         "       to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', "
                         "               'YYYY-MM-DD HH24:MI:SS UTC')")
-            in_recovery, replayed = cur.fetchone()
+            in_recovery, replayed = one_row(cur)
     finally:
         conn.close()
     return {"in_recovery": in_recovery, "last_replayed": replayed}
@@ -364,7 +366,8 @@ def require_running(primary: ProjectServer) -> None:
                           hint="Start it with `cadastre db start`.")
 
 
-def superuser_connection(node: ProjectServer):
+def superuser_connection(node: ProjectServer) -> psycopg2.extensions.connection:
+    """An autocommit connection to a node's postgres database as the superuser."""
     try:
         conn = psycopg2.connect(node.url("postgres"), connect_timeout=5)
     except psycopg2.OperationalError as exc:

@@ -12,6 +12,7 @@ import psycopg2.extensions
 from psycopg2 import sql
 
 from cadastre.db.connection import mask_password
+from cadastre.db.rows import one_row
 from cadastre.db.secrets import read_passwords
 from cadastre.errors import CadastreError
 from cadastre.national.cluster import SQL, NationalCluster
@@ -92,7 +93,7 @@ def read_province(conninfo: str, url: str) -> tuple[str, str, int]:
     try:
         with conn.cursor() as cur:
             cur.execute("SHOW wal_level")
-            if cur.fetchone()[0] != "logical":
+            if one_row(cur)[0] != "logical":
                 raise CadastreError(
                     f"The province register at {mask_password(url)} does not write logical "
                     "WAL yet.",
@@ -167,9 +168,9 @@ def feeds(cluster: NationalCluster, stale_after_seconds: int) -> list[Feed]:
     for code, name, database, connected, contact, stale in rows:
         with cluster.connect(database) as conn, conn.cursor() as cur:
             cur.execute("SELECT count(*) FILTER (WHERE srsubstate = 'r') FROM pg_subscription_rel")
-            ready = cur.fetchone()[0]
+            ready = one_row(cur)[0]
             cur.execute("SELECT count(*) FROM cadastre.parcel")
-            parcels = cur.fetchone()[0]
+            parcels = one_row(cur)[0]
         found.append(Feed(code, name, database, connected, contact,
                           stale or ready < SUBSCRIBED_TABLES, ready, parcels))
     return found

@@ -26,6 +26,7 @@ import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
 
+from cadastre.db.rows import one_row
 from cadastre.db.secrets import ensure_passwords, scram_verifier, verifier_matches
 from cadastre.db.server import PUBLISHER_ROLE, ProjectServer
 from cadastre.errors import CadastreError
@@ -64,7 +65,7 @@ def publish(server: ProjectServer, database: str, restart: bool,
                 hint="Apply the current SQL first: cadastre db migrate",
             )
         cur.execute("SHOW wal_level")
-        if cur.fetchone()[0] != "logical":
+        if one_row(cur)[0] != "logical":
             cur.execute("ALTER SYSTEM SET wal_level = 'logical'")
             if not restart:
                 return Publication(None, restart_needed=True)
@@ -149,7 +150,7 @@ def _make_public_copy(server: ProjectServer, database: str, copy_password: str) 
         while True:
             cur.execute("SELECT count(*) FILTER (WHERE srsubstate = 'r'), count(*) "
                         "FROM pg_subscription_rel")
-            ready, total = cur.fetchone()
+            ready, total = one_row(cur)
             if total and ready == total:
                 break
             if time.monotonic() > deadline:

@@ -131,7 +131,7 @@ def _new_code(province_code: str, province_key: str, ward_key: str) -> str | Non
         return by_codename[ward_key]
     name = _new_keys.get((province_key, ward_key))
     by_name = {c.name: c.code for c in communes_in_force(province_code)}
-    return by_name.get(name)
+    return None if name is None else by_name.get(name)
 
 
 def correspondence(province_code: str) -> list[Correspondence]:

@@ -158,7 +158,7 @@ def import_boundaries(conn: psycopg2.extensions.connection, path: Path, code_fie
     return codes
 
 
-def _code_text(value) -> str:
+def _code_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()

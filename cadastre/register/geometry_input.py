@@ -13,6 +13,7 @@ from pathlib import Path
 import pyogrio
 import shapely
 from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
 
 from cadastre.errors import CadastreError
 
@@ -89,7 +90,7 @@ def _read_file(path: Path, option: str) -> list[str]:
     return found
 
 
-def _ewkb(geometry: shapely.Geometry, srid: int, where: str) -> str:
+def _ewkb(geometry: BaseGeometry, srid: int, where: str) -> str:
     if geometry.is_empty:
         raise CadastreError(f"{where}: the geometry is empty", hint="Give one with coordinates.")
     return shapely.to_wkb(shapely.set_srid(geometry, srid), hex=True, include_srid=True)

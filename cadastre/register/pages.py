@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import psycopg2
+import psycopg2.extensions
 
 from cadastre.db.connection import user_error
+from cadastre.db.rows import one_row
 
 BATCH = 500  # pages per transaction (≈ 0.5 s): progress is kept if interrupted
 
 
-def pages_to_publish(conn) -> list[int]:
+def pages_to_publish(conn: psycopg2.extensions.connection) -> list[int]:
     """Ids of the parcels whose page is not in force (missing, put out by a change, or past
     the day a right or restriction on it ends)."""
     with conn, conn.cursor() as cur:
@@ -26,7 +28,9 @@ def pages_to_publish(conn) -> list[int]:
 
 
 def publish_pages(
-    conn, ids: list[int] | None = None, on_batch: Callable[[int], None] | None = None
+    conn: psycopg2.extensions.connection,
+    ids: list[int] | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Publish the pages of `ids` (default: every one not in force), one committed
     transaction per batch, so an interruption keeps what was done; returns pages written."""
@@ -37,7 +41,7 @@ def publish_pages(
         try:
             with conn, conn.cursor() as cur:  # committed, or rolled back on any error
                 cur.execute("SELECT public_register.publish_pages(%s::bigint[])", (batch,))
-                written += cur.fetchone()[0]
+                written += one_row(cur)[0]
         except psycopg2.Error as exc:
             raise user_error(exc) from exc
         if on_batch:

@@ -8,6 +8,7 @@ import psycopg2
 import psycopg2.extensions
 
 from cadastre.db.connection import user_error
+from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.register.binding import setup as binding
 
@@ -27,7 +28,7 @@ def read_setting(conn: psycopg2.extensions.connection) -> RegisterSetting | None
     """The register's province and SRID, or None when it has not been created."""
     with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('cadastre.register_setting') IS NOT NULL")
-        if not cur.fetchone()[0]:
+        if not one_row(cur)[0]:
             return None
         cur.execute(
             "SELECT s.province_code, p.province_name, s.srid FROM cadastre.register_setting AS s "

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import psycopg2
 import psycopg2.extensions
@@ -19,6 +20,7 @@ from psycopg2.extras import execute_values
 
 from cadastre.db.connection import user_error
 from cadastre.db.copy import copy_rows
+from cadastre.db.rows import one_row
 from cadastre.errors import CadastreError
 from cadastre.register.binding import (
     certificates,
@@ -30,6 +32,12 @@ from cadastre.register.binding import (
     rights,
     setup,
 )
+from cadastre.register.binding.call import Cursor
+
+if TYPE_CHECKING:  # the generator's records: read here, never built
+    from shapely.geometry.base import BaseGeometry
+
+    from data_samples.generator.model import Certificate, Dossier, Parcel, Ward
 
 # The generator's land-use form codes (Vietnamese acronyms) → the register's.
 FORMS = {
@@ -68,7 +76,9 @@ class Ids:
 
 
 def load_ward(
-    conn: psycopg2.extensions.connection, ward, progress: Callable[[str, int], None] | None = None
+    conn: psycopg2.extensions.connection,
+    ward: Ward,
+    progress: Callable[[str, int], None] | None = None,
 ) -> LoadReport:
     """Load a generated ward; a ward already in the register is left as it is."""
     report = LoadReport()
@@ -101,12 +111,12 @@ def load_ward(
     return report
 
 
-def _already_loaded(conn: psycopg2.extensions.connection, ward) -> bool:
+def _already_loaded(conn: psycopg2.extensions.connection, ward: Ward) -> bool:
     codes = [commune.code for commune in ward.communes]
     with conn, conn.cursor() as cur:
         setup.require_register(cur)
         cur.execute("SELECT count(*) FROM cadastre.admin_unit WHERE code = ANY(%s)", (codes,))
-        present = cur.fetchone()[0]
+        present = one_row(cur)[0]
     if present and present < len(codes):
         raise CadastreError(
             "The register has some of the sample's communes but not all of them",
@@ -120,7 +130,7 @@ def _noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
-def _load_communes(cur, ward) -> int:
+def _load_communes(cur: Cursor, ward: Ward) -> int:
     for commune in ward.communes:
         communes.add_commune(
             cur, code=commune.code, name=commune.name, boundary=_ewkt(commune.boundary)
@@ -128,7 +138,7 @@ def _load_communes(cur, ward) -> int:
     return len(ward.communes)
 
 
-def _load_sheets(cur, ward) -> int:
+def _load_sheets(cur: Cursor, ward: Ward) -> int:
     rows = (
         (s.commune_code, str(s.number), s.scale, f"SRID={SOURCE_SRID};{s.footprint.wkt}")
         for s in ward.sheets
@@ -136,20 +146,20 @@ def _load_sheets(cur, ward) -> int:
     return copy_rows(cur, "cadastre.map_sheet (commune_code, number, scale, footprint)", rows)
 
 
-def _ewkt(geometry) -> str:
+def _ewkt(geometry: BaseGeometry) -> str:
     """A generated geometry (shapely, in the sample's CRS) as the binding's EWKT."""
     return f"SRID={SOURCE_SRID};{geometry.wkt}"
 
 
-def _reserve_ids(cur, sequence_of: str, count: int) -> int:
+def _reserve_ids(cur: Cursor, sequence_of: str, count: int) -> int:
     """First of `count` consecutive ids taken from a table's id sequence."""
     cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", (sequence_of,))
-    sequence = cur.fetchone()[0]
+    sequence = one_row(cur)[0]
     cur.execute("SELECT setval(%s, nextval(%s) + %s - 1)", (sequence, sequence, count))
-    return cur.fetchone()[0] - count + 1
+    return one_row(cur)[0] - count + 1
 
 
-def _load_parties(cur, ward, ids: Ids) -> int:
+def _load_parties(cur: Cursor, ward: Ward, ids: Ids) -> int:
     parties = list(ward.parties)
     first = _reserve_ids(cur, "cadastre.party", len(parties))
     for offset, party in enumerate(parties):
@@ -187,7 +197,7 @@ def _member_role(group_kind: str, index: int) -> str:
     return "head" if index == 0 else "member"
 
 
-def _load_dossiers(cur, ward, ids: Ids) -> None:
+def _load_dossiers(cur: Cursor, ward: Ward, ids: Ids) -> None:
     dossiers = list(ward.dossiers)
     first = _reserve_ids(cur, "cadastre.dossier", len(dossiers))
     for offset, dossier in enumerate(dossiers):
@@ -215,7 +225,7 @@ def _load_dossiers(cur, ward, ids: Ids) -> None:
     )
 
 
-def land_uses_json(parcel) -> str:
+def land_uses_json(parcel: Parcel) -> str:
     """The register's land-use JSON for a generated parcel."""
     return json.dumps(
         [
@@ -237,13 +247,13 @@ def holders_json(holders: Iterable[tuple[str, int, int]], ids: Ids) -> str:
     )
 
 
-def _register_first(cur, ward, ids: Ids) -> int:
+def _register_first(cur: Cursor, ward: Ward, ids: Ids) -> int:
     rights = {right.parcel_key: right for right in ward.rights}
     registration = {
         key: d.key for d in ward.dossiers if d.kind == "first_registration" for key in d.parcel_keys
     }
     cur.execute("INSERT INTO cadastre.import_batch (source) VALUES ('sample ward') RETURNING id")
-    batch = cur.fetchone()[0]
+    batch = one_row(cur)[0]
     rows = (
         (
             batch,
@@ -281,9 +291,9 @@ def _register_first(cur, ward, ids: Ids) -> int:
     return count
 
 
-def _issue_certificates(cur, issued, ids: Ids) -> int:
+def _issue_certificates(cur: Cursor, issued: list[Certificate], ids: Ids) -> int:
     """Certificates of first registration, recorded on their issue dates, set by set."""
-    by_day: dict[dt.date, list] = {}
+    by_day: dict[dt.date, list[Certificate]] = {}
     for certificate in issued:
         by_day.setdefault(certificate.issued, []).append(certificate)
     for day, group in sorted(by_day.items()):
@@ -321,11 +331,11 @@ def _issue_certificates(cur, issued, ids: Ids) -> int:
     return len(issued)
 
 
-def _events(ward) -> list:
+def _events(ward: Ward) -> list[Dossier]:
     return [d for d in ward.dossiers if d.kind != "first_registration"]
 
 
-def _apply_event(cur, dossier, ids: Ids) -> None:
+def _apply_event(cur: Cursor, dossier: Dossier, ids: Ids) -> None:
     dossier_id = ids.dossier[dossier.key]
     kind = dossier.kind
     if kind in TRANSFER_KINDS:
@@ -336,6 +346,8 @@ def _apply_event(cur, dossier, ids: Ids) -> None:
             )
     elif kind == "mortgage":
         mortgage = dossier.mortgage
+        if mortgage is None:
+            raise CadastreError(f"Sample dossier {dossier.number}: a mortgage without its terms")
         for key in mortgage.parcel_keys:
             rrr_id = rights.register_restriction(
                 cur, dossier_id=dossier_id, parcel_id=ids.parcel[key], kind="mortgage",
@@ -343,7 +355,8 @@ def _apply_event(cur, dossier, ids: Ids) -> None:
             )
             ids.mortgage.setdefault(mortgage.key, []).append(rrr_id)
     elif kind == "mortgage_release":
-        for rrr_id in ids.mortgage.pop(dossier.released_mortgage_key, []):
+        released = dossier.released_mortgage_key
+        for rrr_id in ids.mortgage.pop(released, []) if released is not None else []:
             rights.release_restriction(cur, dossier_id=dossier_id, rrr_id=rrr_id)
     elif kind == "split":
         _apply_split(cur, dossier, dossier_id, ids)
@@ -371,7 +384,7 @@ def _apply_event(cur, dossier, ids: Ids) -> None:
     _apply_certificates(cur, dossier, dossier_id, ids)
 
 
-def _apply_split(cur, dossier, dossier_id: int, ids: Ids) -> None:
+def _apply_split(cur: Cursor, dossier: Dossier, dossier_id: int, ids: Ids) -> None:
     children = dossier.new_parcels
     made = parcels.split_parcel(
         cur,
@@ -387,7 +400,7 @@ def _apply_split(cur, dossier, dossier_id: int, ids: Ids) -> None:
         ids.parcel[child.key] = parcel_id
 
 
-def _apply_certificates(cur, dossier, dossier_id: int, ids: Ids) -> None:
+def _apply_certificates(cur: Cursor, dossier: Dossier, dossier_id: int, ids: Ids) -> None:
     for serial in dossier.cancelled_serials:
         cur.execute("SELECT cancelled_on FROM cadastre.certificate WHERE serial = %s", (serial,))
         row = cur.fetchone()

@@ -28,7 +28,8 @@ def jsonb(value: JsonValue | None) -> Json | str | None:
 
 
 def one_value(cur: Cursor, statement: str, params: Mapping[str, Any]) -> Any:
-    """Run a statement with named parameters and return the first column of its one row."""
+    """Run a statement with named parameters and return the first column of its row; None
+    when it returns no row (a look-up that found nothing: find_parcel_id)."""
     cur.execute(statement, params)
     row = cur.fetchone()
     return None if row is None else row[0]
@@ -37,5 +38,7 @@ def one_value(cur: Cursor, statement: str, params: Mapping[str, Any]) -> Any:
 def dict_rows(cur: Cursor, statement: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Run a statement with named parameters and return its rows as dicts."""
     cur.execute(statement, params)
+    if cur.description is None:
+        raise RuntimeError(f"The statement returns no rows to read: {statement!r}")
     names = [column.name for column in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
