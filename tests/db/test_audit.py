@@ -6,6 +6,7 @@ import psycopg2
 import pytest
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import parties
 from tests.db.register_helpers import (
     approved_dossier,
     change,
@@ -212,8 +213,8 @@ def test_a_party_renamed_in_a_dossier_keeps_its_old_name_and_is_in_the_trail(
     _, [party] = first_registration(conn, "2012-03-01", 47, rect(0, 0, 20, 10))
     with change(conn, "2016-02-01") as cur:
         dossier = approved_dossier(cur, "correction", "2016-02-01")
-        cur.execute("SELECT cadastre.change_party(%s, %s, %s, %s)",
-                    (dossier, party, "Nguyễn Văn Ân", '{"id_number": "001099012345"}'))
+        parties.change_party(cur, dossier_id=dossier, party_id=party, name="Nguyễn Văn Ân",
+                             personal='{"id_number": "001099012345"}')
 
     trail = rows(conn, "SELECT * FROM cadastre.audit_trail(NULL, NULL, NULL, NULL)")
     renamed = [r for r in trail if r["table_name"] == "party" and r["operation"] == "update"]

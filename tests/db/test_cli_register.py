@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import clock, parcels
 from cadastre.settings import PROJECT_ROOT
 
 SQUARE = "POLYGON((586000 2326000, 586010 2326000, 586010 2326020, 586000 2326020, 586000 2326000))"
@@ -58,11 +59,12 @@ def registered_parcel(register_url: str) -> dict[str, str]:
     owner = last_id(ok(register_url, "party", "add", "Trần Văn Bình"))
     conn = connect(register_url)
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.set_clock('2012-01-10')")
-        cur.execute(
-            "SELECT cadastre.register_parcel(%s, '00070', '12', 45, ST_GeomFromText(%s, 5897), "
-            '200, \'[{"code": "ODT", "area": 200}]\', %s, \'12 Hàng Bạc\')',
-            (dossier, SQUARE, f'[{{"party_id": {owner}, "share": "1"}}]'),
+        clock.set_clock(cur, at="2012-01-10")
+        parcels.register_parcel(
+            cur, dossier_id=int(dossier), commune="00070", sheet="12", number=45,
+            geom=f"SRID=5897;{SQUARE}", legal_area=200,
+            land_uses='[{"code": "ODT", "area": 200}]',
+            holders=f'[{{"party_id": {owner}, "share": "1"}}]', address="12 Hàng Bạc",
         )
     conn.close()
     return {"owner": owner, "dossier": dossier}

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg2
 import pytest
 
+from cadastre.register.binding import dossiers
 from cadastre.register.pages import pages_to_publish, publish_pages
 from tests.db import register_helpers, test_register_scenario
 from tests.db.register_helpers import (
@@ -129,12 +130,13 @@ def test_a_dossier_received_and_then_decided_shows_on_the_page_then_leaves_it(re
     parcel, _ = registered(register, 9, "Phạm Thị Lan")
     with change(register, "2024-03-01") as cur:
         received = open_dossier(cur, "sale", "2024-03-01")
-        cur.execute("SELECT cadastre.add_dossier_parcel(%s, %s)", (received, parcel))
+        dossiers.add_dossier_parcel(cur, dossier_id=received, parcel_id=parcel)
     assert wrong_pages(register) == []
     assert "dossier_in_progress" in look_up(register, COMMUNE, SHEET, 9)["status_codes"]
     publish_all(register)
     with change(register, "2024-03-20") as cur:
-        cur.execute("SELECT cadastre.decide_dossier(%s, 'rejected', '2024-03-20')", (received,))
+        dossiers.decide_dossier(cur, dossier_id=received, status="rejected",
+                                decided_on="2024-03-20")
     assert wrong_pages(register) == []
     assert look_up(register, COMMUNE, SHEET, 9)["dossiers_in_progress"] == []
     publish_all(register)

@@ -17,7 +17,6 @@ from tests.db.register_helpers import (
     change,
     change_land_use,
     correct_boundary,
-    cur_scalar,
     first_registration,
     holders,
     holders_as_of,
@@ -30,6 +29,7 @@ from tests.db.register_helpers import (
     parcel_as_of,
     parcel_as_of_identity,
     rect,
+    register_parcel,
     register_to,
     release,
     restrict,
@@ -310,10 +310,8 @@ def test_timeline_lists_each_dossier_kind_and_date_without_personal_data(registe
     with change(register, "2012-03-01") as cur:
         dossier = approved_dossier(cur, "first_registration", "2012-03-01", number="DK-01")
         owner = add_party(cur, "Nguyễn Văn Riêng", id_number="001080099999")
-        parcel_id = cur_scalar(
-            cur, "SELECT cadastre.register_parcel(%s, %s, %s, 45, ST_GeomFromText(%s, 5897), NULL, "
-            "%s, %s)", (dossier, COMMUNE, SHEET, square(0, 0, 10), land_uses(("ODT", 100.0)),
-                        holders((owner, "1"))))
+        parcel_id = register_parcel(cur, dossier, 45, square(0, 0, 10), holders((owner, "1")),
+                                    uses=land_uses(("ODT", 100.0)))
     with change(register, "2012-04-01") as cur:
         issue_certificate(cur, approved_dossier(cur, "certificate_reissue", "2012-04-01",
                                                 number="GCN-01"), "BK000123", [parcel_id])
@@ -415,10 +413,8 @@ def test_dossier_effects_stay_what_the_dossier_did_after_later_dossiers(register
     with change(register, "2012-03-01") as cur:
         first = approved_dossier(cur, "first_registration", "2012-03-01")
         owner = add_party(cur, "Nguyễn Văn An")
-        parcel_id = cur_scalar(
-            cur, "SELECT cadastre.register_parcel(%s, %s, %s, 45, ST_GeomFromText(%s, 5897), NULL, "
-            "%s, %s)", (first, COMMUNE, SHEET, square(0, 0, 10), land_uses(("ODT", 100.0)),
-                        holders((owner, "1"))))
+        parcel_id = register_parcel(cur, first, 45, square(0, 0, 10), holders((owner, "1")),
+                                    uses=land_uses(("ODT", 100.0)))
         certificate = issue_certificate(cur, first, "BK000123", [parcel_id])
     (right,) = [r["id"] for r in open_rights(register, parcel_id)]
     ref = f"{COMMUNE}/{SHEET}/45"
