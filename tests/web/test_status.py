@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers
 from cadastre.web.app import create_app
 from cadastre.web.config import WEB_ROLE, WebSettings, web_database_url
 from cadastre.web.models import Parcel
@@ -34,7 +35,7 @@ def test_restrictions_and_dossiers_in_progress_show_as_status(fresh_sample_url, 
             restrict(cur, seizure, parcel_id, "dispute")
             restrict(cur, seizure, parcel_id, "planning_reservation")
             pending = sample_dossier(cur, "sale", "2026-01-20", approve=False)
-            cur.execute("SELECT cadastre.add_dossier_parcel(%s, %s)", (pending, parcel_id))
+            dossiers.add_dossier_parcel(cur, dossier_id=pending, parcel_id=parcel_id)
             acquisition = sample_dossier(cur, "acquisition", "2026-01-21", approve=False)
             cur.execute("SELECT cadastre.add_dossier_parcel(%s, %s)", (acquisition, parcel_id))
     finally:
@@ -66,8 +67,8 @@ def test_a_decided_dossier_is_no_longer_in_progress(fresh_sample_url, facts) -> 
             first = client.get(f"/api/parcels/{facts.plain}").json()
             assert "dossier_in_progress" in first["status_codes"]
             with change(conn, AT) as cur:
-                cur.execute("SELECT cadastre.decide_dossier(%s, 'rejected', '2026-01-15')",
-                            (pending,))
+                dossiers.decide_dossier(cur, dossier_id=pending, status="rejected",
+                                        decided_on="2026-01-15")
             second = client.get(f"/api/parcels/{facts.plain}").json()
         assert second["status_codes"] == ["registered"]
     finally:
