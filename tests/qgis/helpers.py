@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers
+from cadastre.register.binding.call import one_value
 
 
 def query(url: str, sql: str, *params: Any) -> list[tuple]:
@@ -43,8 +45,10 @@ def approve(approver_url: str, dossier_id: int, on: str | None = None,
     try:
         with conn, conn.cursor() as cur:
             cur.execute("SELECT set_config('cadastre.app_user', %s, true)", (person,))
-            cur.execute("SELECT cadastre.approve_dossier(%s, coalesce(%s::date, current_date))",
-                        (dossier_id, on))
+            dossiers.decide_dossier(
+                cur, dossier_id=dossier_id, status="approved",
+                decided_on=on or one_value(cur, "SELECT current_date", {}),
+            )
     finally:
         conn.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from cadastre.register.binding import dossiers
 from tests.qgis.conftest import WARD, Login
 from tests.qgis.helpers import approve, feature_of, inner_plot, query
 from tests.qgis.test_edit_workflow import session_for, split_line
@@ -20,7 +21,7 @@ def close(url: str, dossier_id: int) -> None:
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.close_dossier(%s)", (dossier_id,))
+            dossiers.close_dossier(cur, dossier_id=dossier_id)
     finally:
         conn.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import clock, dossiers, parcels
 from tests.qgis.conftest import WARD
 from tests.qgis.helpers import inner_plot, query
 
@@ -25,30 +26,26 @@ def cadastre_provider(qgis_processing):
 
 def seed_area_defects(url: str, count: int = 3) -> None:
     """Register a legal area 20 % off the measured one for a few parcels (area_tolerance)."""
-    from cadastre.db.connection import connect
-
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "SELECT cadastre.open_dossier('DC-TEST', 'correction', '2025-01-02', "
-                "'Kiểm thử', NULL, %s)",
-                (WARD,),
+            dossier = dossiers.open_dossier(
+                cur, number="DC-TEST", kind="correction", received_on="2025-01-02",
+                officer="Kiểm thử", commune_code=WARD,
+            )
+            dossiers.decide_dossier(
+                cur, dossier_id=dossier, status="approved", decided_on="2025-01-03"
             )
             cur.execute(
-                "SELECT cadastre.approve_dossier(id, '2025-01-03') FROM "
-                "cadastre.dossier WHERE number = 'DC-TEST'"
-            )
-            cur.execute(
-                """
-                SELECT cadastre.correct_boundary(d.id, p.id, p.geom,
-                                                 round(p.legal_area * 1.2, 1), p.version)
-                FROM cadastre.dossier AS d,
-                     (SELECT * FROM cadastre.parcel WHERE commune_code = %s
-                      AND status = 'current' ORDER BY id LIMIT %s) AS p
-                WHERE d.number = 'DC-TEST'""",
+                "SELECT id, geom, round(legal_area * 1.2, 1), version FROM cadastre.parcel "
+                "WHERE commune_code = %s AND status = 'current' ORDER BY id LIMIT %s",
                 (WARD, count),
             )
+            for parcel_id, geom, legal_area, version in cur.fetchall():
+                parcels.correct_boundary(
+                    cur, dossier_id=dossier, parcel_id=parcel_id, geom=geom,
+                    legal_area=legal_area, expected_version=version,
+                )
     finally:
         conn.close()
 
@@ -146,21 +143,28 @@ def test_export_parcels_as_of_a_day_before_a_split_gives_the_parent_and_after_th
     parent_id, _ = inner_plot(ward_url, WARD)
     conn = connect(ward_url)
     with conn, conn.cursor() as cur:  # split it in two halves on 1 June 2025
-        cur.execute("SELECT cadastre.set_clock('2025-06-01 12:00+00')")
-        cur.execute("SELECT cadastre.open_dossier('TEST-SPLIT', 'split', '2025-05-20', 'Lan')")
-        (dossier,) = cur.fetchone()
-        cur.execute("SELECT cadastre.approve_dossier(%s, '2025-06-01')", (dossier,))
+        clock.set_clock(cur, at="2025-06-01 12:00+00")
+        dossier = dossiers.open_dossier(
+            cur, number="TEST-SPLIT", kind="split", received_on="2025-05-20", officer="Lan"
+        )
+        dossiers.decide_dossier(
+            cur, dossier_id=dossier, status="approved", decided_on="2025-06-01"
+        )
         cur.execute(
-            "SELECT cadastre.parcel_ref(%s), cadastre.split_parcel(%s, p.id, ARRAY["
+            "SELECT cadastre.parcel_ref(p.id), "
             "ST_Multi(ST_Intersection(p.geom, ST_MakeEnvelope(ST_XMin(p.geom) - 1, "
             "ST_YMin(p.geom) - 1, (ST_XMin(p.geom) + ST_XMax(p.geom)) / 2, ST_YMax(p.geom) + 1, "
             "ST_SRID(p.geom)))), ST_Multi(ST_Difference(p.geom, ST_MakeEnvelope("
             "ST_XMin(p.geom) - 1, ST_YMin(p.geom) - 1, (ST_XMin(p.geom) + ST_XMax(p.geom)) / 2, "
-            "ST_YMax(p.geom) + 1, ST_SRID(p.geom))))], ARRAY[9001, 9002]) "
+            "ST_YMax(p.geom) + 1, ST_SRID(p.geom)))) "
             "FROM cadastre.parcel AS p WHERE p.id = %s",
-            (parent_id, dossier, parent_id),
+            (parent_id,),
         )
-        parent, child_ids = cur.fetchone()
+        parent, west, east = cur.fetchone()
+        child_ids = parcels.split_parcel(
+            cur, dossier_id=dossier, parent_id=parent_id, geoms=[west, east],
+            numbers=[9001, 9002],
+        )
         cur.execute(
             "SELECT array_agg(cadastre.parcel_ref(c)) FROM unnest(%s::bigint[]) AS c", (child_ids,)
         )
