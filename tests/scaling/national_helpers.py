@@ -18,11 +18,11 @@ from cadastre.db.secrets import read_passwords
 from cadastre.db.server import ProjectServer
 from cadastre.national.cluster import NationalCluster
 from cadastre.national.settings import NationalSettings
+from cadastre.register.binding import clock, parcels
 from cadastre.settings import Settings
 from tests.db.register_helpers import (
     add_party,
     approve,
-    cur_scalar,
     holders,
     land_uses,
     open_dossier,
@@ -103,7 +103,7 @@ def register_parcel(register: ProvinceRegister, at: str, commune: str, sheet: st
     """First registration of a 20 m × 20 m parcel at a WGS 84 point, in the province's own
     CRS, to people (name, ID number) recorded with their personal data."""
     with register.owner() as conn, conn.cursor() as cur:
-        cur.execute("SELECT cadastre.set_clock(%s)", (at,))
+        clock.set_clock(cur, at=at)
         dossier = open_dossier(cur, "first_registration", at[:10], commune=commune)
         approve(cur, dossier, at[:10])
         parties = [add_party(cur, name, id_number=id_number) for name, id_number in people]
@@ -113,12 +113,12 @@ def register_parcel(register: ProvinceRegister, at: str, commune: str, sheet: st
             "ST_Buffer(ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 10, 'quad_segs=1')"
             "::geometry, %s) AS g) AS s", (lon, lat, register.srid))
         wkt, area = cur.fetchone()
-        parcel = cur_scalar(
-            cur,
-            "SELECT cadastre.register_parcel(%s, %s, %s, %s, ST_GeomFromText(%s, %s), NULL, %s, "
-            "%s, %s)",
-            (dossier, commune, sheet, number, wkt, register.srid,
-             land_uses(("ODT", float(area))), holders(*[(p, share) for p in parties]), address))
+        parcel = parcels.register_parcel(
+            cur, dossier_id=dossier, commune=commune, sheet=sheet, number=number,
+            geom=f"SRID={register.srid};{wkt}", legal_area=None,
+            land_uses=land_uses(("ODT", float(area))),
+            holders=holders(*[(p, share) for p in parties]), address=address,
+        )
     conn.close()
     return parcel
 

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from cadastre.db.connection import connect, with_user
 from cadastre.db.secrets import read_passwords
 from cadastre.db.server import REPLICATION_ROLE, hba_text
+from cadastre.register.binding import dossiers
 from cadastre.web.app import create_app
 from cadastre.web.cache import intersects, lonlat_box_to_mercator, tile_box
 from cadastre.web.config import WebSettings
@@ -249,8 +250,8 @@ def test_an_officer_cannot_write_on_a_replica(province: Province) -> None:
     officer = connect(province.on(province.officer, replica.node.port))
     try:
         with pytest.raises(psycopg2.Error, match="read-only transaction"), work(officer) as cur:
-            cur.execute("SELECT cadastre.open_dossier('X-1', 'mortgage', '2026-12-01', 'x', "
-                        "NULL, %s)", (SAMPLE_COMMUNE,))
+            dossiers.open_dossier(cur, number="X-1", kind="mortgage", received_on="2026-12-01",
+                                  officer="x", commune_code=SAMPLE_COMMUNE)
         officer.rollback()
         assert scalar(officer, "SELECT count(*) FROM cadastre.parcel WHERE id = %s",
                       (parcel_id,)) == 1
