@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import psycopg2
 import pytest
 
-from cadastre.register.binding import dossiers
+from cadastre.register.binding import clock, dossiers, parcels, rights
 from cadastre.register.pages import pages_to_publish, publish_pages
 from tests.db import register_helpers, test_register_scenario
 from tests.db.register_helpers import (
@@ -117,8 +117,8 @@ def test_an_edit_of_the_parcel_itself_puts_its_page_out_of_force_without_a_write
                                "WHERE parcel_id = %s", (parcel,))
     with change(register, "2024-03-01") as cur:
         dossier = approved_dossier(cur, "land_use_change", "2024-03-01")
-        cur.execute("SELECT cadastre.change_land_use(%s, %s, %s)",
-                    (dossier, parcel, '[{"code": "TMD", "area": 100}]'))
+        parcels.change_land_use(cur, dossier_id=dossier, parcel_id=parcel,
+                                land_uses='[{"code": "TMD", "area": 100}]')
     assert scalar(register, "SELECT version FROM public_register.parcel_page "
                             "WHERE parcel_id = %s", (parcel,)) == version
     assert pages_to_publish(register) == [parcel]
@@ -168,7 +168,7 @@ def test_a_page_is_not_served_from_the_day_a_restriction_on_it_ends(register) ->
     ends = dt.date.today() + dt.timedelta(days=30)
     with change(register, "2024-03-01") as cur:  # a settlement that takes effect in 30 days
         dossier = approved_dossier(cur, "restriction_release", "2024-03-01")
-        cur.execute("SELECT cadastre.release_restriction(%s, %s, %s)", (dossier, dispute, ends))
+        rights.release_restriction(cur, dossier_id=dossier, rrr_id=dispute, on=ends)
     publish_all(register)
     assert scalar(register, "SELECT fresh_until FROM public_register.parcel_page "
                             "WHERE parcel_id = %s", (parcel,)) == ends
@@ -218,7 +218,7 @@ def test_a_publisher_never_overwrites_a_withdrawal_that_came_after_its_snapshot(
     with register, register.cursor() as cur:  # out of force, so the publisher composes it
         cur.execute("UPDATE public_register.parcel_page SET parcel_txid = 0")
     with register.cursor() as cur:  # an officer registers a seizure, not yet committed
-        cur.execute("SELECT cadastre.set_clock('2024-02-01')")
+        clock.set_clock(cur, at="2024-02-01")
         dossier = approved_dossier(cur, "restriction", "2024-02-01")
         restrict(cur, dossier, parcel, "seizure")
     assert publish_while_uncommitted(register, register_url, parcel) == 0

@@ -9,6 +9,7 @@ import itertools
 import psycopg2
 import pytest
 
+from cadastre.register.binding import parcels
 from tests.db.register_helpers import (
     COMMUNE,
     SHEET,
@@ -141,8 +142,9 @@ def test_parcel_as_of_an_identity_finds_whichever_parcel_bore_it(register) -> No
         child_45, child_46 = split(cur, approved_dossier(cur, "split", "2018-01-01"), parent,
                                    [rect(0, 0, 8, 10), rect(8, 0, 20, 10)], [45, 46])
     with change(register, "2020-01-01") as cur:
-        cur.execute("SELECT cadastre.acquire_parcel(%s, %s)",
-                    (approved_dossier(cur, "acquisition", "2020-01-01"), child_46))
+        parcels.acquire_parcel(
+            cur, dossier_id=approved_dossier(cur, "acquisition", "2020-01-01"), parcel_id=child_46
+        )
 
     def bearer(number: int, at: str) -> tuple | None:
         found = parcel_as_of_identity(register, COMMUNE, SHEET, number, at)

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 
-from cadastre.register.binding import dossiers, parcels
+from cadastre.register.binding import communes, dossiers, parcels
 from tests.db.register_helpers import (
     COMMUNE,
     OTHER_COMMUNE,
@@ -635,7 +635,7 @@ def test_state_acquisition_retires_the_parcel_and_ends_its_rights(register) -> N
                           "CD654321", [parcel_id])
     with change(register, "2022-11-30") as cur:
         dossier = approved_dossier(cur, "acquisition", "2022-11-30")
-        cur.execute("SELECT cadastre.acquire_parcel(%s, %s)", (dossier, parcel_id))
+        parcels.acquire_parcel(cur, dossier_id=dossier, parcel_id=parcel_id)
 
     assert parcel(register, parcel_id)["status"] == "retired"
     assert open_rights(register, parcel_id) == []
@@ -656,7 +656,7 @@ def test_acquisition_under_another_dossier_kind_is_refused(register) -> None:
 
     def wrong(cur):
         dossier = approved_dossier(cur, "sale", "2022-11-30")
-        cur.execute("SELECT cadastre.acquire_parcel(%s, %s)", (dossier, parcel_id))
+        parcels.acquire_parcel(cur, dossier_id=dossier, parcel_id=parcel_id)
 
     assert "not an acquisition" in message(refused(register, "2022-11-30", wrong))
     assert parcel(register, parcel_id)["status"] == "current"
@@ -756,10 +756,9 @@ def test_commune_reassignment_moves_parcels_and_keeps_their_old_identity_and_his
         dossier = open_dossier(cur, "commune_reassignment", "2025-06-16",
                                number="NQ-1656/2025")
         approve(cur, dossier, "2025-07-01")
-        count = cur_scalar(
-            cur,
-            "SELECT cadastre.reassign_commune(%s, %s, %s, %s, %s)",
-            (dossier, COMMUNE, OTHER_COMMUNE, "2025-07-01", "HK-"),
+        count = communes.reassign_commune(
+            cur, dossier_id=dossier, old_code=COMMUNE, new_code=OTHER_COMMUNE,
+            effective="2025-07-01", sheet_prefix="HK-",
         )
 
     assert count == 2
@@ -797,8 +796,8 @@ def test_commune_reassignment_to_an_unknown_commune_is_refused(register) -> None
 
     def unknown(cur):
         dossier = approved_dossier(cur, "commune_reassignment", "2025-07-01")
-        cur.execute("SELECT cadastre.reassign_commune(%s, %s, %s, %s)",
-                    (dossier, COMMUNE, "09999", "2025-07-01"))
+        communes.reassign_commune(cur, dossier_id=dossier, old_code=COMMUNE, new_code="09999",
+                                  effective="2025-07-01")
 
     assert "09999" in message(refused(register, "2025-07-01", unknown))
     assert register_state(register) == before

@@ -37,7 +37,7 @@ def test_restrictions_and_dossiers_in_progress_show_as_status(fresh_sample_url, 
             pending = sample_dossier(cur, "sale", "2026-01-20", approve=False)
             dossiers.add_dossier_parcel(cur, dossier_id=pending, parcel_id=parcel_id)
             acquisition = sample_dossier(cur, "acquisition", "2026-01-21", approve=False)
-            cur.execute("SELECT cadastre.add_dossier_parcel(%s, %s)", (acquisition, parcel_id))
+            dossiers.add_dossier_parcel(cur, dossier_id=acquisition, parcel_id=parcel_id)
     finally:
         conn.close()
     with TestClient(create_app(web_settings(fresh_sample_url))) as client:
