@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 import pytest
 
 from cadastre.db.connection import connect
+from cadastre.register.binding import dossiers
+from cadastre.register.binding.call import one_value
 from tests.qgis.conftest import PASSWORD, ROOT, WARD, Login
 from tests.qgis.helpers import approve, inner_plot, query
 from tests.qgis.test_outage import OwnRegister, own_register  # noqa: F401 (a fixture)
@@ -112,9 +114,11 @@ def opened_dossier(own: OwnRegister) -> dict:
     conn = connect(own.officer_url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT cadastre.open_dossier('HS-DESK-1', 'correction', current_date, "
-                        "'Phạm Thu Trang', 'Đơn đính chính', %s)", (WARD,))
-            dossier_id = cur.fetchone()[0]
+            dossier_id = dossiers.open_dossier(
+                cur, number="HS-DESK-1", kind="correction",
+                received_on=one_value(cur, "SELECT current_date", {}), officer="Phạm Thu Trang",
+                legal_basis="Đơn đính chính", commune_code=WARD,
+            )
     finally:
         conn.close()
     approve(own.approver_url, dossier_id)
