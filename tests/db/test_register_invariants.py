@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cadastre.register.binding import parcels, rights
+from cadastre.register.binding import communes, parcels, rights
 from tests.db.register_helpers import (
     COMMUNE,
     OTHER_COMMUNE,
@@ -444,8 +444,8 @@ def test_direct_writes_of_rights_without_a_dossier_are_refused(register, parcel_
         cur.execute("UPDATE cadastre.certificate SET cancelled_on = '2015-01-01'")
 
     with change(register, "2013-01-01") as cur:
-        cur.execute("SELECT cadastre.issue_certificate(%s, 'AB000001', 'B1', %s::bigint[])",
-                    (approved_dossier(cur, "certificate_reissue", "2013-01-01"), [parcel_45]))
+        issue_certificate(cur, approved_dossier(cur, "certificate_reissue", "2013-01-01"),
+                          "AB000001", [parcel_45], book_number="B1")
     expect_refusal(register, end_right, "cadastre.rrr", "approved dossier", "begin_dossier_work")
     expect_refusal(register, add_holder, "cadastre.rrr_share", "approved dossier")
     expect_refusal(register, cancel_certificate, "cadastre.certificate", "approved dossier")
@@ -505,8 +505,8 @@ def test_rights_dossiers_and_lineage_cannot_be_deleted(register, parcel_45, tabl
         cur.execute(f"DELETE FROM cadastre.{table}")
 
     with change(register, "2013-01-01") as cur:
-        cur.execute("SELECT cadastre.issue_certificate(%s, 'AB000001', 'B1', %s::bigint[])",
-                    (approved_dossier(cur, "certificate_reissue", "2013-01-01"), [parcel_45]))
+        issue_certificate(cur, approved_dossier(cur, "certificate_reissue", "2013-01-01"),
+                          "AB000001", [parcel_45], book_number="B1")
         children = split(cur, approved_dossier(cur, "split", "2013-01-01"), parcel_45,
                          [rect(0, 0, 5, 10), rect(5, 0, 10, 10)], [46, 47])
     assert len(children) == 2
@@ -689,8 +689,9 @@ def test_a_parcel_in_a_retired_commune_is_refused(register, parcel_45) -> None:
     with change(register, "2025-07-01") as cur:
         dossier = open_dossier(cur, "commune_reassignment", "2025-06-16")
         approve(cur, dossier, "2025-07-01")
-        cur.execute("SELECT cadastre.reassign_commune(%s, %s, %s, '2025-07-01', 'HK-')",
-                    (dossier, COMMUNE, OTHER_COMMUNE))
+        communes.reassign_commune(cur, dossier_id=dossier, old_code=COMMUNE,
+                                  new_code=OTHER_COMMUNE, effective="2025-07-01",
+                                  sheet_prefix="HK-")
 
     after = "2025-08-01"
     for action in (
