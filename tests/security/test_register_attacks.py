@@ -1046,3 +1046,22 @@ def test_an_officer_cannot_run_admin_only_operations(people: People, world: Worl
     for error in errors:
         assert_refused(error, "permission denied for function")
     unchanged(world, before)
+
+
+@pytest.mark.parametrize("kind", ["officer", "approver", "analyst", "admin", "web", "operator"])
+def test_no_role_but_the_owner_records_a_crs_area_of_use(
+    people: People, world: World, kind: str
+) -> None:
+    # The area a register's imports are checked against is set-up, like init_register: a
+    # widened area would let a file in the wrong CRS in.
+    attacker = (people.builtin(f"cadastre_{kind}") if kind in ("web", "operator")
+                else people.make(kind, (A,)))
+    before = fingerprint(world.owner_url)
+
+    error = refusal(attacker.conn, ("SELECT cadastre.record_crs_area_of_use(4326, 'WGS 84', "
+                                    "-180, -90, 180, 90)", ()))
+
+    # The web role does not even see the register's schema.
+    assert error.pgcode == "42501"
+    assert ("permission denied for " + ("schema" if kind == "web" else "function")) in text(error)
+    unchanged(world, before)
