@@ -37,7 +37,6 @@ from cadastre.db.replica import (
     run_program,
     side_clusters,
     side_node,
-    superuser_connection,
 )
 from cadastre.db.rows import one_row
 from cadastre.db.server import WAL_WANTED, ProjectServer
@@ -92,7 +91,7 @@ def base_backups(primary: ProjectServer) -> list[BaseBackup]:
 def base_backup(primary: ProjectServer) -> BaseBackup:
     """Take a base backup of the running primary into the archive and verify it."""
     require_running(primary)
-    conn = superuser_connection(primary)
+    conn = primary.superuser_connection()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT current_setting('archive_mode'), now()")
@@ -123,7 +122,7 @@ def base_backup(primary: ProjectServer) -> BaseBackup:
         partial.rename(target)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    conn = superuser_connection(primary)
+    conn = primary.superuser_connection()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT now()")
@@ -193,7 +192,7 @@ def state(primary: ProjectServer) -> ArchiveState:
     last = segments[-1] if segments else None
     failing = None
     if primary.is_running():
-        conn = superuser_connection(primary)
+        conn = primary.superuser_connection()
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT last_failed_wal, last_failed_time FROM pg_stat_archiver "
@@ -282,7 +281,7 @@ def _wait_for_recovery(cluster: SideCluster) -> None:
     while time.monotonic() < deadline:
         if not cluster.is_running():
             raise ServerError("The restore stopped before reaching the moment asked for.")
-        conn = superuser_connection(cluster.node)
+        conn = cluster.node.superuser_connection()
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT pg_is_in_recovery()")

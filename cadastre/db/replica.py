@@ -23,8 +23,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg2
-import psycopg2.extensions
 from psycopg2 import sql
 
 from cadastre.db.rows import one_row
@@ -145,7 +143,7 @@ def enable_replication(primary: ProjectServer) -> str:
     """Let the replication role replicate from 127.0.0.1: its password (generated once, kept
     in the pgpass file), the role, and pg_hba's replication lines; returns the password."""
     password = primary.ensure_secrets((REPLICATION_ROLE,))[REPLICATION_ROLE]
-    conn = superuser_connection(primary)
+    conn = primary.superuser_connection()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (REPLICATION_ROLE,))
@@ -274,7 +272,7 @@ def states(primary: ProjectServer) -> list[ReplicaState]:
     """Every side cluster's state, with its replay lag as the primary and itself see it."""
     on_primary: dict[str, tuple] = {}
     if primary.is_running():
-        conn = superuser_connection(primary)
+        conn = primary.superuser_connection()
         try:
             with conn.cursor() as cur:
                 cur.execute(
@@ -300,7 +298,7 @@ def states(primary: ProjectServer) -> list[ReplicaState]:
 
 
 def _own_view(cluster: SideCluster) -> dict:
-    conn = superuser_connection(cluster.node)
+    conn = cluster.node.superuser_connection()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_is_in_recovery(), "
@@ -327,7 +325,7 @@ def apply_synchronous(primary: ProjectServer, spec: str) -> str:
     existing = {c.name for c in side_clusters(primary) if c.kind == REPLICA}
     missing = [name for name in names if name not in existing]
     on = bool(names) and not missing
-    conn = superuser_connection(primary)
+    conn = primary.superuser_connection()
     try:
         with conn.cursor() as cur:
             if on:
@@ -366,24 +364,10 @@ def require_running(primary: ProjectServer) -> None:
                           hint="Start it with `cadastre db start`.")
 
 
-def superuser_connection(node: ProjectServer) -> psycopg2.extensions.connection:
-    """An autocommit connection to a node's postgres database as the superuser."""
-    try:
-        conn = psycopg2.connect(node.url("postgres"), connect_timeout=5)
-    except psycopg2.OperationalError as exc:
-        raise ServerError(
-            f"Cannot log in to the server on port {node.port}: "
-            f"{str(exc).strip().splitlines()[0]}",
-            hint="`cadastre db status` shows which clusters run.",
-        ) from exc
-    conn.autocommit = True
-    return conn
-
-
 def _drop_slot(primary: ProjectServer, slot: str) -> None:
     if not primary.is_running():
         return
-    conn = superuser_connection(primary)
+    conn = primary.superuser_connection()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg2
+import psycopg2.extensions
 from psycopg2 import sql
 
 from cadastre.db.secrets import ensure_passwords, read_passwords, scram_verifier, verifier_matches
@@ -224,6 +225,21 @@ class ProjectServer:
     def replication_enabled(self) -> bool:
         """True once a replica or base backup gave the replication role a password."""
         return REPLICATION_ROLE in read_passwords(self.passfile)
+
+    def superuser_connection(self, database: str = "postgres") -> psycopg2.extensions.connection:
+        """An autocommit connection to one of this cluster's databases as its superuser (what
+        replication, archiving and publication set-up need: some of their statements refuse a
+        transaction block); 'cannot log in' becomes one sentence naming the port."""
+        try:
+            conn = psycopg2.connect(self.url(database), connect_timeout=5)
+        except psycopg2.OperationalError as exc:
+            raise ServerError(
+                f"Cannot log in to the server on port {self.port}: "
+                f"{str(exc).strip().splitlines()[0]}",
+                hint="`cadastre db status` shows which clusters run.",
+            ) from exc
+        conn.autocommit = True
+        return conn
 
     def set_role_passwords(self) -> list[str]:
         """Give the managed roles that exist their pgpass password (as SCRAM verifiers, only

@@ -72,8 +72,7 @@ class NationalCluster:
     @contextmanager
     def connect(self, database: str = CONTROL_DATABASE) -> Iterator[psycopg2.extensions.connection]:
         """An autocommit superuser connection (subscriptions refuse transaction blocks)."""
-        conn = psycopg2.connect(self.url(database), connect_timeout=5)
-        conn.autocommit = True
+        conn = self.server.superuser_connection(database)
         try:
             yield conn
         finally:

@@ -57,7 +57,7 @@ def publish(server: ProjectServer, database: str, restart: bool,
             report: Callable[[str], None]) -> Publication:
     """Turn on logical WAL (restarting the server when `restart`), give both roles their
     secret, and make (or keep) the public copy the national look-up subscribes to."""
-    with closing(_connect(server, database)) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection(database)) as conn, conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (PUBLICATION,))
         if not cur.fetchone():
             raise CadastreError(
@@ -80,19 +80,13 @@ def publish(server: ProjectServer, database: str, restart: bool,
     return Publication(url, restart_needed=False)
 
 
-def _connect(server: ProjectServer, database: str) -> psycopg2.extensions.connection:
-    conn = psycopg2.connect(server.url(database), connect_timeout=5)
-    conn.autocommit = True  # CREATE SUBSCRIPTION refuses a transaction block
-    return conn
-
-
 def _ensure_role_passwords(server: ProjectServer, database: str) -> dict[str, str]:
     """Both roles' passwords, generated into the province's pgpass if missing, and set."""
     hosts = ("127.0.0.1", "localhost", "::1", str(server.socket_dir))
     passwords = ensure_passwords(server.passfile, (PUBLISHER_ROLE, COPY_ROLE), hosts,
                                  server.port)
     server.ensure_secrets()  # the server's own lines (every host and port it writes) again
-    with closing(_connect(server, database)) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection(database)) as conn, conn.cursor() as cur:
         for role in (PUBLISHER_ROLE, COPY_ROLE):
             cur.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (role,))
             stored = cur.fetchone()
@@ -109,12 +103,12 @@ def _make_public_copy(server: ProjectServer, database: str, copy_password: str) 
     """Database cadastre_public: the published tables, a publication of them for the national
     look-up, and a subscription (inside this cluster) that keeps them equal to the register's
     publication. Waits until the copy is complete."""
-    with closing(_connect(server, "postgres")) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection("postgres")) as conn, conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PUBLIC_DATABASE,))
         if not cur.fetchone():
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PUBLIC_DATABASE)))
     tables = sql.SQL(", ").join(sql.SQL(name) for name in PUBLISHED_TABLES)
-    with closing(_connect(server, PUBLIC_DATABASE)) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection(PUBLIC_DATABASE)) as conn, conn.cursor() as cur:
         cur.execute((SQL / "province.sql").read_text(encoding="utf-8"))
         cur.execute(sql.SQL("GRANT USAGE ON SCHEMA cadastre, public_register TO {}").format(
             sql.Identifier(PUBLISHER_ROLE)))
@@ -126,7 +120,7 @@ def _make_public_copy(server: ProjectServer, database: str, copy_password: str) 
                 sql.Identifier(PUBLICATION), tables))
     # A subscription to another database of the same cluster cannot make its slot itself
     # (CREATE SUBSCRIPTION would wait on its own transaction): the slot is made first.
-    with closing(_connect(server, database)) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection(database)) as conn, conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s",
                     (COPY_SUBSCRIPTION,))
         if not cur.fetchone():
@@ -138,7 +132,7 @@ def _make_public_copy(server: ProjectServer, database: str, copy_password: str) 
                                    server.service_user)
     conninfo = psycopg2.extensions.make_dsn(
         **{k: v for k, v in params.items() if k != "password"}, passfile=str(passfile))
-    with closing(_connect(server, PUBLIC_DATABASE)) as conn, conn.cursor() as cur:
+    with closing(server.superuser_connection(PUBLIC_DATABASE)) as conn, conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (COPY_SUBSCRIPTION,))
         if not cur.fetchone():
             cur.execute(sql.SQL(
